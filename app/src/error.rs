@@ -1,0 +1,127 @@
+//! The one error type of server functions. What reaches the browser is a short Chinese
+//! message; internal details are logged on the server and never sent.
+
+use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Submitted fields are wrong; the form shows each message next to its field.
+    #[error("{}", first_message(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("您没有权限执行此操作")]
+    Forbidden,
+    #[error("未找到相关记录")]
+    NotFound,
+    /// The request was understood but refused, with the reason for the person.
+    #[error("{0}")]
+    Rejected(String),
+    #[error("系统繁忙，请稍后再试")]
+    Internal,
+    #[error("网络连接失败，请检查网络后重试")]
+    Network,
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
+
+    /// The message for `field`, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the message belongs next to a field rather than above the form.
+    pub fn is_field_error(&self) -> bool {
+        matches!(self, AppError::Invalid(_))
+    }
+
+    /// Logs the real cause on the server and gives the user the generic message.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        AppError::Internal
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn first_message(errors: &[FieldError]) -> String {
+    errors.first().map(|e| e.message.clone()).unwrap_or_default()
+}
+
+/// Collects field errors so a form reports every wrong field at once.
+#[derive(Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    /// Parses one field, remembering its error under `field`.
+    pub fn check<T>(
+        &mut self,
+        field: &str,
+        result: Result<T, shared::ValidationError>,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, e.0);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.0))
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Rejected("提交的内容不完整或格式不正确".into())
+            }
+            #[cfg(feature = "ssr")]
+            other => AppError::internal(other),
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::internal(e)
+    }
+}

@@ -1,0 +1,49 @@
+//! The public home page: what the service is and how to start.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <section class="hero">
+            <h1>"政务服务帮办代办"</h1>
+            <p class="lead">
+                "办事不会办、没空跑、行动不便？县、乡、村三级帮办代办员免费为您"
+                "解答咨询、检查材料、一次告知缺什么、代您到窗口递交，并把结果送到家。"
+            </p>
+            <A href="/register" attr:class="button primary big">"用手机号注册并申请"</A>
+            <A href="/login" attr:class="button big">"已有账号，登录"</A>
+        </section>
+
+        <section class="card">
+            <h2>"找办事事项"</h2>
+            <form class="search-form" action="/catalog" method="get" role="search">
+                <label class="visually-hidden" for="q">"事项名称"</label>
+                <input id="q" type="search" name="q" placeholder="例如：营业执照、施工许可、低保"/>
+                <button type="submit" class="button">"搜索"</button>
+            </form>
+        </section>
+
+        <section class="card">
+            <h2>"怎么申请"</h2>
+            <ol class="steps">
+                <li><strong>"提出申请"</strong>"：手机在线填写申请表，或拨打预约电话、到村（社区）便民服务站由代办员帮您登记。"</li>
+                <li><strong>"材料审核"</strong>"：代办员收到申请后1个工作日内审核材料，缺少的材料一次性告诉您，并说明到哪里办。"</li>
+                <li><strong>"窗口递交"</strong>"：材料齐全后2个工作日内，由代办员陪同或代您到窗口递交。"</li>
+                <li><strong>"结果送达"</strong>"：办好后可窗口领取、上门送达或免费邮寄。"</li>
+            </ol>
+        </section>
+
+        <section class="card">
+            <h2>"两种服务方式"</h2>
+            <dl class="modes">
+                <dt>"帮办"</dt>
+                <dd>"代办员帮您准备齐全材料，再带您到窗口办理。"</dd>
+                <dt>"代办"</dt>
+                <dd>"您交齐材料、签好委托协议后，由代办员全程替您办理。行动不便的群众任何事项都可申请代办。"</dd>
+            </dl>
+            <p class="hint">"除法律法规规定必须由您缴纳的费用外，帮办代办服务一律免费。"</p>
+        </section>
+    }
+}

@@ -1,0 +1,18 @@
+//! Server state, provided to SSR and server functions as context by `leptos_routes`.
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sqlx::PgPool;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+/// The database pool of the running server.
+pub fn pool() -> Result<PgPool, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .map(|s| s.pool)
+        .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
+}

@@ -1,0 +1,38 @@
+//! Small pieces of UI every feature uses.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The message under a form field: the browser's own check while typing (`local`), else the
+/// server's verdict on `field`.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    field: &'static str,
+    #[prop(optional, into)] local: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let message = move || {
+        local
+            .and_then(|l| l.get())
+            .or_else(|| error.get().and_then(|e| e.for_field(field)))
+    };
+    view! {
+        <span class="field-error" role="alert" data-field=field>{message}</span>
+    }
+}
+
+/// A message about the whole form (refused login, network trouble…).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.get().is_some()>
+            <p class="form-error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+        </Show>
+    }
+}
+
+/// Times are shown in Beijing time whatever the server's zone.
+pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    t.with_timezone(&cst)
+}

@@ -1,0 +1,30 @@
+import { test, expect } from '@playwright/test';
+import { hydrated } from './helpers';
+
+test('the home page is readable before the wasm arrives', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: '政务服务帮办代办' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '怎么申请' })).toBeVisible();
+  await context.close();
+});
+
+test('hydration works: a click changes the page without a reload', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.evaluate(() => { (window as any).__sameDocument = 'yes'; });
+  const toggle = page.getByRole('button', { name: '大字' });
+  await toggle.click();
+  await expect(page.locator('.page')).toHaveClass(/large-text/);
+  await expect(page.getByRole('button', { name: '标准字号' })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe('yes');
+});
+
+test('touch targets on the home page are at least 44px tall', async ({ page }) => {
+  await page.goto('/');
+  for (const button of await page.locator('a.button, button').all()) {
+    const box = await button.boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+  }
+});

@@ -1,0 +1,66 @@
+//! Configuration from the environment, with safe defaults for a developer's machine.
+
+use std::env;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub mode: Mode,
+    /// Mark session cookies `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
+    /// The origin browsers use to reach us, e.g. `https://bangban.example.gov.cn`; when unset,
+    /// a state-changing request must come from the host it was sent to.
+    pub public_origin: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("环境变量 {name} 的值 {value:?} 无效：{reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    reason: &'static str,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let mode = match env::var("BANGBAN_ENV").unwrap_or_default().as_str() {
+            "" | "development" | "dev" => Mode::Development,
+            "production" | "prod" => Mode::Production,
+            other => {
+                return Err(ConfigError {
+                    name: "BANGBAN_ENV",
+                    value: other.into(),
+                    reason: "应为 development 或 production",
+                })
+            }
+        };
+        let secure_cookies = match env::var("BANGBAN_SECURE_COOKIES").ok().as_deref() {
+            None | Some("") => mode == Mode::Production,
+            Some("1" | "true") => true,
+            Some("0" | "false") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "BANGBAN_SECURE_COOKIES",
+                    value: other.into(),
+                    reason: "应为 true 或 false",
+                })
+            }
+        };
+        Ok(Config {
+            database_url: env::var("DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/bangban".into()),
+            mode,
+            secure_cookies,
+            public_origin: env::var("BANGBAN_PUBLIC_ORIGIN")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.trim_end_matches('/').to_string()),
+        })
+    }
+}

@@ -1,0 +1,77 @@
+//! The PostgreSQL pool, migrations and readiness.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::migrate::MigrateDatabase;
+use sqlx::{PgPool, Postgres};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .idle_timeout(Duration::from_secs(600))
+}
+
+/// Connects, creating the database when it does not exist yet, and retrying for about half a
+/// minute so the server can start alongside the database.
+pub async fn connect(url: &str) -> Result<PgPool, String> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL 格式错误：{e}"))?;
+    let mut delay = Duration::from_millis(250);
+    let mut last_error = String::new();
+    for attempt in 1..=8 {
+        let attempt_result = async {
+            if !Postgres::database_exists(url).await? {
+                tracing::info!("creating database {}", options.get_database().unwrap_or("?"));
+                Postgres::create_database(url).await?;
+            }
+            pool_options().connect_with(options.clone()).await
+        };
+        match attempt_result.await {
+            Ok(pool) => return Ok(pool),
+            Err(e) => {
+                last_error = e.to_string();
+                tracing::warn!(attempt, error = %e, "database not reachable yet");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(8));
+            }
+        }
+    }
+    Err(format!(
+        "无法连接数据库（{}）：{last_error}。请确认 PostgreSQL 已启动，或设置 DATABASE_URL。",
+        redact(url)
+    ))
+}
+
+
+/// Applies every pending migration.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+/// Whether the database answers a trivial query within two seconds.
+pub async fn ready(pool: &PgPool) -> bool {
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), sqlx::query("SELECT 1").execute(pool)).await,
+        Ok(Ok(_))
+    )
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://***@h:5432/db");
+        assert_eq!(super::redact("postgres://h/db"), "postgres://h/db");
+    }
+}

@@ -1,0 +1,82 @@
+//! `server [--demo] [--migrate-only]`: migrates the database, optionally loads the demo data,
+//! and serves Bangban on the address cargo-leptos configured (LEPTOS_SITE_ADDR).
+
+use app::state::AppState;
+use leptos::prelude::get_configuration;
+use server::config::{Config, Mode};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn")),
+        )
+        .init();
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bangban: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let demo = args.iter().any(|a| a == "--demo");
+    let migrate_only = args.iter().any(|a| a == "--migrate-only");
+    if let Some(unknown) = args.iter().find(|a| !matches!(a.as_str(), "--demo" | "--migrate-only")) {
+        return Err(format!("未知参数 {unknown}；可用参数：--demo --migrate-only"));
+    }
+
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    if demo && config.mode == Mode::Production {
+        return Err("生产模式（BANGBAN_ENV=production）下不能加载演示数据".into());
+    }
+
+    let pool = server::db::connect(&config.database_url).await?;
+    server::db::migrate(&pool)
+        .await
+        .map_err(|e| format!("数据库迁移失败：{e}"))?;
+    let session_store = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
+    session_store
+        .migrate()
+        .await
+        .map_err(|e| format!("会话表迁移失败：{e}"))?;
+    if demo {
+        server::seed::load(&pool)
+            .await
+            .map_err(|e| format!("加载演示数据失败：{e}"))?;
+    }
+    if migrate_only {
+        return Ok(());
+    }
+    tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+        session_store,
+        tokio::time::Duration::from_secs(3600),
+    ));
+
+    let conf = get_configuration(None).map_err(|e| format!("Leptos 配置错误：{e}"))?;
+    let addr = conf.leptos_options.site_addr;
+    let state = AppState {
+        leptos_options: conf.leptos_options,
+        pool,
+    };
+    let app = server::http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("无法监听 {addr}：{e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| format!("服务异常退出：{e}"))
+}

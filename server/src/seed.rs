@@ -1,0 +1,140 @@
+//! Demo data that feels like Neixiang county: centers, departments, windows and one account
+//! per role. Idempotent: running it again changes nothing.
+
+use sqlx::{PgPool, Postgres, Transaction};
+
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// (login, name, role, phone, center, department)
+pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, Option<&str>, Option<&str>)] = &[
+    ("13800000001", "张秀英", "applicant", "13800000001", None, None),
+    ("agent01", "李帮办", "agent", "13900000001", Some(COUNTY), None),
+    ("agent02", "王代办", "agent", "13900000002", Some("城关镇便民服务中心"), None),
+    ("agent03", "赵站长", "agent", "13900000003", Some("湍东镇八里营村便民服务站"), None),
+    ("agent04", "刘市监", "agent", "13900000004", Some(COUNTY), Some("市场监督管理局")),
+    ("manager01", "陈主任", "manager", "13900000011", Some(COUNTY), None),
+    ("supervisor01", "周科长", "supervisor", "13900000021", Some(COUNTY), None),
+    ("admin01", "系统管理员", "admin", "13900000031", Some(COUNTY), None),
+];
+
+const COUNTY: &str = "内乡县行政审批服务中心";
+
+/// (name, kind, parent, address, phone)
+const CENTERS: &[(&str, &str, Option<&str>, &str, &str)] = &[
+    (COUNTY, "county_center", None, "内乡县城关镇范蠡大街与菊潭大街交叉口", "0377-65321234"),
+    ("内乡县不动产登记分大厅", "sub_hall", Some(COUNTY), "内乡县城关镇渚阳大街", "0377-65322345"),
+    ("内乡县公安户政分大厅", "sub_hall", Some(COUNTY), "内乡县城关镇县衙路", "0377-65323456"),
+    ("城关镇便民服务中心", "township_center", Some(COUNTY), "城关镇人民政府一楼", "0377-65331111"),
+    ("湍东镇便民服务中心", "township_center", Some(COUNTY), "湍东镇人民政府一楼", "0377-65341111"),
+    ("夏馆镇便民服务中心", "township_center", Some(COUNTY), "夏馆镇人民政府一楼", "0377-65351111"),
+    ("湍东镇八里营村便民服务站", "village_station", Some("湍东镇便民服务中心"), "湍东镇八里营村村委会", "0377-65341234"),
+    ("夏馆镇夏馆村便民服务站", "village_station", Some("夏馆镇便民服务中心"), "夏馆镇夏馆村村委会", "0377-65351234"),
+];
+
+/// (center, department)
+const DEPARTMENTS: &[(&str, &str)] = &[
+    (COUNTY, "市场监督管理局"),
+    (COUNTY, "税务局"),
+    (COUNTY, "发展和改革委员会"),
+    (COUNTY, "自然资源局"),
+    (COUNTY, "住房和城乡建设局"),
+    (COUNTY, "生态环境分局"),
+    (COUNTY, "民政局"),
+    (COUNTY, "人力资源和社会保障局"),
+    (COUNTY, "医疗保障局"),
+    (COUNTY, "供电公司"),
+    ("内乡县不动产登记分大厅", "不动产登记中心"),
+    ("内乡县公安户政分大厅", "公安局"),
+];
+
+/// (center, window, department)
+const WINDOWS: &[(&str, &str, Option<&str>)] = &[
+    (COUNTY, "综合窗口1号", None),
+    (COUNTY, "综合窗口2号", None),
+    (COUNTY, "综合窗口3号", None),
+    (COUNTY, "市场监管窗口", Some("市场监督管理局")),
+    (COUNTY, "税务窗口", Some("税务局")),
+    (COUNTY, "工程建设窗口", Some("住房和城乡建设局")),
+    (COUNTY, "社保医保窗口", Some("人力资源和社会保障局")),
+    ("内乡县不动产登记分大厅", "不动产登记窗口", Some("不动产登记中心")),
+    ("内乡县公安户政分大厅", "户政窗口", Some("公安局")),
+    ("城关镇便民服务中心", "综合窗口", None),
+];
+
+pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let hash = app::accounts::ssr::hash_password(DEMO_PASSWORD.into())
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let mut tx = pool.begin().await?;
+    for (name, kind, parent, address, phone) in CENTERS {
+        sqlx::query(
+            "INSERT INTO centers (name, kind, parent_id, address, phone, hours)
+             VALUES ($1, $2, (SELECT id FROM centers WHERE name = $3), $4, $5,
+                     '周一至周五 8:30-12:00，14:30-17:30（法定节假日除外）')
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(kind)
+        .bind(parent)
+        .bind(address)
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (center, name) in DEPARTMENTS {
+        sqlx::query(
+            "INSERT INTO departments (center_id, name)
+             VALUES ((SELECT id FROM centers WHERE name = $1), $2)
+             ON CONFLICT (center_id, name) DO NOTHING",
+        )
+        .bind(center)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (center, name, department) in WINDOWS {
+        sqlx::query(
+            "INSERT INTO windows (center_id, name, department_id, comprehensive)
+             SELECT c.id, $2, d.id, $3 IS NULL FROM centers c
+             LEFT JOIN departments d ON d.center_id = c.id AND d.name = $3
+             WHERE c.name = $1
+             ON CONFLICT (center_id, name) DO NOTHING",
+        )
+        .bind(center)
+        .bind(name)
+        .bind(department)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for account in DEMO_ACCOUNTS {
+        insert_account(&mut tx, account, &hash).await?;
+    }
+    tx.commit().await?;
+    tracing::info!("demo data loaded");
+    Ok(())
+}
+
+async fn insert_account(
+    tx: &mut Transaction<'_, Postgres>,
+    (login, name, role, phone, center, department): &(&str, &str, &str, &str, Option<&str>, Option<&str>),
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id, department_id)
+         VALUES ($1, $2, $3, $4, $5,
+                 (SELECT id FROM centers WHERE name = $6),
+                 (SELECT d.id FROM departments d JOIN centers c ON c.id = d.center_id
+                   WHERE c.name = $6 AND d.name = $7))
+         ON CONFLICT (login_name) DO NOTHING",
+    )
+    .bind(login)
+    .bind(name)
+    .bind(role)
+    .bind(phone)
+    .bind(hash)
+    .bind(center)
+    .bind(department)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Spawns the whole app on a random port against the fresh database `#[sqlx::test]` made.
+
+#![allow(dead_code)]
+
+use app::state::AppState;
+use reqwest::{redirect::Policy, Client, Response};
+use serde_json::Value;
+use server::config::{Config, Mode};
+use sqlx::PgPool;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    pub client: Client,
+}
+
+pub async fn spawn(pool: PgPool) -> TestApp {
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .expect("session table");
+    server::seed::load(&pool).await.expect("demo data");
+    let state = AppState {
+        leptos_options: server::http::leptos_options("target/site"),
+        pool: pool.clone(),
+    };
+    let config = Config {
+        database_url: String::new(),
+        mode: Mode::Development,
+        secure_cookies: false,
+        public_origin: None,
+    };
+    let router = server::http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        pool,
+        client: new_client(),
+    }
+}
+
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    /// Calls a server function as the page's JavaScript does: same-origin POST, form-encoded.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.call_with(&self.client, endpoint, form).await
+    }
+
+    pub async fn call_with(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Response {
+        self.call("login", &[("login_name", login), ("password", password)]).await
+    }
+
+    pub async fn current_role(&self) -> Option<String> {
+        let v: Value = self.call("current_user", &[]).await.json().await.unwrap();
+        v.get("role").and_then(|r| r.as_str()).map(str::to_string)
+    }
+}
+
+/// The error a server function answered with, as the browser receives it.
+pub async fn error_of(res: Response) -> Value {
+    assert!(!res.status().is_success(), "expected an error, got {}", res.status());
+    res.json().await.unwrap()
+}
+
+/// The message shown next to `field`.
+pub fn field_message(err: &Value, field: &str) -> Option<String> {
+    err.get("Invalid")?
+        .as_array()?
+        .iter()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["message"].as_str().map(str::to_string))
+}

@@ -1,0 +1,8 @@
+//! Bangban's domain types and rules: pure Rust, no IO, compiled for the server and the browser
+//! so that both always agree (see `../shared/DOMAIN.md`).
+
+pub mod roles;
+pub mod validate;
+
+pub use roles::Role;
+pub use validate::{DisplayName, LoginName, MobilePhone, Password, ValidationError};
