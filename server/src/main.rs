@@ -1,5 +1,5 @@
-//! `server [--demo] [--migrate-only]`: migrates the database, optionally loads the demo data,
-//! and serves Bangban on the address cargo-leptos configured (LEPTOS_SITE_ADDR).
+//! `server [--fresh] [--demo] [--migrate-only]`: migrates the database (after dropping it, with
+//! `--fresh`), optionally loads the demo data, and serves Bangban on LEPTOS_SITE_ADDR.
 
 use app::state::AppState;
 use leptos::prelude::get_configuration;
@@ -26,15 +26,24 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let demo = args.iter().any(|a| a == "--demo");
-    let migrate_only = args.iter().any(|a| a == "--migrate-only");
-    if let Some(unknown) = args.iter().find(|a| !matches!(a.as_str(), "--demo" | "--migrate-only")) {
-        return Err(format!("未知参数 {unknown}；可用参数：--demo --migrate-only"));
+    const FLAGS: [&str; 3] = ["--fresh", "--demo", "--migrate-only"];
+    if let Some(unknown) = args.iter().find(|a| !FLAGS.contains(&a.as_str())) {
+        return Err(format!("未知参数 {unknown}；可用参数：{}", FLAGS.join(" ")));
     }
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    let (fresh, demo, migrate_only) = (flag("--fresh"), flag("--demo"), flag("--migrate-only"));
 
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    if demo && config.mode == Mode::Production {
-        return Err("生产模式（BANGBAN_ENV=production）下不能加载演示数据".into());
+    if (demo || fresh) && config.mode == Mode::Production {
+        return Err("生产模式（BANGBAN_ENV=production）下不能加载演示数据或清空数据库".into());
+    }
+    if fresh {
+        use sqlx::migrate::MigrateDatabase;
+        if sqlx::Postgres::database_exists(&config.database_url).await.unwrap_or(false) {
+            sqlx::Postgres::force_drop_database(&config.database_url)
+                .await
+                .map_err(|e| format!("清空数据库失败：{e}"))?;
+        }
     }
 
     let pool = server::db::connect(&config.database_url).await?;
