@@ -21,14 +21,16 @@ step "clippy: server (ssr) build"
 cargo clippy -p shared -p server --all-targets -- -D warnings
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 step "clippy: browser (hydrate) build"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "tests: shared (domain rules)"
 cargo test -p shared
 step "tests: app (ssr)"
 cargo test -p app --features ssr
 step "tests: server against PostgreSQL"
-cargo test -p server
+# One test at a time: each #[sqlx::test] runs its own tokio runtime, and Leptos keeps
+# process-wide state that has been seen to stall when several runtimes render at once.
+cargo test -p server -- --test-threads=1
 
 build_release
 

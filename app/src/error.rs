@@ -63,7 +63,10 @@ pub struct FieldError {
 }
 
 fn first_message(errors: &[FieldError]) -> String {
-    errors.first().map(|e| e.message.clone()).unwrap_or_default()
+    errors
+        .first()
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
 }
 
 /// Collects field errors so a form reports every wrong field at once.

@@ -1,7 +1,7 @@
 //! The PostgreSQL pool, migrations and readiness.
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,13 +19,17 @@ fn pool_options() -> PgPoolOptions {
 /// Connects, creating the database when it does not exist yet, and retrying for about half a
 /// minute so the server can start alongside the database.
 pub async fn connect(url: &str) -> Result<PgPool, String> {
-    let options = PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL 格式错误：{e}"))?;
+    let options =
+        PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL 格式错误：{e}"))?;
     let mut delay = Duration::from_millis(250);
     let mut last_error = String::new();
     for attempt in 1..=8 {
         let attempt_result = async {
             if !Postgres::database_exists(url).await? {
-                tracing::info!("creating database {}", options.get_database().unwrap_or("?"));
+                tracing::info!(
+                    "creating database {}",
+                    options.get_database().unwrap_or("?")
+                );
                 Postgres::create_database(url).await?;
             }
             pool_options().connect_with(options.clone()).await
@@ -46,7 +50,6 @@ pub async fn connect(url: &str) -> Result<PgPool, String> {
     ))
 }
 
-
 /// Applies every pending migration.
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await
@@ -55,7 +58,11 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 /// Whether the database answers a trivial query within two seconds.
 pub async fn ready(pool: &PgPool) -> bool {
     matches!(
-        tokio::time::timeout(Duration::from_secs(2), sqlx::query("SELECT 1").execute(pool)).await,
+        tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query("SELECT 1").execute(pool)
+        )
+        .await,
         Ok(Ok(_))
     )
 }
@@ -71,7 +78,10 @@ fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_never_reach_the_log() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://***@h:5432/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://***@h:5432/db"
+        );
         assert_eq!(super::redact("postgres://h/db"), "postgres://h/db");
     }
 }

@@ -59,7 +59,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(auth_layer)
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
-            ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip(),
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .layer(middleware::from_fn_with_state(origin, check_origin))
         .layer(CompressionLayer::new().br(true).gzip(true))
@@ -75,17 +77,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-                tracing::info_span!(
-                    "request",
-                    id = NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                    method = %req.method(),
-                    path = %req.uri().path(),
-                )
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+            tracing::info_span!(
+                "request",
+                id = NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                method = %req.method(),
+                path = %req.uri().path(),
+            )
+        }))
         .with_state(state)
 }
 
@@ -174,7 +174,9 @@ mod tests {
 
     #[test]
     fn origin_policy() {
-        let p = OriginPolicy { public_origin: None };
+        let p = OriginPolicy {
+            public_origin: None,
+        };
         let host = Some("127.0.0.1:3000");
         assert!(p.allows(Some("http://127.0.0.1:3000"), None, host));
         assert!(!p.allows(Some("http://evil.example"), None, host));
@@ -183,8 +185,18 @@ mod tests {
         assert!(!p.allows(None, Some("http://evil.example/127.0.0.1:3000"), host));
         assert!(!p.allows(None, None, host));
 
-        let p = OriginPolicy { public_origin: Some("https://bangban.example.cn".into()) };
-        assert!(p.allows(Some("https://bangban.example.cn"), None, Some("10.0.0.5:3000")));
-        assert!(!p.allows(Some("https://other.example.cn"), None, Some("10.0.0.5:3000")));
+        let p = OriginPolicy {
+            public_origin: Some("https://bangban.example.cn".into()),
+        };
+        assert!(p.allows(
+            Some("https://bangban.example.cn"),
+            None,
+            Some("10.0.0.5:3000")
+        ));
+        assert!(!p.allows(
+            Some("https://other.example.cn"),
+            None,
+            Some("10.0.0.5:3000")
+        ));
     }
 }

@@ -39,7 +39,10 @@ async fn run() -> Result<(), String> {
     }
     if fresh {
         use sqlx::migrate::MigrateDatabase;
-        if sqlx::Postgres::database_exists(&config.database_url).await.unwrap_or(false) {
+        if sqlx::Postgres::database_exists(&config.database_url)
+            .await
+            .unwrap_or(false)
+        {
             sqlx::Postgres::force_drop_database(&config.database_url)
                 .await
                 .map_err(|e| format!("清空数据库失败：{e}"))?;
@@ -63,10 +66,12 @@ async fn run() -> Result<(), String> {
     if migrate_only {
         return Ok(());
     }
-    tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
-        session_store,
-        tokio::time::Duration::from_secs(3600),
-    ));
+    tokio::spawn(
+        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            session_store,
+            tokio::time::Duration::from_secs(3600),
+        ),
+    );
 
     let conf = get_configuration(None).map_err(|e| format!("Leptos 配置错误：{e}"))?;
     let addr = conf.leptos_options.site_addr;

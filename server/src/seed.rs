@@ -6,29 +6,142 @@ use sqlx::{PgPool, Postgres, Transaction};
 pub const DEMO_PASSWORD: &str = "demo1234";
 
 /// (login, name, role, phone, center, department)
-pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str, Option<&str>, Option<&str>)] = &[
-    ("13800000001", "张秀英", "applicant", "13800000001", None, None),
-    ("agent01", "李帮办", "agent", "13900000001", Some(COUNTY), None),
-    ("agent02", "王代办", "agent", "13900000002", Some("城关镇便民服务中心"), None),
-    ("agent03", "赵站长", "agent", "13900000003", Some("湍东镇八里营村便民服务站"), None),
-    ("agent04", "刘市监", "agent", "13900000004", Some(COUNTY), Some("市场监督管理局")),
-    ("manager01", "陈主任", "manager", "13900000011", Some(COUNTY), None),
-    ("supervisor01", "周科长", "supervisor", "13900000021", Some(COUNTY), None),
-    ("admin01", "系统管理员", "admin", "13900000031", Some(COUNTY), None),
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    (
+        "13800000001",
+        "张秀英",
+        "applicant",
+        "13800000001",
+        None,
+        None,
+    ),
+    (
+        "agent01",
+        "李帮办",
+        "agent",
+        "13900000001",
+        Some(COUNTY),
+        None,
+    ),
+    (
+        "agent02",
+        "王代办",
+        "agent",
+        "13900000002",
+        Some("城关镇便民服务中心"),
+        None,
+    ),
+    (
+        "agent03",
+        "赵站长",
+        "agent",
+        "13900000003",
+        Some("湍东镇八里营村便民服务站"),
+        None,
+    ),
+    (
+        "agent04",
+        "刘市监",
+        "agent",
+        "13900000004",
+        Some(COUNTY),
+        Some("市场监督管理局"),
+    ),
+    (
+        "manager01",
+        "陈主任",
+        "manager",
+        "13900000011",
+        Some(COUNTY),
+        None,
+    ),
+    (
+        "supervisor01",
+        "周科长",
+        "supervisor",
+        "13900000021",
+        Some(COUNTY),
+        None,
+    ),
+    (
+        "admin01",
+        "系统管理员",
+        "admin",
+        "13900000031",
+        Some(COUNTY),
+        None,
+    ),
 ];
 
 const COUNTY: &str = "内乡县行政审批服务中心";
 
 /// (name, kind, parent, address, phone)
 const CENTERS: &[(&str, &str, Option<&str>, &str, &str)] = &[
-    (COUNTY, "county_center", None, "内乡县城关镇范蠡大街与菊潭大街交叉口", "0377-65321234"),
-    ("内乡县不动产登记分大厅", "sub_hall", Some(COUNTY), "内乡县城关镇渚阳大街", "0377-65322345"),
-    ("内乡县公安户政分大厅", "sub_hall", Some(COUNTY), "内乡县城关镇县衙路", "0377-65323456"),
-    ("城关镇便民服务中心", "township_center", Some(COUNTY), "城关镇人民政府一楼", "0377-65331111"),
-    ("湍东镇便民服务中心", "township_center", Some(COUNTY), "湍东镇人民政府一楼", "0377-65341111"),
-    ("夏馆镇便民服务中心", "township_center", Some(COUNTY), "夏馆镇人民政府一楼", "0377-65351111"),
-    ("湍东镇八里营村便民服务站", "village_station", Some("湍东镇便民服务中心"), "湍东镇八里营村村委会", "0377-65341234"),
-    ("夏馆镇夏馆村便民服务站", "village_station", Some("夏馆镇便民服务中心"), "夏馆镇夏馆村村委会", "0377-65351234"),
+    (
+        COUNTY,
+        "county_center",
+        None,
+        "内乡县城关镇范蠡大街与菊潭大街交叉口",
+        "0377-65321234",
+    ),
+    (
+        "内乡县不动产登记分大厅",
+        "sub_hall",
+        Some(COUNTY),
+        "内乡县城关镇渚阳大街",
+        "0377-65322345",
+    ),
+    (
+        "内乡县公安户政分大厅",
+        "sub_hall",
+        Some(COUNTY),
+        "内乡县城关镇县衙路",
+        "0377-65323456",
+    ),
+    (
+        "城关镇便民服务中心",
+        "township_center",
+        Some(COUNTY),
+        "城关镇人民政府一楼",
+        "0377-65331111",
+    ),
+    (
+        "湍东镇便民服务中心",
+        "township_center",
+        Some(COUNTY),
+        "湍东镇人民政府一楼",
+        "0377-65341111",
+    ),
+    (
+        "夏馆镇便民服务中心",
+        "township_center",
+        Some(COUNTY),
+        "夏馆镇人民政府一楼",
+        "0377-65351111",
+    ),
+    (
+        "湍东镇八里营村便民服务站",
+        "village_station",
+        Some("湍东镇便民服务中心"),
+        "湍东镇八里营村村委会",
+        "0377-65341234",
+    ),
+    (
+        "夏馆镇夏馆村便民服务站",
+        "village_station",
+        Some("夏馆镇便民服务中心"),
+        "夏馆镇夏馆村村委会",
+        "0377-65351234",
+    ),
 ];
 
 /// (center, department)
@@ -56,7 +169,11 @@ const WINDOWS: &[(&str, &str, Option<&str>)] = &[
     (COUNTY, "税务窗口", Some("税务局")),
     (COUNTY, "工程建设窗口", Some("住房和城乡建设局")),
     (COUNTY, "社保医保窗口", Some("人力资源和社会保障局")),
-    ("内乡县不动产登记分大厅", "不动产登记窗口", Some("不动产登记中心")),
+    (
+        "内乡县不动产登记分大厅",
+        "不动产登记窗口",
+        Some("不动产登记中心"),
+    ),
     ("内乡县公安户政分大厅", "户政窗口", Some("公安局")),
     ("城关镇便民服务中心", "综合窗口", None),
 ];
@@ -116,7 +233,14 @@ pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
 
 async fn insert_account(
     tx: &mut Transaction<'_, Postgres>,
-    (login, name, role, phone, center, department): &(&str, &str, &str, &str, Option<&str>, Option<&str>),
+    (login, name, role, phone, center, department): &(
+        &str,
+        &str,
+        &str,
+        &str,
+        Option<&str>,
+        Option<&str>,
+    ),
     hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

@@ -21,9 +21,18 @@ async fn registration_checks_every_field_and_saves_nothing_when_wrong(pool: PgPo
         )
         .await;
     let err = error_of(res).await;
-    assert_eq!(field_message(&err, "phone").as_deref(), Some("手机号码应为11位数字"));
-    assert_eq!(field_message(&err, "display_name").as_deref(), Some("姓名至少2个字"));
-    assert_eq!(field_message(&err, "password").as_deref(), Some("密码至少8位"));
+    assert_eq!(
+        field_message(&err, "phone").as_deref(),
+        Some("手机号码应为11位数字")
+    );
+    assert_eq!(
+        field_message(&err, "display_name").as_deref(),
+        Some("姓名至少2个字")
+    );
+    assert_eq!(
+        field_message(&err, "password").as_deref(),
+        Some("密码至少8位")
+    );
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts WHERE role = 'applicant'")
         .fetch_one(&app.pool)
         .await
@@ -42,7 +51,10 @@ async fn registration_checks_every_field_and_saves_nothing_when_wrong(pool: PgPo
         )
         .await;
     let err = error_of(res).await;
-    assert_eq!(field_message(&err, "password_confirm").as_deref(), Some("两次输入的密码不一致"));
+    assert_eq!(
+        field_message(&err, "password_confirm").as_deref(),
+        Some("两次输入的密码不一致")
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -60,16 +72,23 @@ async fn an_applicant_registers_and_is_logged_in(pool: PgPool) {
         )
         .await;
     assert!(res.status().is_success(), "{}", res.status());
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert_eq!(app.current_role().await.as_deref(), Some("applicant"));
 
-    let (login, hash): (String, String) =
-        sqlx::query_as("SELECT login_name, password_hash FROM accounts WHERE phone = '13900001111'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (login, hash): (String, String) = sqlx::query_as(
+        "SELECT login_name, password_hash FROM accounts WHERE phone = '13900001111'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(login, "13900001111");
     assert!(hash.starts_with("$argon2id$"), "{hash}");
 
@@ -88,7 +107,10 @@ async fn an_applicant_registers_and_is_logged_in(pool: PgPool) {
         )
         .await;
     let err = error_of(res).await;
-    assert_eq!(field_message(&err, "phone").as_deref(), Some("该手机号已注册，请直接登录"));
+    assert_eq!(
+        field_message(&err, "phone").as_deref(),
+        Some("该手机号已注册，请直接登录")
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -103,7 +125,11 @@ async fn each_demo_role_logs_in_and_lands_on_its_home(pool: PgPool) {
     ] {
         let client = new_client();
         let res = app
-            .call_with(&client, "login", &[("login_name", login), ("password", DEMO_PASSWORD)])
+            .call_with(
+                &client,
+                "login",
+                &[("login_name", login), ("password", DEMO_PASSWORD)],
+            )
             .await;
         assert!(res.status().is_success(), "{login}: {}", res.status());
         let landing: String = res.json().await.unwrap();
@@ -133,10 +159,16 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
         assert_eq!(err["Rejected"], "账号或密码错误");
     }
     let err = error_of(app.login("agent01", "wrong-pass1").await).await;
-    assert!(err["Rejected"].as_str().unwrap().contains("账号已锁定"), "{err}");
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("账号已锁定"),
+        "{err}"
+    );
     // Even the right password is refused while locked.
     let err = error_of(app.login("agent01", DEMO_PASSWORD).await).await;
-    assert!(err["Rejected"].as_str().unwrap().contains("账号已锁定"), "{err}");
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("账号已锁定"),
+        "{err}"
+    );
     assert_eq!(app.current_role().await, None);
 
     let minutes: f64 = sqlx::query_scalar(
@@ -155,7 +187,14 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
     .unwrap();
     assert_eq!(
         outcomes,
-        ["bad_password", "bad_password", "bad_password", "bad_password", "locked_now", "locked"]
+        [
+            "bad_password",
+            "bad_password",
+            "bad_password",
+            "bad_password",
+            "locked_now",
+            "locked"
+        ]
     );
 
     // Once the lock has passed, the right password works and the counter starts again.
@@ -163,7 +202,11 @@ async fn five_failures_lock_the_account_for_fifteen_minutes(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert!(app.login("agent01", DEMO_PASSWORD).await.status().is_success());
+    assert!(app
+        .login("agent01", DEMO_PASSWORD)
+        .await
+        .status()
+        .is_success());
     assert_eq!(app.current_role().await.as_deref(), Some("agent"));
 }
 
@@ -186,9 +229,18 @@ async fn login_rotates_the_session_and_logout_destroys_it(pool: PgPool) {
     let app = spawn(pool).await;
     // A session that exists before login (a visitor's) must not survive it.
     let before = app.call("current_user", &[]).await;
-    let pre_cookie = before.headers().get("set-cookie").map(|c| c.to_str().unwrap().to_string());
+    let pre_cookie = before
+        .headers()
+        .get("set-cookie")
+        .map(|c| c.to_str().unwrap().to_string());
     let res = app.login("agent01", DEMO_PASSWORD).await;
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_ne!(Some(cookie.clone()), pre_cookie);
     let session_id = cookie.split(';').next().unwrap().to_string();
 
@@ -257,15 +309,27 @@ async fn only_an_admin_creates_staff_accounts(pool: PgPool) {
     let center: &'static str = Box::leak(center.into_boxed_str());
 
     // Nobody logged in, then every non-admin role: refused.
-    let err = error_of(app.call("admin/create_staff", &with_center(form("agent09"), center)).await).await;
+    let err = error_of(
+        app.call("admin/create_staff", &with_center(form("agent09"), center))
+            .await,
+    )
+    .await;
     assert_eq!(err, serde_json::json!("Unauthenticated"));
     for login in ["13800000001", "agent01", "manager01", "supervisor01"] {
         let client = new_client();
-        app.call_with(&client, "login", &[("login_name", login), ("password", DEMO_PASSWORD)])
-            .await;
+        app.call_with(
+            &client,
+            "login",
+            &[("login_name", login), ("password", DEMO_PASSWORD)],
+        )
+        .await;
         let err = error_of(
-            app.call_with(&client, "admin/create_staff", &with_center(form("agent09"), center))
-                .await,
+            app.call_with(
+                &client,
+                "admin/create_staff",
+                &with_center(form("agent09"), center),
+            )
+            .await,
         )
         .await;
         assert_eq!(err, serde_json::json!("Forbidden"), "{login}");
@@ -275,23 +339,49 @@ async fn only_an_admin_creates_staff_accounts(pool: PgPool) {
 
     app.login("admin01", DEMO_PASSWORD).await;
     let err = error_of(app.call("admin/create_staff", &form("agent09")).await).await;
-    assert_eq!(field_message(&err, "center_id").as_deref(), Some("请选择所属中心"));
-    let err = error_of(app.call("admin/create_staff", &with_center(form("13911112222"), center)).await).await;
+    assert_eq!(
+        field_message(&err, "center_id").as_deref(),
+        Some("请选择所属中心")
+    );
+    let err = error_of(
+        app.call(
+            "admin/create_staff",
+            &with_center(form("13911112222"), center),
+        )
+        .await,
+    )
+    .await;
     assert!(field_message(&err, "login_name").is_some());
     let mut bad_role = with_center(form("agent09"), center);
     bad_role[3] = ("role", "applicant");
     let err = error_of(app.call("admin/create_staff", &bad_role).await).await;
-    assert_eq!(field_message(&err, "role").as_deref(), Some("请选择工作人员角色"));
+    assert_eq!(
+        field_message(&err, "role").as_deref(),
+        Some("请选择工作人员角色")
+    );
 
-    let res = app.call("admin/create_staff", &with_center(form("agent09"), center)).await;
+    let res = app
+        .call("admin/create_staff", &with_center(form("agent09"), center))
+        .await;
     assert!(res.status().is_success(), "{}", res.status());
-    let err = error_of(app.call("admin/create_staff", &with_center(form("agent09"), center)).await).await;
-    assert_eq!(field_message(&err, "login_name").as_deref(), Some("该账号已被使用，请换一个"));
+    let err = error_of(
+        app.call("admin/create_staff", &with_center(form("agent09"), center))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "login_name").as_deref(),
+        Some("该账号已被使用，请换一个")
+    );
 
     // The new agent can log in.
     let client = new_client();
     let res = app
-        .call_with(&client, "login", &[("login_name", "agent09"), ("password", "abc12345")])
+        .call_with(
+            &client,
+            "login",
+            &[("login_name", "agent09"), ("password", "abc12345")],
+        )
         .await;
     assert!(res.status().is_success());
 }
@@ -301,7 +391,10 @@ async fn state_changing_requests_from_other_sites_are_refused(pool: PgPool) {
     let app = spawn(pool).await;
     let form = [("login_name", "agent01"), ("password", DEMO_PASSWORD)];
     for origin in [Some("http://evil.example"), None] {
-        let mut req = app.client.post(format!("{}/api/login", app.base)).form(&form);
+        let mut req = app
+            .client
+            .post(format!("{}/api/login", app.base))
+            .form(&form);
         if let Some(o) = origin {
             req = req.header("Origin", o);
         }
@@ -342,4 +435,29 @@ async fn demo_data_loads_twice_without_change(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!(villages, 2);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn staff_sessions_end_after_thirty_idle_minutes(pool: PgPool) {
+    let app = spawn(pool).await;
+    let idle_minutes = |res: &reqwest::Response| {
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+        cookie
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("Max-Age="))
+            .unwrap_or_else(|| panic!("no Max-Age in {cookie}"))
+            .parse::<i64>()
+            .unwrap()
+            / 60
+    };
+    let staff = app.login("agent01", DEMO_PASSWORD).await;
+    assert_eq!(idle_minutes(&staff), 30);
+    let applicant = app
+        .call_with(
+            &new_client(),
+            "login",
+            &[("login_name", "13800000001"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(idle_minutes(&applicant), 24 * 60);
 }

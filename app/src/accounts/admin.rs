@@ -45,11 +45,10 @@ pub async fn list_staff() -> Result<Vec<StaffRow>, AppError> {
 pub async fn list_center_choices() -> Result<Vec<CenterChoice>, AppError> {
     super::ssr::require_role(&[Role::Admin]).await?;
     let pool = crate::state::pool()?;
-    let centers: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM centers WHERE retired_at IS NULL ORDER BY id",
-    )
-    .fetch_all(&pool)
-    .await?;
+    let centers: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM centers WHERE retired_at IS NULL ORDER BY id")
+            .fetch_all(&pool)
+            .await?;
     let departments: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT id, center_id, name FROM departments WHERE retired_at IS NULL ORDER BY id",
     )
@@ -85,8 +84,14 @@ pub async fn create_staff(
 
     let mut errors = crate::error::FieldErrors::default();
     let login = errors.check("login_name", LoginName::parse(&login_name));
-    if login.as_ref().is_some_and(|l| MobilePhone::parse(l.as_str()).is_ok()) {
-        errors.add("login_name", "工作人员账号请用字母开头的工号，手机号留给申请人登录");
+    if login
+        .as_ref()
+        .is_some_and(|l| MobilePhone::parse(l.as_str()).is_ok())
+    {
+        errors.add(
+            "login_name",
+            "工作人员账号请用字母开头的工号，手机号留给申请人登录",
+        );
     }
     let name = errors.check("display_name", DisplayName::parse(&display_name));
     let phone = errors.check("phone", MobilePhone::parse(&phone));
@@ -157,7 +162,12 @@ pub async fn create_staff(
     .await;
     match inserted {
         Ok(id) => {
-            tracing::info!(admin = admin.id, account = id, role = role.as_str(), "staff account created");
+            tracing::info!(
+                admin = admin.id,
+                account = id,
+                role = role.as_str(),
+                "staff account created"
+            );
             Ok(id)
         }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -205,7 +215,7 @@ pub fn AdminPage() -> impl IntoView {
         </section>
         <section class="card wide">
             <h2>"新建工作人员账号"</h2>
-            <ActionForm action=create attr:class="grid-form">
+            <ActionForm action=create attr:class="grid-form" attr:novalidate=true>
                 <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
                 <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
                     <p class="form-ok" role="status">"账号已创建"</p>

@@ -116,7 +116,12 @@ pub async fn register(
     let phone = errors.check("phone", MobilePhone::parse(&phone));
     let name = errors.check("display_name", DisplayName::parse(&display_name));
     let password = errors.check("password", Password::parse(&password));
-    if password.is_some() && password_confirm != password.as_ref().map(|p| p.expose()).unwrap_or_default() {
+    if password_confirm.is_empty() {
+        errors.add("password_confirm", "请再次输入密码");
+    } else if password
+        .as_ref()
+        .is_some_and(|p| p.expose() != password_confirm)
+    {
         errors.add("password_confirm", "两次输入的密码不一致");
     }
     errors.into_result()?;
@@ -144,7 +149,8 @@ pub async fn register(
     };
 
     let session_backend = ssr::auth_session().await?;
-    let Some(user) = axum_login::AuthnBackend::get_user(&session_backend.backend, &id).await? else {
+    let Some(user) = axum_login::AuthnBackend::get_user(&session_backend.backend, &id).await?
+    else {
         return Err(AppError::internal("account vanished after insert"));
     };
     let mut session = session_backend;
@@ -292,7 +298,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"登录"</h1>
             <p class="hint">"申请人请用注册时的手机号登录；工作人员请用管理员分配的账号。"</p>
-            <ActionForm action=auth.login>
+            <ActionForm action=auth.login attr:novalidate=true>
                 <input type="hidden" name="next" prop:value=next/>
                 <FormError error=Signal::derive(move || error().filter(|e| !e.is_field_error()))/>
                 <label class="field">
@@ -325,7 +331,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"申请人注册"</h1>
             <p class="hint">"注册后可在线申请帮办代办服务，并随时查看办理进度。全程免费。"</p>
-            <ActionForm action=auth.register>
+            <ActionForm action=auth.register attr:novalidate=true>
                 <FormError error=Signal::derive(move || server_error().filter(|e| !e.is_field_error()))/>
                 <label class="field">
                     <span>"手机号码"</span>
@@ -361,5 +367,29 @@ pub fn RegisterPage() -> impl IntoView {
             </ActionForm>
             <p class="hint">"已有账号？" <A href="/login">"去登录"</A></p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_only_returns_to_our_own_pages() {
+        assert_eq!(
+            landing_path(Some("/supervision"), Role::Supervisor),
+            "/supervision"
+        );
+        assert_eq!(landing_path(None, Role::Agent), "/workbench");
+        for evil in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "/login?next=/me",
+            "/api/logout",
+            "me",
+        ] {
+            assert_eq!(landing_path(Some(evil), Role::Applicant), "/me", "{evil}");
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Server-only side of accounts: the axum-login backend, password hashing and lockout.
 
 use crate::error::AppError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum_login::{AuthUser, AuthnBackend, UserId};
 use shared::Role;
@@ -93,12 +95,13 @@ pub enum BackendError {
 #[derive(Debug, PartialEq)]
 pub enum LoginRefused {
     BadCredentials,
-    Locked { until: chrono::DateTime<chrono::Utc> },
+    Locked {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     Disabled,
 }
 
-const USER_COLUMNS: &str =
-    "id, role, display_name, center_id, department_id, password_hash";
+const USER_COLUMNS: &str = "id, role, display_name, center_id, department_id, password_hash";
 
 impl AuthnBackend for Backend {
     type User = User;
@@ -110,9 +113,8 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, BackendError> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM accounts WHERE id = $1 AND disabled_at IS NULL"
-        );
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM accounts WHERE id = $1 AND disabled_at IS NULL");
         Ok(sqlx::query_as::<_, User>(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -145,7 +147,14 @@ pub async fn verify_login(
     let Some(row) = row else {
         // Spend the same time as a real check so timing does not reveal which logins exist.
         let _ = verify_password(creds.password.clone(), dummy_hash().await).await;
-        record_login_event(pool, None, &creds.login_name, "unknown_account", &creds.client).await?;
+        record_login_event(
+            pool,
+            None,
+            &creds.login_name,
+            "unknown_account",
+            &creds.client,
+        )
+        .await?;
         return Ok(Err(LoginRefused::BadCredentials));
     };
     let id = row.user.id;
@@ -180,7 +189,11 @@ pub async fn verify_login(
     .bind(LOCKOUT_MINUTES)
     .fetch_one(pool)
     .await?;
-    let outcome = if locked_until.is_some() { "locked_now" } else { "bad_password" };
+    let outcome = if locked_until.is_some() {
+        "locked_now"
+    } else {
+        "bad_password"
+    };
     record_login_event(pool, Some(id), &creds.login_name, outcome, &creds.client).await?;
     Ok(Err(match locked_until {
         Some(until) => LoginRefused::Locked { until },
@@ -203,7 +216,12 @@ pub async fn record_login_event(
     .bind(login_name)
     .bind(outcome)
     .bind(&client.ip)
-    .bind(client.user_agent.as_deref().map(|s| s.chars().take(300).collect::<String>()))
+    .bind(
+        client
+            .user_agent
+            .as_deref()
+            .map(|s| s.chars().take(300).collect::<String>()),
+    )
     .execute(pool)
     .await?;
     Ok(())
@@ -214,7 +232,9 @@ async fn dummy_hash() -> String {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
         .get_or_init(|| async {
-            hash_password("no-such-account-0".into()).await.unwrap_or_default()
+            hash_password("no-such-account-0".into())
+                .await
+                .unwrap_or_default()
         })
         .await
         .clone()
@@ -283,18 +303,28 @@ pub async fn start_session(session: &mut AuthSession, user: &User) -> Result<(),
     if session.user.is_some() {
         session.logout().await?;
     }
-    session.session.cycle_id().await.map_err(AppError::internal)?;
-    session.login(user).await?;
-    let idle = if user.role().is_staff() { STAFF_IDLE_MINUTES } else { APPLICANT_IDLE_MINUTES };
     session
         .session
-        .set_expiry(Some(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::minutes(idle))));
+        .cycle_id()
+        .await
+        .map_err(AppError::internal)?;
+    session.login(user).await?;
+    let idle = if user.role().is_staff() {
+        STAFF_IDLE_MINUTES
+    } else {
+        APPLICANT_IDLE_MINUTES
+    };
+    session.session.set_expiry(Some(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::minutes(idle),
+    )));
     Ok(())
 }
 
 /// Who is asking: the peer address and browser, recorded with login events.
 pub async fn client_info() -> ClientInfo {
-    let headers = leptos_axum::extract::<http::HeaderMap>().await.unwrap_or_default();
+    let headers = leptos_axum::extract::<http::HeaderMap>()
+        .await
+        .unwrap_or_default();
     let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .ok()

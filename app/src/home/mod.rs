@@ -20,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
             <h2>"找办事事项"</h2>
             <form class="search-form" action="/catalog" method="get" role="search">
                 <label class="visually-hidden" for="q">"事项名称"</label>
-                <input id="q" type="search" name="q" placeholder="例如：营业执照、施工许可、低保"/>
+                <input id="q" type="search" name="q" placeholder="如：营业执照"/>
                 <button type="submit" class="button">"搜索"</button>
             </form>
         </section>

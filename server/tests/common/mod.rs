@@ -12,17 +12,37 @@ pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
     pub client: Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+// The server has its own pool, closed with it, so nothing holds the test database open when
+// `#[sqlx::test]` drops it.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 pub async fn spawn(pool: PgPool) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(std::env::var("TEST_LOG").unwrap())
+            .with_test_writer()
+            .try_init();
+    }
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
         .migrate()
         .await
         .expect("session table");
     server::seed::load(&pool).await.expect("demo data");
+    let server_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .expect("server pool");
     let state = AppState {
         leptos_options: server::http::leptos_options("target/site"),
-        pool: pool.clone(),
+        pool: server_pool,
     };
     let config = Config {
         database_url: String::new(),
@@ -33,7 +53,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     let router = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         axum::serve(
             listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -45,6 +65,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         base: format!("http://{addr}"),
         pool,
         client: new_client(),
+        server,
     }
 }
 
@@ -62,7 +83,12 @@ impl TestApp {
         self.call_with(&self.client, endpoint, form).await
     }
 
-    pub async fn call_with(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn call_with(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
         client
             .post(format!("{}/api/{endpoint}", self.base))
             .header("Origin", &self.base)
@@ -83,7 +109,8 @@ impl TestApp {
     }
 
     pub async fn login(&self, login: &str, password: &str) -> Response {
-        self.call("login", &[("login_name", login), ("password", password)]).await
+        self.call("login", &[("login_name", login), ("password", password)])
+            .await
     }
 
     pub async fn current_role(&self) -> Option<String> {
@@ -94,7 +121,11 @@ impl TestApp {
 
 /// The error a server function answered with, as the browser receives it.
 pub async fn error_of(res: Response) -> Value {
-    assert!(!res.status().is_success(), "expected an error, got {}", res.status());
+    assert!(
+        !res.status().is_success(),
+        "expected an error, got {}",
+        res.status()
+    );
     res.json().await.unwrap()
 }
 

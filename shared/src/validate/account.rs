@@ -18,7 +18,9 @@ impl Password {
         if n > 64 {
             return Err(ValidationError::new("密码不能超过64位"));
         }
-        if !input.chars().any(|c| c.is_ascii_alphabetic()) || !input.chars().any(|c| c.is_ascii_digit()) {
+        if !input.chars().any(|c| c.is_ascii_alphabetic())
+            || !input.chars().any(|c| c.is_ascii_digit())
+        {
             return Err(ValidationError::new("密码需同时包含字母和数字"));
         }
         Ok(Password(input.to_string()))
@@ -85,10 +87,14 @@ impl LoginName {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         {
-            return Err(ValidationError::new("登录账号只能包含字母、数字、下划线和连字符"));
+            return Err(ValidationError::new(
+                "登录账号只能包含字母、数字、下划线和连字符",
+            ));
         }
         if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
-            return Err(ValidationError::new("登录账号应以字母开头（申请人请用手机号登录）"));
+            return Err(ValidationError::new(
+                "登录账号应以字母开头（申请人请用手机号登录）",
+            ));
         }
         Ok(LoginName(s))
     }
@@ -107,10 +113,19 @@ mod tests {
         assert!(Password::parse("abc12345").is_ok());
         assert_eq!(Password::parse("").unwrap_err().0, "请设置密码");
         assert_eq!(Password::parse("ab1").unwrap_err().0, "密码至少8位");
-        assert_eq!(Password::parse("abcdefgh").unwrap_err().0, "密码需同时包含字母和数字");
-        assert_eq!(Password::parse("12345678").unwrap_err().0, "密码需同时包含字母和数字");
+        assert_eq!(
+            Password::parse("abcdefgh").unwrap_err().0,
+            "密码需同时包含字母和数字"
+        );
+        assert_eq!(
+            Password::parse("12345678").unwrap_err().0,
+            "密码需同时包含字母和数字"
+        );
         assert!(Password::parse(&"a1".repeat(33)).is_err());
-        assert_eq!(format!("{:?}", Password::parse("abc12345").unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("abc12345").unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]
@@ -124,7 +139,10 @@ mod tests {
 
     #[test]
     fn login_names() {
-        assert_eq!(LoginName::parse("+86 138 1234 1234").unwrap().as_str(), "13812341234");
+        assert_eq!(
+            LoginName::parse("+86 138 1234 1234").unwrap().as_str(),
+            "13812341234"
+        );
         assert_eq!(LoginName::parse(" Agent01 ").unwrap().as_str(), "agent01");
         assert!(LoginName::parse("ab").is_err());
         assert!(LoginName::parse("a b c").is_err());

@@ -2,10 +2,14 @@
 //! wrong so the browser and the server show the same message.
 
 mod account;
+mod ids;
 mod phone;
+mod text;
 
 pub use account::{DisplayName, LoginName, Password};
+pub use ids::{PostalCode, ResidentId, Uscc};
 pub use phone::MobilePhone;
+pub use text::{Address, Reason, UnitName};
 
 use serde::{Deserialize, Serialize};
 

@@ -65,24 +65,43 @@ mod tests {
             "１３８１２３４１２３４",
             " 138-1234-1234 ",
         ] {
-            assert_eq!(MobilePhone::parse(s).unwrap().as_str(), "13812341234", "{s}");
+            assert_eq!(
+                MobilePhone::parse(s).unwrap().as_str(),
+                "13812341234",
+                "{s}"
+            );
         }
     }
 
     #[test]
     fn rejects_with_reason() {
         assert_eq!(MobilePhone::parse("").unwrap_err().0, "请填写手机号码");
-        assert_eq!(MobilePhone::parse("1381234123").unwrap_err().0, "手机号码应为11位数字");
-        assert_eq!(MobilePhone::parse("138123412345").unwrap_err().0, "手机号码应为11位数字");
-        assert!(MobilePhone::parse("12812341234").unwrap_err().0.contains("13至19"));
+        assert_eq!(
+            MobilePhone::parse("1381234123").unwrap_err().0,
+            "手机号码应为11位数字"
+        );
+        assert_eq!(
+            MobilePhone::parse("138123412345").unwrap_err().0,
+            "手机号码应为11位数字"
+        );
+        assert!(MobilePhone::parse("12812341234")
+            .unwrap_err()
+            .0
+            .contains("13至19"));
         assert!(MobilePhone::parse("23812341234").is_err());
-        assert_eq!(MobilePhone::parse("1381234123a").unwrap_err().0, "手机号码只能包含数字");
+        assert_eq!(
+            MobilePhone::parse("1381234123a").unwrap_err().0,
+            "手机号码只能包含数字"
+        );
         assert!(MobilePhone::parse("010-12345678").is_err());
     }
 
     #[test]
     fn masks_the_middle() {
-        assert_eq!(MobilePhone::parse("13812341234").unwrap().masked(), "138****1234");
+        assert_eq!(
+            MobilePhone::parse("13812341234").unwrap().masked(),
+            "138****1234"
+        );
     }
 
     proptest! {
