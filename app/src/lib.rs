@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod calendar;
 pub mod cases;
 pub mod error;
 pub mod home;
