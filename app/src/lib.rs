@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod cases;
+pub mod catalog;
 pub mod error;
 pub mod home;
 #[cfg(feature = "ssr")]
@@ -66,6 +67,10 @@ pub fn App() -> impl IntoView {
                 <main>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=home::HomePage/>
+                        <Route path=path!("/catalog") view=catalog::CatalogPage/>
+                        <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
+                        <Route path=path!("/items/:id/apply") view=cases::ApplyPage/>
+                        <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
                         <Route path=path!("/login") view=accounts::LoginPage/>
                         <Route path=path!("/register") view=accounts::RegisterPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=|| view! {

@@ -2,6 +2,7 @@
 //! so that both always agree (see `../shared/DOMAIN.md`).
 
 pub mod calendar;
+pub mod catalog;
 pub mod case;
 pub mod clocks;
 pub mod roles;

@@ -23,6 +23,11 @@ pub fn HomePage() -> impl IntoView {
                 <input id="q" type="search" name="q" placeholder="如：营业执照"/>
                 <button type="submit" class="button">"搜索"</button>
             </form>
+            <ul class="category-links">
+                {shared::catalog::Category::ALL.into_iter().take(4).map(|c| view! {
+                    <li><a class="button" href=format!("/catalog?category={}", c.as_str())>{c.label()}</a></li>
+                }).collect_view()}
+            </ul>
         </section>
 
         <section class="card">

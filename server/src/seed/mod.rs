@@ -1,6 +1,8 @@
 //! Demo data that feels like Neixiang county: centers, departments, windows and one account
 //! per role. Idempotent: running it again changes nothing.
 
+mod catalog;
+
 use sqlx::{PgPool, Postgres, Transaction};
 
 pub const DEMO_PASSWORD: &str = "demo1234";
@@ -156,6 +158,9 @@ const DEPARTMENTS: &[(&str, &str)] = &[
     (COUNTY, "人力资源和社会保障局"),
     (COUNTY, "医疗保障局"),
     (COUNTY, "供电公司"),
+    (COUNTY, "自来水公司"),
+    (COUNTY, "燃气公司"),
+    (COUNTY, "中国电信内乡分公司"),
     ("内乡县不动产登记分大厅", "不动产登记中心"),
     ("内乡县公安户政分大厅", "公安局"),
 ];
@@ -226,6 +231,7 @@ pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
     for account in DEMO_ACCOUNTS {
         insert_account(&mut tx, account, &hash).await?;
     }
+    catalog::load(&mut tx).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

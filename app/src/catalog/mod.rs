@@ -1,0 +1,362 @@
+//! The public catalog (附件2 and 公示): search, item pages with every disclosure field and the
+//! materials checklist, and center pages. No login needed; phone first.
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::error::AppError;
+use crate::ui::FormError;
+use leptos::prelude::*;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+use shared::case::{ItemType, SpecialStepKind};
+use shared::catalog::{fees_label, item_type_label, Category, MaterialForm};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemSummary {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub center_id: i64,
+    pub center: String,
+    pub item_type: ItemType,
+    pub category: Category,
+    pub promised_days: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    pub form: MaterialForm,
+    pub copies: i32,
+    pub mandatory: bool,
+    pub notes: String,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpecialStep {
+    pub kind: SpecialStepKind,
+    pub counts_toward_limit: bool,
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemDetail {
+    pub summary: ItemSummary,
+    pub seq: i32,
+    pub list_version: i32,
+    pub pre_guidance: String,
+    pub remarks: String,
+    pub scope: String,
+    pub method: String,
+    pub booking_phone: String,
+    pub mailing_address: String,
+    pub mailing_recipient: String,
+    pub fees: String,
+    pub materials: Vec<Material>,
+    pub special_steps: Vec<SpecialStep>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CenterDetail {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub address: String,
+    pub phone: String,
+    pub hours: String,
+    pub items: Vec<ItemSummary>,
+}
+
+/// The longest search text accepted; longer input is cut, not refused.
+pub const MAX_QUERY_CHARS: usize = 50;
+
+#[server(endpoint = "catalog/search")]
+pub async fn search_items(
+    q: String,
+    category: String,
+    center: String,
+    item_type: String,
+) -> Result<Vec<ItemSummary>, AppError> {
+    let filters = ssr::SearchFilters::parse(&q, &category, &center, &item_type)?;
+    ssr::search(&crate::state::pool()?, &filters).await
+}
+
+#[server(endpoint = "catalog/item")]
+pub async fn item_detail(id: i64) -> Result<ItemDetail, AppError> {
+    ssr::item(&crate::state::pool()?, id).await
+}
+
+#[server(endpoint = "catalog/center")]
+pub async fn center_detail(id: i64) -> Result<CenterDetail, AppError> {
+    ssr::center(&crate::state::pool()?, id).await
+}
+
+#[server(endpoint = "catalog/centers")]
+pub async fn list_centers() -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM centers WHERE retired_at IS NULL ORDER BY id",
+    )
+    .fetch_all(&crate::state::pool()?)
+    .await?)
+}
+
+fn type_badge(t: ItemType, days: i32) -> String {
+    match t {
+        ItemType::Immediate => "即办件 · 材料齐全当场办结".to_string(),
+        ItemType::Promised => format!("承诺件 · {days}个工作日"),
+    }
+}
+
+#[component]
+fn ItemCard(item: ItemSummary) -> impl IntoView {
+    view! {
+        <li class="item-card">
+            <A href=format!("/items/{}", item.id) attr:class="item-link">
+                <span class="item-name">{item.name}</span>
+                <span class="item-meta">{format!("{} · {}", item.department, item.center)}</span>
+                <span class="item-meta">
+                    <span class="badge">{item.category.label()}</span>
+                    " "
+                    <span class="badge">{type_badge(item.item_type, item.promised_days)}</span>
+                </span>
+            </A>
+        </li>
+    }
+}
+
+#[component]
+pub fn CatalogPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |k: &str| query.read().get(k).unwrap_or_default();
+    let results = Resource::new(
+        move || (param("q"), param("category"), param("center"), param("type")),
+        |(q, category, center, item_type)| search_items(q, category, center, item_type),
+    );
+    let centers = Resource::new(|| (), |_| list_centers());
+
+    view! {
+        <section class="card">
+            <h1>"找办事事项"</h1>
+            <Form method="GET" action="" attr:class="catalog-search" attr:role="search">
+                <div class="search-form">
+                    <label class="visually-hidden" for="catalog-q">"事项名称"</label>
+                    <input id="catalog-q" type="search" name="q" maxlength="50"
+                        placeholder="如：营业执照、施工许可、低保" prop:value=move || param("q")/>
+                    <button type="submit" class="button primary">"搜索"</button>
+                </div>
+                <div class="filters">
+                    <label class="field"><span>"类别"</span>
+                        <select name="category" prop:value=move || param("category")>
+                            <option value="">"全部类别"</option>
+                            {Category::ALL.into_iter().map(|c| view! {
+                                <option value=c.as_str()>{c.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field"><span>"办理类型"</span>
+                        <select name="type" prop:value=move || param("type")>
+                            <option value="">"全部"</option>
+                            <option value="immediate">"即办件"</option>
+                            <option value="promised">"承诺件"</option>
+                        </select>
+                    </label>
+                    <label class="field"><span>"办理地点"</span>
+                        <select name="center" prop:value=move || param("center")>
+                            <option value="">"全部中心"</option>
+                            <Transition fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    centers.await.unwrap_or_default().into_iter().map(|(id, name)| view! {
+                                        <option value=id.to_string()>{name}</option>
+                                    }).collect_view()
+                                })}
+                            </Transition>
+                        </select>
+                    </label>
+                </div>
+            </Form>
+        </section>
+        <section class="card">
+            <Transition fallback=|| view! { <p class="loading">"正在查找…"</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(items) if items.is_empty() => view! {
+                            <p class="empty">"没有找到相关事项。可以换个说法，或拨打中心电话 0377-65321234 咨询。"</p>
+                        }.into_any(),
+                        Ok(items) => view! {
+                            <p class="hint">{format!("共找到 {} 项", items.len())}</p>
+                            <ul class="item-list">
+                                {items.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <FormError error=Some(e)/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let params = use_params_map();
+    let item = Resource::new(
+        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => item_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match item.await {
+                    Ok(item) => view! { <ItemView item/> }.into_any(),
+                    Err(e) => view! { <NotFoundCard error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFoundCard(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if error == AppError::NotFound {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <section class="card status-page">
+            <h1>{if error == AppError::NotFound { "未找到该事项".to_string() } else { error.to_string() }}</h1>
+            <p class="actions"><A href="/catalog" attr:class="button">"返回事项列表"</A></p>
+        </section>
+    }
+}
+
+#[component]
+fn ItemView(item: ItemDetail) -> impl IntoView {
+    let s = item.summary.clone();
+    let limit = match s.item_type {
+        ItemType::Immediate => "材料齐全当场办结".to_string(),
+        ItemType::Promised => format!("{}个工作日（自窗口受理之日起计算）", s.promised_days),
+    };
+    let steps = item.special_steps.clone();
+    view! {
+        <article class="card item-page">
+            <p class="breadcrumb"><A href=format!("/catalog?category={}", s.category.as_str())>{s.category.label()}</A></p>
+            <h1>{s.name.clone()}</h1>
+            <p class="item-meta">
+                <span class="badge">{item_type_label(s.item_type)}</span>" "
+                <A href=format!("/centers/{}", s.center_id)>{format!("{} · {}", s.department, s.center)}</A>
+            </p>
+            <a class="button primary big" href=format!("/items/{}/apply", s.id)>"申请帮办代办"</a>
+            <a class="button big" href=format!("tel:{}", item.booking_phone)>{format!("电话预约 {}", item.booking_phone)}</a>
+
+            <h2>"需要准备的材料"</h2>
+            <ol class="materials">
+                {item.materials.into_iter().map(|m| view! {
+                    <li>
+                        <strong>{m.name}</strong>
+                        <span class="material-meta">
+                            {format!("{} {}份", m.form.label(), m.copies)}
+                            {(!m.mandatory).then_some(" · 视情况提供")}
+                        </span>
+                        {(!m.source.is_empty()).then(|| view! { <span class="material-source">{format!("获取途径：{}", m.source)}</span> })}
+                        {(!m.notes.is_empty()).then(|| view! { <span class="material-source">{m.notes}</span> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+
+            <h2>"办理须知"</h2>
+            <dl class="disclosure">
+                <dt>"承诺时限"</dt><dd>{limit}</dd>
+                <dt>"收费标准"</dt><dd>{fees_label(&item.fees)}</dd>
+                <dt>"特殊环节"</dt>
+                <dd>
+                    {if steps.is_empty() {
+                        view! { "无" }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain">
+                                {steps.into_iter().map(|st| view! {
+                                    <li>
+                                        {st.kind.label()}
+                                        {if st.counts_toward_limit { "（计入承诺时限）" } else { "（不计入承诺时限）" }}
+                                        {(!st.notes.is_empty()).then(|| format!("：{}", st.notes))}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </dd>
+                <dt>"前置辅导事项"</dt><dd>{or_none(&item.pre_guidance)}</dd>
+                <dt>"服务范围"</dt><dd>{or_none(&item.scope)}</dd>
+                <dt>"服务方式"</dt><dd>{or_none(&item.method)}</dd>
+                <dt>"预约电话"</dt><dd>{item.booking_phone.clone()}</dd>
+                <dt>"邮寄地址"</dt><dd>{or_none(&item.mailing_address)}</dd>
+                <dt>"收件人"</dt><dd>{or_none(&item.mailing_recipient)}</dd>
+                <dt>"备注"</dt><dd>{or_none(&item.remarks)}</dd>
+                <dt>"清单版本"</dt><dd>{format!("第{}版 · 序号{}", item.list_version, item.seq)}</dd>
+            </dl>
+            <h2>"办理流程"</h2>
+            <ol class="steps">
+                <li>"提交申请：在线填写申请表，或电话预约、到便民服务站登记。"</li>
+                <li>"材料审核：代办员1个工作日内审核，缺少材料一次性告知。"</li>
+                <li>"窗口递交：材料齐全后2个工作日内由代办员递交窗口。"</li>
+                <li>"审批办理与结果送达：按承诺时限办结，可窗口领取、上门送达或邮寄。"</li>
+            </ol>
+        </article>
+    }
+}
+
+fn or_none(s: &str) -> String {
+    if s.trim().is_empty() { "无".to_string() } else { s.to_string() }
+}
+
+#[component]
+pub fn CenterPage() -> impl IntoView {
+    let params = use_params_map();
+    let center = Resource::new(
+        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => center_detail(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match center.await {
+                    Ok(c) => view! {
+                        <section class="card">
+                            <h1>{c.name}</h1>
+                            <dl class="disclosure">
+                                <dt>"类型"</dt><dd>{c.kind}</dd>
+                                {c.parent.map(|p| view! { <dt>"上级中心"</dt><dd>{p}</dd> })}
+                                <dt>"地址"</dt><dd>{c.address}</dd>
+                                <dt>"电话"</dt><dd><a href=format!("tel:{}", c.phone)>{c.phone.clone()}</a></dd>
+                                <dt>"办公时间"</dt><dd>{c.hours}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2>{format!("可办理事项（{}项）", c.items.len())}</h2>
+                            <ul class="item-list">
+                                {c.items.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                    Err(e) => view! { <NotFoundCard error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
