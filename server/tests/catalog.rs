@@ -9,23 +9,43 @@ use sqlx::PgPool;
 
 async fn search(app: &common::TestApp, q: &str, category: &str, item_type: &str) -> Vec<Value> {
     let res = app
-        .call("catalog/search", &[("q", q), ("category", category), ("center", ""), ("item_type", item_type)])
+        .call(
+            "catalog/search",
+            &[
+                ("q", q),
+                ("category", category),
+                ("center", ""),
+                ("item_type", item_type),
+            ],
+        )
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     res.json().await.unwrap()
 }
 
 fn names(items: &[Value]) -> Vec<String> {
-    items.iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
+    items
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn chinese_searches_find_the_right_items(pool: PgPool) {
     let app = spawn(pool).await;
-    assert_eq!(names(&search(&app, "营业执照", "", "").await)[0], "企业设立登记（营业执照）");
+    assert_eq!(
+        names(&search(&app, "营业执照", "", "").await)[0],
+        "企业设立登记（营业执照）"
+    );
     assert!(names(&search(&app, "低保", "", "").await).contains(&"最低生活保障申请".to_string()));
-    assert_eq!(names(&search(&app, "施工许可", "", "").await), ["建筑工程施工许可证核发"]);
-    assert_eq!(names(&search(&app, "环评 报告书", "", "").await), ["建设项目环境影响评价报告书审批"]);
+    assert_eq!(
+        names(&search(&app, "施工许可", "", "").await),
+        ["建筑工程施工许可证核发"]
+    );
+    assert_eq!(
+        names(&search(&app, "环评 报告书", "", "").await),
+        ["建设项目环境影响评价报告书审批"]
+    );
     assert!(search(&app, "不存在的事项名称", "", "").await.is_empty());
     // LIKE wildcards are searched for literally.
     assert!(search(&app, "%", "", "").await.is_empty());
@@ -36,23 +56,50 @@ async fn chinese_searches_find_the_right_items(pool: PgPool) {
     assert!(!livelihood.is_empty() && livelihood.iter().all(|i| i["category"] == "livelihood"));
     let immediate = search(&app, "", "", "immediate").await;
     assert!(!immediate.is_empty() && immediate.iter().all(|i| i["item_type"] == "immediate"));
-    for category in ["project_construction", "enterprise_registration", "utilities", "livelihood"] {
-        assert!(search(&app, "", category, "").await.len() >= 5, "{category}");
+    for category in [
+        "project_construction",
+        "enterprise_registration",
+        "utilities",
+        "livelihood",
+    ] {
+        assert!(
+            search(&app, "", category, "").await.len() >= 5,
+            "{category}"
+        );
     }
 
     let err = error_of(
-        app.call("catalog/search", &[("q", ""), ("category", "drop table"), ("center", ""), ("item_type", "")])
-            .await,
+        app.call(
+            "catalog/search",
+            &[
+                ("q", ""),
+                ("category", "drop table"),
+                ("center", ""),
+                ("item_type", ""),
+            ],
+        )
+        .await,
     )
     .await;
-    assert_eq!(field_message(&err, "category").as_deref(), Some("事项类别无效"));
+    assert_eq!(
+        field_message(&err, "category").as_deref(),
+        Some("事项类别无效")
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_item_page_discloses_everything(pool: PgPool) {
     let app = spawn(pool).await;
-    let id = search(&app, "低保", "", "").await[0]["id"].as_i64().unwrap().to_string();
-    let item: Value = app.call("catalog/item", &[("id", &id)]).await.json().await.unwrap();
+    let id = search(&app, "低保", "", "").await[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let item: Value = app
+        .call("catalog/item", &[("id", &id)])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(item["summary"]["department"], "民政局");
     assert_eq!(item["summary"]["promised_days"], 30);
     assert!(item["materials"].as_array().unwrap().len() >= 3);
@@ -64,7 +111,12 @@ async fn an_item_page_discloses_everything(pool: PgPool) {
     let page = app.get(&format!("/items/{id}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    for text in ["最低生活保障申请", "需要准备的材料", "无偿（帮办代办服务免费）", "公示公告（不计入承诺时限）"] {
+    for text in [
+        "最低生活保障申请",
+        "需要准备的材料",
+        "无偿（帮办代办服务免费）",
+        "公示公告（不计入承诺时限）",
+    ] {
         assert!(html.contains(text), "{text}");
     }
     assert_eq!(app.get("/items/999999").await.status(), 404);
@@ -86,7 +138,11 @@ async fn only_current_filed_lists_are_public(pool: PgPool) {
     .await
     .unwrap();
     assert!(search(&app, "草稿中的新事项", "", "").await.is_empty());
-    let err = error_of(app.call("catalog/item", &[("id", &draft_item.to_string())]).await).await;
+    let err = error_of(
+        app.call("catalog/item", &[("id", &draft_item.to_string())])
+            .await,
+    )
+    .await;
     assert_eq!(err, serde_json::json!("NotFound"));
 
     // A retired department's items disappear from the public catalog.
@@ -112,7 +168,12 @@ async fn a_center_page_lists_its_items(pool: PgPool) {
         .unwrap();
     assert_eq!(center["name"], "内乡县行政审批服务中心");
     assert!(center["items"].as_array().unwrap().len() >= 30);
-    let html = app.get(&format!("/centers/{county}")).await.text().await.unwrap();
+    let html = app
+        .get(&format!("/centers/{county}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("0377-65321234"));
     assert_eq!(app.get("/centers/424242").await.status(), 404);
 }

@@ -66,9 +66,13 @@ impl MaterialForm {
     }
 
     pub fn parse(s: &str) -> Option<MaterialForm> {
-        [MaterialForm::Original, MaterialForm::Copy, MaterialForm::OriginalAndCopy]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [
+            MaterialForm::Original,
+            MaterialForm::Copy,
+            MaterialForm::OriginalAndCopy,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {
@@ -141,13 +145,21 @@ mod tests {
         for c in Category::ALL {
             assert_eq!(Category::parse(c.as_str()), Some(c));
         }
-        for m in [MaterialForm::Original, MaterialForm::Copy, MaterialForm::OriginalAndCopy] {
+        for m in [
+            MaterialForm::Original,
+            MaterialForm::Copy,
+            MaterialForm::OriginalAndCopy,
+        ] {
             assert_eq!(MaterialForm::parse(m.as_str()), Some(m));
         }
         for t in [ItemType::Immediate, ItemType::Promised] {
             assert_eq!(ItemType::parse(t.as_str()), Some(t));
         }
-        for k in [SpecialStepKind::ExpertReview, SpecialStepKind::SiteInspection, SpecialStepKind::PublicNotice] {
+        for k in [
+            SpecialStepKind::ExpertReview,
+            SpecialStepKind::SiteInspection,
+            SpecialStepKind::PublicNotice,
+        ] {
             assert_eq!(SpecialStepKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(Category::parse("x"), None);

@@ -2,8 +2,8 @@
 //! so that both always agree (see `../shared/DOMAIN.md`).
 
 pub mod calendar;
-pub mod catalog;
 pub mod case;
+pub mod catalog;
 pub mod clocks;
 pub mod roles;
 pub mod validate;

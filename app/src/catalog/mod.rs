@@ -86,22 +86,22 @@ pub async fn search_items(
 }
 
 #[server(endpoint = "catalog/item")]
-pub async fn item_detail(id: i64) -> Result<ItemDetail, AppError> {
+pub async fn get_item(id: i64) -> Result<ItemDetail, AppError> {
     ssr::item(&crate::state::pool()?, id).await
 }
 
 #[server(endpoint = "catalog/center")]
-pub async fn center_detail(id: i64) -> Result<CenterDetail, AppError> {
+pub async fn get_center(id: i64) -> Result<CenterDetail, AppError> {
     ssr::center(&crate::state::pool()?, id).await
 }
 
 #[server(endpoint = "catalog/centers")]
 pub async fn list_centers() -> Result<Vec<(i64, String)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT id, name FROM centers WHERE retired_at IS NULL ORDER BY id",
+    Ok(
+        sqlx::query_as("SELECT id, name FROM centers WHERE retired_at IS NULL ORDER BY id")
+            .fetch_all(&crate::state::pool()?)
+            .await?,
     )
-    .fetch_all(&crate::state::pool()?)
-    .await?)
 }
 
 fn type_badge(t: ItemType, days: i32) -> String {
@@ -133,7 +133,14 @@ pub fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.read().get(k).unwrap_or_default();
     let results = Resource::new(
-        move || (param("q"), param("category"), param("center"), param("type")),
+        move || {
+            (
+                param("q"),
+                param("category"),
+                param("center"),
+                param("type"),
+            )
+        },
         |(q, category, center, item_type)| search_items(q, category, center, item_type),
     );
     let centers = Resource::new(|| (), |_| list_centers());
@@ -204,10 +211,15 @@ pub fn CatalogPage() -> impl IntoView {
 pub fn ItemPage() -> impl IntoView {
     let params = use_params_map();
     let item = Resource::new(
-        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
         |id| async move {
             match id {
-                Some(id) => item_detail(id).await,
+                Some(id) => get_item(id).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -285,13 +297,7 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="plain">
-                                {steps.into_iter().map(|st| view! {
-                                    <li>
-                                        {st.kind.label()}
-                                        {if st.counts_toward_limit { "（计入承诺时限）" } else { "（不计入承诺时限）" }}
-                                        {(!st.notes.is_empty()).then(|| format!("：{}", st.notes))}
-                                    </li>
-                                }).collect_view()}
+                                {steps.into_iter().map(|st| view! { <li>{describe_step(&st)}</li> }).collect_view()}
                             </ul>
                         }.into_any()
                     }}
@@ -316,18 +322,42 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
     }
 }
 
+/// "公示公告（不计入承诺时限）：村（居）公示7天"
+fn describe_step(step: &SpecialStep) -> String {
+    let counts = if step.counts_toward_limit {
+        "（计入承诺时限）"
+    } else {
+        "（不计入承诺时限）"
+    };
+    let notes = if step.notes.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", step.notes)
+    };
+    format!("{}{counts}{notes}", step.kind.label())
+}
+
 fn or_none(s: &str) -> String {
-    if s.trim().is_empty() { "无".to_string() } else { s.to_string() }
+    if s.trim().is_empty() {
+        "无".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 #[component]
 pub fn CenterPage() -> impl IntoView {
     let params = use_params_map();
     let center = Resource::new(
-        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
         |id| async move {
             match id {
-                Some(id) => center_detail(id).await,
+                Some(id) => get_center(id).await,
                 None => Err(AppError::NotFound),
             }
         },

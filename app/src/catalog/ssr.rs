@@ -27,22 +27,34 @@ impl SearchFilters {
             .collect();
         let category = match category {
             "" => None,
-            c => Some(Category::parse(c).ok_or_else(|| AppError::field("category", "事项类别无效"))?),
+            c => Some(
+                Category::parse(c).ok_or_else(|| AppError::field("category", "事项类别无效"))?,
+            ),
         };
         let center = match center {
             "" => None,
-            c => Some(c.parse().map_err(|_| AppError::field("center", "办理地点无效"))?),
+            c => Some(
+                c.parse()
+                    .map_err(|_| AppError::field("center", "办理地点无效"))?,
+            ),
         };
         let item_type = match item_type {
             "" => None,
             t => Some(ItemType::parse(t).ok_or_else(|| AppError::field("type", "办理类型无效"))?),
         };
-        Ok(SearchFilters { terms, category, center, item_type })
+        Ok(SearchFilters {
+            terms,
+            category,
+            center,
+            item_type,
+        })
     }
 }
 
 fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[derive(sqlx::FromRow)]
@@ -171,7 +183,11 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
         special_steps: steps
             .into_iter()
             .filter_map(|(kind, counts_toward_limit, notes)| {
-                Some(SpecialStep { kind: SpecialStepKind::parse(&kind)?, counts_toward_limit, notes })
+                Some(SpecialStep {
+                    kind: SpecialStepKind::parse(&kind)?,
+                    counts_toward_limit,
+                    notes,
+                })
             })
             .collect(),
     })
@@ -196,8 +212,12 @@ pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let sql = format!("SELECT {SUMMARY_COLUMNS} {PUBLIC_ITEMS} WHERE c.id = $1 ORDER BY d.id, i.seq");
-    let items = sqlx::query_as::<_, SummaryRow>(&sql).bind(id).fetch_all(pool).await?;
+    let sql =
+        format!("SELECT {SUMMARY_COLUMNS} {PUBLIC_ITEMS} WHERE c.id = $1 ORDER BY d.id, i.seq");
+    let items = sqlx::query_as::<_, SummaryRow>(&sql)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
     Ok(CenterDetail {
         id,
         name: row.name,
@@ -228,11 +248,28 @@ mod tests {
     fn search_input_is_checked() {
         let f = SearchFilters::parse(" 营业执照  变更 ", "", "", "").unwrap();
         assert_eq!(f.terms, ["营业执照", "变更"]);
-        assert_eq!(SearchFilters::parse("100%_", "", "", "").unwrap().terms, ["100\\%\\_"]);
-        assert!(SearchFilters::parse("", "weird", "", "").unwrap_err().for_field("category").is_some());
-        assert!(SearchFilters::parse("", "", "abc", "").unwrap_err().for_field("center").is_some());
-        assert!(SearchFilters::parse("", "", "", "x").unwrap_err().for_field("type").is_some());
+        assert_eq!(
+            SearchFilters::parse("100%_", "", "", "").unwrap().terms,
+            ["100\\%\\_"]
+        );
+        assert!(SearchFilters::parse("", "weird", "", "")
+            .unwrap_err()
+            .for_field("category")
+            .is_some());
+        assert!(SearchFilters::parse("", "", "abc", "")
+            .unwrap_err()
+            .for_field("center")
+            .is_some());
+        assert!(SearchFilters::parse("", "", "", "x")
+            .unwrap_err()
+            .for_field("type")
+            .is_some());
         let long = "营".repeat(200);
-        assert_eq!(SearchFilters::parse(&long, "", "", "").unwrap().terms[0].chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(
+            SearchFilters::parse(&long, "", "", "").unwrap().terms[0]
+                .chars()
+                .count(),
+            MAX_QUERY_CHARS
+        );
     }
 }
