@@ -64,15 +64,17 @@ pub fn App() -> impl IntoView {
                         <accounts::UserMenu/>
                     </nav>
                 </header>
+                // Every page renders completely on the server (SsrMode::Async) so it is readable
+                // before the wasm arrives, and so a 403 or 404 status reaches the browser.
                 <main>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=home::HomePage/>
-                        <Route path=path!("/catalog") view=catalog::CatalogPage/>
+                        <Route path=path!("/") ssr=SsrMode::Async view=home::HomePage/>
+                        <Route path=path!("/catalog") ssr=SsrMode::Async view=catalog::CatalogPage/>
                         <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
-                        <Route path=path!("/items/:id/apply") view=cases::ApplyPage/>
+                        <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=cases::ApplyPage/>
                         <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
-                        <Route path=path!("/login") view=accounts::LoginPage/>
-                        <Route path=path!("/register") view=accounts::RegisterPage/>
+                        <Route path=path!("/login") ssr=SsrMode::Async view=accounts::LoginPage/>
+                        <Route path=path!("/register") ssr=SsrMode::Async view=accounts::RegisterPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Applicant]>
                                 <cases::MyCasesPage/>
