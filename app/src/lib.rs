@@ -90,6 +90,16 @@ pub fn App() -> impl IntoView {
                                 <supervision::SupervisionPage/>
                             </accounts::RequireRole>
                         }/>
+                        <Route path=path!("/catalog/manage") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Manager]>
+                                <catalog::filing::ManageListsPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/supervision/lists") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Supervisor]>
+                                <catalog::filing::PendingListsPage/>
+                            </accounts::RequireRole>
+                        }/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Admin]>
                                 <accounts::admin::AdminPage/>

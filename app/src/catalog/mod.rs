@@ -1,6 +1,7 @@
 //! The public catalog (附件2 and 公示): search, item pages with every disclosure field and the
 //! materials checklist, and center pages. No login needed; phone first.
 
+pub mod filing;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

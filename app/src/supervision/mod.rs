@@ -1,13 +1,16 @@
 //! The county center's supervision overview (filled by the supervision issues).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn SupervisionPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"督查总览"</h1>
-            <p class="empty">"暂无待备案的队伍或事项清单，暂无超期件。"</p>
+            <ul class="nav-list">
+                <li><A href="/supervision/lists" attr:class="button">"事项清单备案"</A></li>
+            </ul>
         </section>
     }
 }

@@ -1,9 +1,11 @@
 //! The agent's workbench (queues and case work arrive with the agent-side issue).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn WorkbenchPage() -> impl IntoView {
+    let auth = crate::accounts::use_auth();
     view! {
         <section class="card wide">
             <h1>"帮办代办工作台"</h1>
@@ -15,6 +17,17 @@ pub fn WorkbenchPage() -> impl IntoView {
                     <tr><td>"已超期"</td><td>"0"</td></tr>
                 </tbody>
             </table>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let manager = matches!(
+                        auth.user.await,
+                        Ok(Some(ref u)) if u.role == shared::Role::Manager
+                    );
+                    manager.then(|| view! {
+                        <p><A href="/catalog/manage" attr:class="button">"事项清单维护"</A></p>
+                    })
+                })}
+            </Transition>
         </section>
     }
 }

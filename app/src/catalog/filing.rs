@@ -1,0 +1,598 @@
+//! Editing and filing a department's item list: edits go to a draft, a manager submits it, a
+//! supervisor of the county center files it (publishing a new version) or returns it with a
+//! reason. Filed versions never change, so open cases keep the version they were opened under.
+
+use crate::error::AppError;
+use crate::ui::{FieldMessage, FormError};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+use shared::case::ItemType;
+use shared::Role;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Filed,
+    Superseded,
+}
+
+impl ListStatus {
+    pub fn parse(s: &str) -> Option<ListStatus> {
+        Some(match s {
+            "draft" => ListStatus::Draft,
+            "submitted" => ListStatus::Submitted,
+            "returned" => ListStatus::Returned,
+            "filed" => ListStatus::Filed,
+            "superseded" => ListStatus::Superseded,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ListStatus::Draft => "草稿",
+            ListStatus::Submitted => "已提交，待备案",
+            ListStatus::Returned => "已退回",
+            ListStatus::Filed => "已备案（公示中）",
+            ListStatus::Superseded => "已被新版本替代",
+        }
+    }
+
+    /// Only a draft or a returned list may be edited.
+    pub fn editable(self) -> bool {
+        matches!(self, ListStatus::Draft | ListStatus::Returned)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListSummary {
+    pub id: i64,
+    pub department_id: i64,
+    pub department: String,
+    pub center: String,
+    pub version: i32,
+    pub status: ListStatus,
+    pub returned_reason: Option<String>,
+    pub items: Vec<EditableItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditableItem {
+    pub id: i64,
+    pub seq: i32,
+    pub name: String,
+    pub item_type: ItemType,
+    pub promised_days: i32,
+    pub fees: String,
+    pub remarks: String,
+}
+
+/// The lists a manager works on: for each department they manage, its open list if any, else
+/// its current filed one.
+#[server(endpoint = "catalog/my_lists")]
+pub async fn my_lists() -> Result<Vec<ListSummary>, AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    ssr::lists_for_manager(&crate::state::pool()?, &user).await
+}
+
+/// Starts the next version of a department's list as a draft, copying the current one.
+#[server(endpoint = "catalog/start_draft")]
+pub async fn start_draft(department_id: i64) -> Result<i64, AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    ssr::start_draft(&crate::state::pool()?, &user, department_id).await
+}
+
+#[server(endpoint = "catalog/save_item")]
+pub async fn save_item(
+    item_id: i64,
+    name: String,
+    item_type: String,
+    promised_days: String,
+    fees: String,
+    remarks: String,
+) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    let edit = ssr::ItemEdit::parse(&name, &item_type, &promised_days, &fees, &remarks)?;
+    ssr::save_item(&crate::state::pool()?, &user, item_id, &edit).await
+}
+
+#[server(endpoint = "catalog/submit_list")]
+pub async fn submit_list(list_id: i64) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    ssr::submit(&crate::state::pool()?, &user, list_id).await
+}
+
+/// Lists waiting for the county center's decision.
+#[server(endpoint = "catalog/pending_lists")]
+pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
+    crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
+    ssr::pending(&crate::state::pool()?).await
+}
+
+#[server(endpoint = "catalog/file_list")]
+pub async fn file_list(list_id: i64) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
+    ssr::file(&crate::state::pool()?, &user, list_id).await
+}
+
+#[server(endpoint = "catalog/return_list")]
+pub async fn return_list(list_id: i64, reason: String) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
+    let reason = shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
+    ssr::return_list(&crate::state::pool()?, &user, list_id, reason.as_str()).await
+}
+
+/// The manager's screen: their departments' lists, item by item.
+#[component]
+pub fn ManageListsPage() -> impl IntoView {
+    let start = ServerAction::<StartDraft>::new();
+    let save = ServerAction::<SaveItem>::new();
+    let submit = ServerAction::<SubmitList>::new();
+    let lists = Resource::new(
+        move || (start.version().get(), save.version().get(), submit.version().get()),
+        |_| my_lists(),
+    );
+    let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let other_error = Signal::derive(move || {
+        start.value().get().and_then(Result::err).or_else(|| submit.value().get().and_then(Result::err))
+    });
+
+    view! {
+        <section class="card wide">
+            <h1>"事项清单维护"</h1>
+            <p class="hint">"修改会先保存为草稿；提交后由县行政审批服务中心政务服务科备案，备案后才对外公示。"</p>
+            <FormError error=other_error/>
+            <FormError error=Signal::derive(move || save_error.get().filter(|e| !e.is_field_error()))/>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    lists.await.map(|lists| lists.into_iter().map(|list| {
+                        let editable = list.status.editable();
+                        view! {
+                            <section class="list-block" data-department=list.department.clone()>
+                                <h2>{format!("{}（{}）", list.department, list.center)}</h2>
+                                <p class="list-status">
+                                    {format!("第{}版 · {}", list.version, list.status.label())}
+                                </p>
+                                {list.returned_reason.clone().map(|r| view! {
+                                    <p class="form-error">{format!("退回原因：{r}")}</p>
+                                })}
+                                {(list.status == ListStatus::Filed).then(|| view! {
+                                    <ActionForm action=start>
+                                        <input type="hidden" name="department_id" value=list.department_id.to_string()/>
+                                        <button type="submit" class="button">"修改清单（新建草稿）"</button>
+                                    </ActionForm>
+                                })}
+                                <table class="data-table">
+                                    <thead><tr>
+                                        <th>"序号"</th><th>"事项名称"</th><th>"类型"</th><th>"承诺时限（工作日）"</th>
+                                        <th>"收费"</th><th>"备注"</th><th></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.items.into_iter().map(|item| {
+                                            let form_id = format!("item-{}", item.id);
+                                            view! {
+                                                <tr>
+                                                    <td>{item.seq}</td>
+                                                    <td><input form=form_id.clone() name="name" value=item.name.clone() disabled=!editable aria-label="事项名称"/>
+                                                        <FieldMessage error=save_error field="name"/></td>
+                                                    <td><select form=form_id.clone() name="item_type" disabled=!editable aria-label="类型">
+                                                        <option value="immediate" selected=item.item_type == ItemType::Immediate>"即办件"</option>
+                                                        <option value="promised" selected=item.item_type == ItemType::Promised>"承诺件"</option>
+                                                    </select></td>
+                                                    <td><input form=form_id.clone() name="promised_days" inputmode="numeric" value=item.promised_days.to_string() disabled=!editable aria-label="承诺时限"/>
+                                                        <FieldMessage error=save_error field="promised_days"/></td>
+                                                    <td><input form=form_id.clone() name="fees" value=item.fees.clone() disabled=!editable placeholder="无偿" aria-label="收费"/></td>
+                                                    <td><input form=form_id.clone() name="remarks" value=item.remarks.clone() disabled=!editable aria-label="备注"/></td>
+                                                    <td>{editable.then(|| view! {
+                                                        <ActionForm action=save attr:id=form_id.clone()>
+                                                            <input type="hidden" name="item_id" value=item.id.to_string()/>
+                                                            <button type="submit" class="button">"保存"</button>
+                                                        </ActionForm>
+                                                    })}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                {editable.then(|| view! {
+                                    <ActionForm action=submit>
+                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
+                                        <button type="submit" class="button primary">"提交备案"</button>
+                                    </ActionForm>
+                                })}
+                            </section>
+                        }
+                    }).collect_view())
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The supervisor's screen: lists waiting to be filed or returned.
+#[component]
+pub fn PendingListsPage() -> impl IntoView {
+    let file = ServerAction::<FileList>::new();
+    let ret = ServerAction::<ReturnList>::new();
+    let pending = Resource::new(move || (file.version().get(), ret.version().get()), |_| pending_lists());
+    let ret_error = Signal::derive(move || ret.value().get().and_then(Result::err));
+    view! {
+        <section class="card wide">
+            <h1>"事项清单备案"</h1>
+            <FormError error=Signal::derive(move || file.value().get().and_then(Result::err))/>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    pending.await.map(|lists| {
+                        if lists.is_empty() {
+                            return view! { <p class="empty">"暂无待备案的事项清单。"</p> }.into_any();
+                        }
+                        lists.into_iter().map(|list| view! {
+                            <section class="list-block" data-department=list.department.clone()>
+                                <h2>{format!("{}（{}） 第{}版", list.department, list.center, list.version)}</h2>
+                                <table class="data-table">
+                                    <thead><tr><th>"序号"</th><th>"事项名称"</th><th>"类型"</th><th>"承诺时限"</th><th>"收费"</th></tr></thead>
+                                    <tbody>
+                                        {list.items.into_iter().map(|i| view! {
+                                            <tr>
+                                                <td>{i.seq}</td><td>{i.name}</td>
+                                                <td>{shared::catalog::item_type_label(i.item_type)}</td>
+                                                <td>{format!("{}个工作日", i.promised_days)}</td>
+                                                <td>{shared::catalog::fees_label(&i.fees)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <div class="decision">
+                                    <ActionForm action=file>
+                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
+                                        <button type="submit" class="button primary">"备案并公示"</button>
+                                    </ActionForm>
+                                    <ActionForm action=ret attr:novalidate=true>
+                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
+                                        <label class="field"><span>"退回原因"</span>
+                                            <input type="text" name="reason"/>
+                                            <FieldMessage error=ret_error field="reason"/>
+                                        </label>
+                                        <button type="submit" class="button">"退回修改"</button>
+                                    </ActionForm>
+                                </div>
+                            </section>
+                        }).collect_view().into_any()
+                    })
+                })}
+            </Transition>
+            <p><A href="/supervision">"返回督查总览"</A></p>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{EditableItem, ListStatus, ListSummary};
+    use crate::accounts::ssr::User;
+    use crate::error::{AppError, FieldErrors};
+    use shared::case::ItemType;
+    use sqlx::{PgPool, Postgres, Transaction};
+
+    pub struct ItemEdit {
+        pub name: String,
+        pub item_type: ItemType,
+        pub promised_days: i32,
+        pub fees: String,
+        pub remarks: String,
+    }
+
+    impl ItemEdit {
+        pub fn parse(name: &str, item_type: &str, days: &str, fees: &str, remarks: &str) -> Result<Self, AppError> {
+            let mut errors = FieldErrors::default();
+            let name = name.trim();
+            match name.chars().count() {
+                0 => errors.add("name", "请填写事项名称"),
+                1 => errors.add("name", "事项名称至少2个字"),
+                n if n > 100 => errors.add("name", "事项名称不能超过100个字"),
+                _ => {}
+            }
+            let item_type = ItemType::parse(item_type);
+            if item_type.is_none() {
+                errors.add("item_type", "请选择即办件或承诺件");
+            }
+            let days: Option<i32> = days.trim().parse().ok().filter(|d| (0..=365).contains(d));
+            match (item_type, days) {
+                (_, None) => errors.add("promised_days", "承诺时限应为0至365之间的整数（工作日）"),
+                (Some(ItemType::Promised), Some(0)) => errors.add("promised_days", "承诺件须填写承诺时限"),
+                (Some(ItemType::Immediate), Some(d)) if d > 0 => {
+                    errors.add("promised_days", "即办件当场办结，承诺时限应为0")
+                }
+                _ => {}
+            }
+            if fees.chars().count() > 200 {
+                errors.add("fees", "收费说明不能超过200个字");
+            }
+            if remarks.chars().count() > 500 {
+                errors.add("remarks", "备注不能超过500个字");
+            }
+            errors.into_result()?;
+            let (Some(item_type), Some(promised_days)) = (item_type, days) else {
+                return Err(AppError::Internal);
+            };
+            Ok(ItemEdit {
+                name: name.to_string(),
+                item_type,
+                promised_days,
+                fees: fees.trim().to_string(),
+                remarks: remarks.trim().to_string(),
+            })
+        }
+    }
+
+    /// A manager manages the lists of their own department, or of every department in their
+    /// center when they belong to none; the manager's department and center are bound as
+    /// parameters `$n` and `$n+1`.
+    fn managed(n: usize) -> String {
+        format!("(d.id = ${n} OR (${n}::bigint IS NULL AND d.center_id = ${}))", n + 1)
+    }
+
+    #[derive(sqlx::FromRow)]
+    struct ListRow {
+        id: i64,
+        department_id: i64,
+        department: String,
+        center: String,
+        version: i32,
+        status: String,
+        returned_reason: Option<String>,
+    }
+
+    async fn with_items(pool: &PgPool, rows: Vec<ListRow>) -> Result<Vec<ListSummary>, AppError> {
+        let mut lists = Vec::with_capacity(rows.len());
+        for r in rows {
+            let items: Vec<(i64, i32, String, String, i32, String, String)> = sqlx::query_as(
+                "SELECT id, seq, name, item_type, promised_days, fees, remarks
+                 FROM service_items WHERE list_id = $1 ORDER BY seq",
+            )
+            .bind(r.id)
+            .fetch_all(pool)
+            .await?;
+            lists.push(ListSummary {
+                id: r.id,
+                department_id: r.department_id,
+                department: r.department,
+                center: r.center,
+                version: r.version,
+                status: ListStatus::parse(&r.status).unwrap_or(ListStatus::Draft),
+                returned_reason: r.returned_reason,
+                items: items
+                    .into_iter()
+                    .map(|(id, seq, name, t, promised_days, fees, remarks)| EditableItem {
+                        id,
+                        seq,
+                        name,
+                        item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
+                        promised_days,
+                        fees,
+                        remarks,
+                    })
+                    .collect(),
+            });
+        }
+        Ok(lists)
+    }
+
+    const LIST_COLUMNS: &str = "l.id, l.department_id, d.name AS department, c.name AS center,
+        l.version, l.status, l.returned_reason";
+
+    pub async fn lists_for_manager(pool: &PgPool, user: &User) -> Result<Vec<ListSummary>, AppError> {
+        // Per department: the open list if there is one, else the filed one.
+        let sql = format!(
+            "SELECT DISTINCT ON (d.id) {LIST_COLUMNS}
+             FROM item_lists l JOIN departments d ON d.id = l.department_id JOIN centers c ON c.id = d.center_id
+             WHERE {} AND l.status IN ('draft', 'submitted', 'returned', 'filed')
+             ORDER BY d.id, (l.status = 'filed'), l.version DESC",
+            managed(1)
+        );
+        let rows = sqlx::query_as::<_, ListRow>(&sql)
+            .bind(user.department_id)
+            .bind(user.center_id)
+            .fetch_all(pool)
+            .await?;
+        with_items(pool, rows).await
+    }
+
+    /// The list, if `user` manages its department; locked for the rest of the transaction.
+    async fn managed_list(tx: &mut Transaction<'_, Postgres>, user: &User, list_id: i64) -> Result<ListStatus, AppError> {
+        let sql = format!(
+            "SELECT l.status FROM item_lists l JOIN departments d ON d.id = l.department_id
+             WHERE l.id = $1 AND {} FOR UPDATE OF l",
+            managed(2)
+        );
+        let status: Option<String> = sqlx::query_scalar(&sql)
+            .bind(list_id)
+            .bind(user.department_id)
+            .bind(user.center_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        status.and_then(|s| ListStatus::parse(&s)).ok_or(AppError::Forbidden)
+    }
+
+    pub async fn start_draft(pool: &PgPool, user: &User, department_id: i64) -> Result<i64, AppError> {
+        let mut tx = pool.begin().await?;
+        let sql = format!(
+            "SELECT d.id FROM departments d WHERE d.id = $1 AND {} AND d.retired_at IS NULL FOR UPDATE",
+            managed(2)
+        );
+        let managed: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(department_id)
+            .bind(user.department_id)
+            .bind(user.center_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if managed.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM item_lists WHERE department_id = $1 AND status IN ('draft', 'submitted', 'returned')",
+        )
+        .bind(department_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = open {
+            return Ok(id);
+        }
+        let draft: i64 = sqlx::query_scalar(
+            "INSERT INTO item_lists (department_id, version, status)
+             SELECT $1, coalesce(max(version), 0) + 1, 'draft' FROM item_lists WHERE department_id = $1
+             RETURNING id",
+        )
+        .bind(department_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        // Copy the current filed list, item by item with its materials and special steps.
+        sqlx::query(
+            "WITH src AS (
+                SELECT i.* FROM service_items i JOIN item_lists l ON l.id = i.list_id
+                WHERE l.department_id = $1 AND l.status = 'filed'),
+             copied AS (
+                INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
+                    remarks, keywords, scope, method, booking_phone, mailing_address, mailing_recipient, fees)
+                SELECT $2, seq, name, pre_guidance, item_type, category, promised_days, remarks, keywords, scope,
+                    method, booking_phone, mailing_address, mailing_recipient, fees FROM src
+                RETURNING id, seq),
+             pairs AS (SELECT src.id AS old_id, copied.id AS new_id FROM src JOIN copied USING (seq)),
+             m AS (
+                INSERT INTO item_materials (item_id, seq, name, form, copies, mandatory, notes, source)
+                SELECT p.new_id, m.seq, m.name, m.form, m.copies, m.mandatory, m.notes, m.source
+                FROM item_materials m JOIN pairs p ON p.old_id = m.item_id)
+             INSERT INTO item_special_steps (item_id, seq, kind, counts_toward_limit, notes)
+             SELECT p.new_id, s.seq, s.kind, s.counts_toward_limit, s.notes
+             FROM item_special_steps s JOIN pairs p ON p.old_id = s.item_id",
+        )
+        .bind(department_id)
+        .bind(draft)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(manager = user.id, department_id, list = draft, "draft list started");
+        Ok(draft)
+    }
+
+    pub async fn save_item(pool: &PgPool, user: &User, item_id: i64, edit: &ItemEdit) -> Result<(), AppError> {
+        let mut tx = pool.begin().await?;
+        let list_id: Option<i64> = sqlx::query_scalar("SELECT list_id FROM service_items WHERE id = $1")
+            .bind(item_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let list_id = list_id.ok_or(AppError::NotFound)?;
+        let status = managed_list(&mut tx, user, list_id).await?;
+        if !status.editable() {
+            return Err(AppError::Rejected(format!("清单当前为“{}”，不能修改；请先新建草稿", status.label())));
+        }
+        let updated = sqlx::query(
+            "UPDATE service_items SET name = $2, item_type = $3, promised_days = $4, fees = $5, remarks = $6
+             WHERE id = $1",
+        )
+        .bind(item_id)
+        .bind(&edit.name)
+        .bind(edit.item_type.as_str())
+        .bind(edit.promised_days)
+        .bind(&edit.fees)
+        .bind(&edit.remarks)
+        .execute(&mut *tx)
+        .await;
+        match updated {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(AppError::field("name", "本清单中已有同名事项"));
+            }
+            other => {
+                other?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn submit(pool: &PgPool, user: &User, list_id: i64) -> Result<(), AppError> {
+        let mut tx = pool.begin().await?;
+        let status = managed_list(&mut tx, user, list_id).await?;
+        if !status.editable() {
+            return Err(AppError::Rejected(format!("清单当前为“{}”，不能提交", status.label())));
+        }
+        sqlx::query(
+            "UPDATE item_lists SET status = 'submitted', submitted_by = $2, submitted_at = now(),
+                 returned_reason = NULL WHERE id = $1",
+        )
+        .bind(list_id)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(manager = user.id, list = list_id, "list submitted for filing");
+        Ok(())
+    }
+
+    pub async fn pending(pool: &PgPool) -> Result<Vec<ListSummary>, AppError> {
+        let sql = format!(
+            "SELECT {LIST_COLUMNS} FROM item_lists l JOIN departments d ON d.id = l.department_id
+             JOIN centers c ON c.id = d.center_id WHERE l.status = 'submitted' ORDER BY l.submitted_at"
+        );
+        let rows = sqlx::query_as::<_, ListRow>(&sql).fetch_all(pool).await?;
+        with_items(pool, rows).await
+    }
+
+    async fn submitted(tx: &mut Transaction<'_, Postgres>, list_id: i64) -> Result<(i64, Option<i64>), AppError> {
+        let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT department_id, status, submitted_by FROM item_lists WHERE id = $1 FOR UPDATE",
+        )
+        .bind(list_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match row {
+            None => Err(AppError::NotFound),
+            Some((d, s, by)) if s == "submitted" => Ok((d, by)),
+            Some((_, s, _)) => Err(AppError::Rejected(format!(
+                "清单当前为“{}”，不在待备案状态",
+                ListStatus::parse(&s).map(ListStatus::label).unwrap_or("未知")
+            ))),
+        }
+    }
+
+    pub async fn file(pool: &PgPool, user: &User, list_id: i64) -> Result<(), AppError> {
+        let mut tx = pool.begin().await?;
+        let (department_id, submitted_by) = submitted(&mut tx, list_id).await?;
+        if submitted_by == Some(user.id) {
+            return Err(AppError::Rejected("不能备案自己提交的清单".into()));
+        }
+        sqlx::query("UPDATE item_lists SET status = 'superseded' WHERE department_id = $1 AND status = 'filed'")
+            .bind(department_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE item_lists SET status = 'filed', decided_by = $2, decided_at = now() WHERE id = $1")
+            .bind(list_id)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(supervisor = user.id, list = list_id, "list filed and published");
+        Ok(())
+    }
+
+    pub async fn return_list(pool: &PgPool, user: &User, list_id: i64, reason: &str) -> Result<(), AppError> {
+        let mut tx = pool.begin().await?;
+        submitted(&mut tx, list_id).await?;
+        sqlx::query(
+            "UPDATE item_lists SET status = 'returned', decided_by = $2, decided_at = now(), returned_reason = $3
+             WHERE id = $1",
+        )
+        .bind(list_id)
+        .bind(user.id)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(supervisor = user.id, list = list_id, "list returned");
+        Ok(())
+    }
+}
