@@ -11,7 +11,11 @@ use sqlx::PgPool;
 async fn logged_in(app: &TestApp, login: &str) -> Client {
     let client = new_client();
     let res = app
-        .call_with(&client, "login", &[("login_name", login), ("password", DEMO_PASSWORD)])
+        .call_with(
+            &client,
+            "login",
+            &[("login_name", login), ("password", DEMO_PASSWORD)],
+        )
         .await;
     assert!(res.status().is_success(), "{login}");
     client
@@ -28,22 +32,33 @@ async fn department(app: &TestApp, name: &str) -> String {
 
 async fn public_name(app: &TestApp, item_name: &str) -> Vec<String> {
     let res: Vec<Value> = app
-        .call("catalog/search", &[("q", item_name), ("category", ""), ("center", ""), ("item_type", "")])
+        .call(
+            "catalog/search",
+            &[
+                ("q", item_name),
+                ("category", ""),
+                ("center", ""),
+                ("item_type", ""),
+            ],
+        )
         .await
         .json()
         .await
         .unwrap();
-    res.iter().map(|i| i["name"].as_str().unwrap().to_string()).collect()
+    res.iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The item of the manager's draft for `department` named `name`.
 async fn draft_item(app: &TestApp, list: i64, name: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM service_items WHERE list_id = $1 AND name = $2")
-        .bind(list)
-        .bind(name)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM service_items WHERE list_id = $1 AND name = $2")
+            .bind(list)
+            .bind(name)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     id.to_string()
 }
 
@@ -64,12 +79,22 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     let manager = logged_in(&app, "manager01").await;
     let civil = department(&app, "民政局").await;
 
-    let res = app.call_with(&manager, "catalog/start_draft", &[("department_id", &civil)]).await;
+    let res = app
+        .call_with(
+            &manager,
+            "catalog/start_draft",
+            &[("department_id", &civil)],
+        )
+        .await;
     assert!(res.status().is_success(), "{}", res.status());
     let list: i64 = res.json().await.unwrap();
     // Starting again gives the same open draft.
     let again: i64 = app
-        .call_with(&manager, "catalog/start_draft", &[("department_id", &civil)])
+        .call_with(
+            &manager,
+            "catalog/start_draft",
+            &[("department_id", &civil)],
+        )
         .await
         .json()
         .await
@@ -85,32 +110,103 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     assert!(copied >= 10, "materials copied into the draft: {copied}");
 
     let item = draft_item(&app, list, "临时救助").await;
-    let err = error_of(app.call_with(&manager, "catalog/save_item", &edit(&item, "临", "abc")).await).await;
-    assert_eq!(field_message(&err, "name").as_deref(), Some("事项名称至少2个字"));
+    let err = error_of(
+        app.call_with(&manager, "catalog/save_item", &edit(&item, "临", "abc"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "name").as_deref(),
+        Some("事项名称至少2个字")
+    );
     assert!(field_message(&err, "promised_days").is_some());
-    let err = error_of(app.call_with(&manager, "catalog/save_item", &edit(&item, "临时救助申请", "0")).await).await;
-    assert_eq!(field_message(&err, "promised_days").as_deref(), Some("承诺件须填写承诺时限"));
-    let err = error_of(app.call_with(&manager, "catalog/save_item", &edit(&item, "最低生活保障申请", "7")).await).await;
-    assert_eq!(field_message(&err, "name").as_deref(), Some("本清单中已有同名事项"));
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/save_item",
+            &edit(&item, "临时救助申请", "0"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "promised_days").as_deref(),
+        Some("承诺件须填写承诺时限")
+    );
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/save_item",
+            &edit(&item, "最低生活保障申请", "7"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "name").as_deref(),
+        Some("本清单中已有同名事项")
+    );
 
-    let res = app.call_with(&manager, "catalog/save_item", &edit(&item, "临时救助申请", "7")).await;
+    let res = app
+        .call_with(
+            &manager,
+            "catalog/save_item",
+            &edit(&item, "临时救助申请", "7"),
+        )
+        .await;
     assert!(res.status().is_success());
     // The draft is private: the public still sees the filed list.
     assert_eq!(public_name(&app, "临时救助").await, ["临时救助"]);
 
-    assert!(app.call_with(&manager, "catalog/submit_list", &[("list_id", &list.to_string())]).await.status().is_success());
+    assert!(app
+        .call_with(
+            &manager,
+            "catalog/submit_list",
+            &[("list_id", &list.to_string())]
+        )
+        .await
+        .status()
+        .is_success());
     // Submitted lists cannot be edited, and a manager cannot file.
-    let err = error_of(app.call_with(&manager, "catalog/save_item", &edit(&item, "再改一次", "7")).await).await;
-    assert!(err["Rejected"].as_str().unwrap().contains("不能修改"), "{err}");
-    let err = error_of(app.call_with(&manager, "catalog/file_list", &[("list_id", &list.to_string())]).await).await;
+    let err = error_of(
+        app.call_with(&manager, "catalog/save_item", &edit(&item, "再改一次", "7"))
+            .await,
+    )
+    .await;
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("不能修改"),
+        "{err}"
+    );
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/file_list",
+            &[("list_id", &list.to_string())],
+        )
+        .await,
+    )
+    .await;
     assert_eq!(err, serde_json::json!("Forbidden"));
     assert_eq!(public_name(&app, "临时救助").await, ["临时救助"]);
 
     let supervisor = logged_in(&app, "supervisor01").await;
-    let pending: Vec<Value> = app.call_with(&supervisor, "catalog/pending_lists", &[]).await.json().await.unwrap();
+    let pending: Vec<Value> = app
+        .call_with(&supervisor, "catalog/pending_lists", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["department"], "民政局");
-    assert!(app.call_with(&supervisor, "catalog/file_list", &[("list_id", &list.to_string())]).await.status().is_success());
+    assert!(app
+        .call_with(
+            &supervisor,
+            "catalog/file_list",
+            &[("list_id", &list.to_string())]
+        )
+        .await
+        .status()
+        .is_success());
     assert_eq!(public_name(&app, "临时救助").await, ["临时救助申请"]);
 
     // Version 1 stays as it was, for the cases opened under it.
@@ -124,7 +220,15 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     .unwrap();
     assert_eq!((status.as_str(), name.as_str()), ("superseded", "临时救助"));
     // Filing twice is refused.
-    let err = error_of(app.call_with(&supervisor, "catalog/file_list", &[("list_id", &list.to_string())]).await).await;
+    let err = error_of(
+        app.call_with(
+            &supervisor,
+            "catalog/file_list",
+            &[("list_id", &list.to_string())],
+        )
+        .await,
+    )
+    .await;
     assert!(err["Rejected"].as_str().unwrap().contains("不在待备案状态"));
 }
 
@@ -142,28 +246,68 @@ async fn a_returned_list_stays_private_and_can_be_fixed(pool: PgPool) {
     let item = draft_item(&app, list, "发票申领").await;
     let mut form = edit(&item, "发票申领（改）", "0");
     form[2] = ("item_type", "immediate");
-    assert!(app.call_with(&manager, "catalog/save_item", &form).await.status().is_success());
-    app.call_with(&manager, "catalog/submit_list", &[("list_id", &list.to_string())]).await;
+    assert!(app
+        .call_with(&manager, "catalog/save_item", &form)
+        .await
+        .status()
+        .is_success());
+    app.call_with(
+        &manager,
+        "catalog/submit_list",
+        &[("list_id", &list.to_string())],
+    )
+    .await;
 
     let supervisor = logged_in(&app, "supervisor01").await;
     let err = error_of(
-        app.call_with(&supervisor, "catalog/return_list", &[("list_id", &list.to_string()), ("reason", "")])
-            .await,
+        app.call_with(
+            &supervisor,
+            "catalog/return_list",
+            &[("list_id", &list.to_string()), ("reason", "")],
+        )
+        .await,
     )
     .await;
     assert_eq!(field_message(&err, "reason").as_deref(), Some("请填写原因"));
     let res = app
-        .call_with(&supervisor, "catalog/return_list", &[("list_id", &list.to_string()), ("reason", "名称请与省目录一致")])
+        .call_with(
+            &supervisor,
+            "catalog/return_list",
+            &[
+                ("list_id", &list.to_string()),
+                ("reason", "名称请与省目录一致"),
+            ],
+        )
         .await;
     assert!(res.status().is_success());
     assert!(public_name(&app, "发票申领（改）").await.is_empty());
 
-    let lists: Vec<Value> = app.call_with(&manager, "catalog/my_lists", &[]).await.json().await.unwrap();
+    let lists: Vec<Value> = app
+        .call_with(&manager, "catalog/my_lists", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let returned = lists.iter().find(|l| l["department"] == "税务局").unwrap();
     assert_eq!(returned["status"], "returned");
     assert_eq!(returned["returned_reason"], "名称请与省目录一致");
     // Returned lists are editable again.
-    assert!(app.call_with(&manager, "catalog/save_item", &edit(&item, "发票申领", "0").into_iter().map(|(k, v)| if k == "item_type" { (k, "immediate") } else { (k, v) }).collect::<Vec<_>>()).await.status().is_success());
+    assert!(app
+        .call_with(
+            &manager,
+            "catalog/save_item",
+            &edit(&item, "发票申领", "0")
+                .into_iter()
+                .map(|(k, v)| if k == "item_type" {
+                    (k, "immediate")
+                } else {
+                    (k, v)
+                })
+                .collect::<Vec<_>>()
+        )
+        .await
+        .status()
+        .is_success());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -173,7 +317,11 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
     // Agents, applicants, supervisors and admins cannot start or edit drafts.
     for login in ["agent01", "13800000001", "supervisor01", "admin01"] {
         let client = logged_in(&app, login).await;
-        let err = error_of(app.call_with(&client, "catalog/start_draft", &[("department_id", &civil)]).await).await;
+        let err = error_of(
+            app.call_with(&client, "catalog/start_draft", &[("department_id", &civil)])
+                .await,
+        )
+        .await;
         assert_eq!(err, serde_json::json!("Forbidden"), "{login}");
         let err = error_of(app.call_with(&client, "catalog/my_lists", &[]).await).await;
         assert_eq!(err, serde_json::json!("Forbidden"), "{login}");
@@ -195,8 +343,17 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
     .await
     .unwrap();
     let other = logged_in(&app, "manager02").await;
-    let err = error_of(app.call_with(&other, "catalog/start_draft", &[("department_id", &civil)]).await).await;
+    let err = error_of(
+        app.call_with(&other, "catalog/start_draft", &[("department_id", &civil)])
+            .await,
+    )
+    .await;
     assert_eq!(err, serde_json::json!("Forbidden"));
-    let lists: Vec<Value> = app.call_with(&other, "catalog/my_lists", &[]).await.json().await.unwrap();
+    let lists: Vec<Value> = app
+        .call_with(&other, "catalog/my_lists", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(lists.is_empty());
 }

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::case::ItemType;
-use shared::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -75,14 +74,14 @@ pub struct EditableItem {
 /// its current filed one.
 #[server(endpoint = "catalog/my_lists")]
 pub async fn my_lists() -> Result<Vec<ListSummary>, AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
     ssr::lists_for_manager(&crate::state::pool()?, &user).await
 }
 
 /// Starts the next version of a department's list as a draft, copying the current one.
 #[server(endpoint = "catalog/start_draft")]
 pub async fn start_draft(department_id: i64) -> Result<i64, AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
     ssr::start_draft(&crate::state::pool()?, &user, department_id).await
 }
 
@@ -95,34 +94,35 @@ pub async fn save_item(
     fees: String,
     remarks: String,
 ) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
     let edit = ssr::ItemEdit::parse(&name, &item_type, &promised_days, &fees, &remarks)?;
     ssr::save_item(&crate::state::pool()?, &user, item_id, &edit).await
 }
 
 #[server(endpoint = "catalog/submit_list")]
 pub async fn submit_list(list_id: i64) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
     ssr::submit(&crate::state::pool()?, &user, list_id).await
 }
 
 /// Lists waiting for the county center's decision.
 #[server(endpoint = "catalog/pending_lists")]
 pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
-    crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
+    crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
     ssr::pending(&crate::state::pool()?).await
 }
 
 #[server(endpoint = "catalog/file_list")]
 pub async fn file_list(list_id: i64) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
     ssr::file(&crate::state::pool()?, &user, list_id).await
 }
 
 #[server(endpoint = "catalog/return_list")]
 pub async fn return_list(list_id: i64, reason: String) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[Role::Supervisor]).await?;
-    let reason = shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
+    let reason =
+        shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
     ssr::return_list(&crate::state::pool()?, &user, list_id, reason.as_str()).await
 }
 
@@ -133,12 +133,22 @@ pub fn ManageListsPage() -> impl IntoView {
     let save = ServerAction::<SaveItem>::new();
     let submit = ServerAction::<SubmitList>::new();
     let lists = Resource::new(
-        move || (start.version().get(), save.version().get(), submit.version().get()),
+        move || {
+            (
+                start.version().get(),
+                save.version().get(),
+                submit.version().get(),
+            )
+        },
         |_| my_lists(),
     );
     let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
     let other_error = Signal::derive(move || {
-        start.value().get().and_then(Result::err).or_else(|| submit.value().get().and_then(Result::err))
+        start
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| submit.value().get().and_then(Result::err))
     });
 
     view! {
@@ -218,7 +228,10 @@ pub fn ManageListsPage() -> impl IntoView {
 pub fn PendingListsPage() -> impl IntoView {
     let file = ServerAction::<FileList>::new();
     let ret = ServerAction::<ReturnList>::new();
-    let pending = Resource::new(move || (file.version().get(), ret.version().get()), |_| pending_lists());
+    let pending = Resource::new(
+        move || (file.version().get(), ret.version().get()),
+        |_| pending_lists(),
+    );
     let ret_error = Signal::derive(move || ret.value().get().and_then(Result::err));
     view! {
         <section class="card wide">
@@ -287,7 +300,13 @@ pub mod ssr {
     }
 
     impl ItemEdit {
-        pub fn parse(name: &str, item_type: &str, days: &str, fees: &str, remarks: &str) -> Result<Self, AppError> {
+        pub fn parse(
+            name: &str,
+            item_type: &str,
+            days: &str,
+            fees: &str,
+            remarks: &str,
+        ) -> Result<Self, AppError> {
             let mut errors = FieldErrors::default();
             let name = name.trim();
             match name.chars().count() {
@@ -303,7 +322,9 @@ pub mod ssr {
             let days: Option<i32> = days.trim().parse().ok().filter(|d| (0..=365).contains(d));
             match (item_type, days) {
                 (_, None) => errors.add("promised_days", "承诺时限应为0至365之间的整数（工作日）"),
-                (Some(ItemType::Promised), Some(0)) => errors.add("promised_days", "承诺件须填写承诺时限"),
+                (Some(ItemType::Promised), Some(0)) => {
+                    errors.add("promised_days", "承诺件须填写承诺时限")
+                }
                 (Some(ItemType::Immediate), Some(d)) if d > 0 => {
                     errors.add("promised_days", "即办件当场办结，承诺时限应为0")
                 }
@@ -333,7 +354,10 @@ pub mod ssr {
     /// center when they belong to none; the manager's department and center are bound as
     /// parameters `$n` and `$n+1`.
     fn managed(n: usize) -> String {
-        format!("(d.id = ${n} OR (${n}::bigint IS NULL AND d.center_id = ${}))", n + 1)
+        format!(
+            "(d.id = ${n} OR (${n}::bigint IS NULL AND d.center_id = ${}))",
+            n + 1
+        )
     }
 
     #[derive(sqlx::FromRow)]
@@ -367,15 +391,17 @@ pub mod ssr {
                 returned_reason: r.returned_reason,
                 items: items
                     .into_iter()
-                    .map(|(id, seq, name, t, promised_days, fees, remarks)| EditableItem {
-                        id,
-                        seq,
-                        name,
-                        item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
-                        promised_days,
-                        fees,
-                        remarks,
-                    })
+                    .map(
+                        |(id, seq, name, t, promised_days, fees, remarks)| EditableItem {
+                            id,
+                            seq,
+                            name,
+                            item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
+                            promised_days,
+                            fees,
+                            remarks,
+                        },
+                    )
                     .collect(),
             });
         }
@@ -385,7 +411,10 @@ pub mod ssr {
     const LIST_COLUMNS: &str = "l.id, l.department_id, d.name AS department, c.name AS center,
         l.version, l.status, l.returned_reason";
 
-    pub async fn lists_for_manager(pool: &PgPool, user: &User) -> Result<Vec<ListSummary>, AppError> {
+    pub async fn lists_for_manager(
+        pool: &PgPool,
+        user: &User,
+    ) -> Result<Vec<ListSummary>, AppError> {
         // Per department: the open list if there is one, else the filed one.
         let sql = format!(
             "SELECT DISTINCT ON (d.id) {LIST_COLUMNS}
@@ -403,7 +432,11 @@ pub mod ssr {
     }
 
     /// The list, if `user` manages its department; locked for the rest of the transaction.
-    async fn managed_list(tx: &mut Transaction<'_, Postgres>, user: &User, list_id: i64) -> Result<ListStatus, AppError> {
+    async fn managed_list(
+        tx: &mut Transaction<'_, Postgres>,
+        user: &User,
+        list_id: i64,
+    ) -> Result<ListStatus, AppError> {
         let sql = format!(
             "SELECT l.status FROM item_lists l JOIN departments d ON d.id = l.department_id
              WHERE l.id = $1 AND {} FOR UPDATE OF l",
@@ -415,10 +448,16 @@ pub mod ssr {
             .bind(user.center_id)
             .fetch_optional(&mut **tx)
             .await?;
-        status.and_then(|s| ListStatus::parse(&s)).ok_or(AppError::Forbidden)
+        status
+            .and_then(|s| ListStatus::parse(&s))
+            .ok_or(AppError::Forbidden)
     }
 
-    pub async fn start_draft(pool: &PgPool, user: &User, department_id: i64) -> Result<i64, AppError> {
+    pub async fn start_draft(
+        pool: &PgPool,
+        user: &User,
+        department_id: i64,
+    ) -> Result<i64, AppError> {
         let mut tx = pool.begin().await?;
         let sql = format!(
             "SELECT d.id FROM departments d WHERE d.id = $1 AND {} AND d.retired_at IS NULL FOR UPDATE",
@@ -475,20 +514,34 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        tracing::info!(manager = user.id, department_id, list = draft, "draft list started");
+        tracing::info!(
+            manager = user.id,
+            department_id,
+            list = draft,
+            "draft list started"
+        );
         Ok(draft)
     }
 
-    pub async fn save_item(pool: &PgPool, user: &User, item_id: i64, edit: &ItemEdit) -> Result<(), AppError> {
+    pub async fn save_item(
+        pool: &PgPool,
+        user: &User,
+        item_id: i64,
+        edit: &ItemEdit,
+    ) -> Result<(), AppError> {
         let mut tx = pool.begin().await?;
-        let list_id: Option<i64> = sqlx::query_scalar("SELECT list_id FROM service_items WHERE id = $1")
-            .bind(item_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let list_id: Option<i64> =
+            sqlx::query_scalar("SELECT list_id FROM service_items WHERE id = $1")
+                .bind(item_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let list_id = list_id.ok_or(AppError::NotFound)?;
         let status = managed_list(&mut tx, user, list_id).await?;
         if !status.editable() {
-            return Err(AppError::Rejected(format!("清单当前为“{}”，不能修改；请先新建草稿", status.label())));
+            return Err(AppError::Rejected(format!(
+                "清单当前为“{}”，不能修改；请先新建草稿",
+                status.label()
+            )));
         }
         let updated = sqlx::query(
             "UPDATE service_items SET name = $2, item_type = $3, promised_days = $4, fees = $5, remarks = $6
@@ -518,7 +571,10 @@ pub mod ssr {
         let mut tx = pool.begin().await?;
         let status = managed_list(&mut tx, user, list_id).await?;
         if !status.editable() {
-            return Err(AppError::Rejected(format!("清单当前为“{}”，不能提交", status.label())));
+            return Err(AppError::Rejected(format!(
+                "清单当前为“{}”，不能提交",
+                status.label()
+            )));
         }
         sqlx::query(
             "UPDATE item_lists SET status = 'submitted', submitted_by = $2, submitted_at = now(),
@@ -529,7 +585,11 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        tracing::info!(manager = user.id, list = list_id, "list submitted for filing");
+        tracing::info!(
+            manager = user.id,
+            list = list_id,
+            "list submitted for filing"
+        );
         Ok(())
     }
 
@@ -542,7 +602,10 @@ pub mod ssr {
         with_items(pool, rows).await
     }
 
-    async fn submitted(tx: &mut Transaction<'_, Postgres>, list_id: i64) -> Result<(i64, Option<i64>), AppError> {
+    async fn submitted(
+        tx: &mut Transaction<'_, Postgres>,
+        list_id: i64,
+    ) -> Result<(i64, Option<i64>), AppError> {
         let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT department_id, status, submitted_by FROM item_lists WHERE id = $1 FOR UPDATE",
         )
@@ -554,7 +617,9 @@ pub mod ssr {
             Some((d, s, by)) if s == "submitted" => Ok((d, by)),
             Some((_, s, _)) => Err(AppError::Rejected(format!(
                 "清单当前为“{}”，不在待备案状态",
-                ListStatus::parse(&s).map(ListStatus::label).unwrap_or("未知")
+                ListStatus::parse(&s)
+                    .map(ListStatus::label)
+                    .unwrap_or("未知")
             ))),
         }
     }
@@ -575,11 +640,20 @@ pub mod ssr {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        tracing::info!(supervisor = user.id, list = list_id, "list filed and published");
+        tracing::info!(
+            supervisor = user.id,
+            list = list_id,
+            "list filed and published"
+        );
         Ok(())
     }
 
-    pub async fn return_list(pool: &PgPool, user: &User, list_id: i64, reason: &str) -> Result<(), AppError> {
+    pub async fn return_list(
+        pool: &PgPool,
+        user: &User,
+        list_id: i64,
+        reason: &str,
+    ) -> Result<(), AppError> {
         let mut tx = pool.begin().await?;
         submitted(&mut tx, list_id).await?;
         sqlx::query(

@@ -1,0 +1,40 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, login } from './helpers';
+
+// Managers and supervisors work at desks; the flow changes shared data, so it runs once.
+test('a manager edits an item and submits, a supervisor files it, and the change is public', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'desk work, run once');
+
+  await login(page, 'manager01');
+  await expect(page).toHaveURL(/\/workbench$/);
+  await page.getByRole('link', { name: '事项清单维护' }).click();
+  await hydrated(page);
+  const block = page.locator('.list-block[data-department="医疗保障局"]');
+  await expect(block.locator('.list-status')).toHaveText('第1版 · 已备案（公示中）');
+  await block.getByRole('button', { name: '修改清单（新建草稿）' }).click();
+  await expect(block.locator('.list-status')).toHaveText('第2版 · 草稿');
+
+  const row = block.locator('tr', { has: page.locator('input[value="门诊慢特病待遇认定"]') });
+  await row.getByLabel('承诺时限').fill('12');
+  await row.getByRole('button', { name: '保存' }).click();
+  await expect(row.getByLabel('承诺时限')).toHaveValue('12');
+  await block.getByRole('button', { name: '提交备案' }).click();
+  await expect(block.locator('.list-status')).toHaveText('第2版 · 已提交，待备案');
+
+  // Not public yet.
+  await page.goto('/catalog?q=门诊慢特病');
+  await expect(page.locator('.item-card').first()).toContainText('15个工作日');
+
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await login(page, 'supervisor01');
+  await page.getByRole('link', { name: '事项清单备案' }).click();
+  await hydrated(page);
+  const pending = page.locator('.list-block[data-department="医疗保障局"]');
+  await expect(pending).toContainText('12个工作日');
+  await pending.getByRole('button', { name: '备案并公示' }).click();
+  await expect(pending).toHaveCount(0);
+
+  await page.goto('/catalog?q=门诊慢特病');
+  await expect(page.locator('.item-card').first()).toContainText('承诺件 · 12个工作日');
+});
