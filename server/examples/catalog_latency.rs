@@ -1,0 +1,119 @@
+//! Catalog search latency with 10,000 items: `cargo run --release -p server --example
+//! catalog_latency` (needs DATABASE_URL pointing at a server where it may create a database).
+//! Prints p50/p99 of the public search server function, measured over HTTP on loopback.
+
+use app::state::AppState;
+use server::config::{Config, Mode};
+use std::time::{Duration, Instant};
+
+const ITEMS: i64 = 10_000;
+const ROUNDS: usize = 40;
+
+#[tokio::main]
+async fn main() {
+    let admin = std::env::var("DATABASE_URL")
+        .unwrap_or("postgres://postgres@127.0.0.1:5432/postgres".into());
+    let url = format!(
+        "{}/bangban_latency",
+        admin.rsplit_once('/').map(|(a, _)| a).unwrap_or(&admin)
+    );
+    {
+        use sqlx::migrate::MigrateDatabase;
+        if sqlx::Postgres::database_exists(&url).await.unwrap() {
+            sqlx::Postgres::force_drop_database(&url).await.unwrap();
+        }
+    }
+    let pool = server::db::connect(&url).await.unwrap();
+    server::db::migrate(&pool).await.unwrap();
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .unwrap();
+    server::seed::load(&pool).await.unwrap();
+
+    // Grow every department's filed list to 10,000 items in all, by varying the demo items.
+    sqlx::query(
+        "INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
+                                    remarks, keywords, scope, method, booking_phone, fees)
+         SELECT i.list_id, 1000 + g * 100 + i.seq, i.name || '（第' || g || '类）', i.pre_guidance, i.item_type, i.category,
+                i.promised_days, i.remarks, i.keywords, i.scope, i.method, i.booking_phone, i.fees
+         FROM service_items i CROSS JOIN generate_series(1, $1::int) g
+         ORDER BY g, i.id LIMIT $2",
+    )
+    .bind((ITEMS / 40) as i32 + 1)
+    .bind(ITEMS - 42)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM service_items")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    let state = AppState {
+        leptos_options: server::http::leptos_options("target/site"),
+        pool,
+    };
+    let config = Config {
+        database_url: url,
+        mode: Mode::Development,
+        secure_cookies: false,
+        public_origin: None,
+    };
+    let app = server::http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let client = reqwest::Client::new();
+    let queries = [
+        ("营业执照", ""),
+        ("施工许可", ""),
+        ("低保", ""),
+        ("环评 报告书", ""),
+        ("用电", "utilities"),
+        ("", "livelihood"),
+        ("不存在的事项", ""),
+        ("登记", ""),
+    ];
+    let mut samples: Vec<Duration> = Vec::new();
+    for round in 0..=ROUNDS {
+        for (q, category) in queries {
+            let start = Instant::now();
+            let res = client
+                .post(format!("{base}/api/catalog/search"))
+                .header("Origin", &base)
+                .form(&[
+                    ("q", q),
+                    ("category", category),
+                    ("center", ""),
+                    ("item_type", ""),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success());
+            let _ = res.bytes().await.unwrap();
+            if round > 0 {
+                samples.push(start.elapsed()); // round 0 warms the caches
+            }
+        }
+    }
+    samples.sort();
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "catalog search over HTTP with {total} items: {} requests, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        samples.len(),
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        samples.last().unwrap().as_secs_f64() * 1e3
+    );
+}
