@@ -18,6 +18,9 @@ pub enum AppError {
     /// The request was understood but refused, with the reason for the person.
     #[error("{0}")]
     Rejected(String),
+    /// An imported file had bad rows; nothing was imported.
+    #[error("导入文件中有{}行错误，未导入任何内容", .0.len())]
+    BadRows(Vec<shared::catalog::RowError>),
     #[error("系统繁忙，请稍后再试")]
     Internal,
     #[error("网络连接失败，请检查网络后重试")]

@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog") ssr=SsrMode::Async view=catalog::CatalogPage/>
                         <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
                         <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=cases::ApplyPage/>
+                        <Route path=path!("/lists/:id/print") ssr=SsrMode::Async view=catalog::PrintListPage/>
                         <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=accounts::LoginPage/>
                         <Route path=path!("/register") ssr=SsrMode::Async view=accounts::RegisterPage/>

@@ -177,3 +177,34 @@ async fn a_center_page_lists_its_items(pool: PgPool) {
     assert!(html.contains("0377-65321234"));
     assert_eq!(app.get("/centers/424242").await.status(), 404);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_units_list_prints_in_the_policys_layout(pool: PgPool) {
+    let app = spawn(pool).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM departments WHERE name = '市场监督管理局'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = app.get(&format!("/lists/{id}/print")).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    for text in [
+        "内乡县市场监督管理局“事前辅导、帮办代办”政务服务事项清单",
+        "业务办理项名称",
+        "事前辅导事项名称（选填）",
+        "企业设立登记（营业执照）",
+        "名称自主申报",
+        "即办类",
+        "承诺类",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let center: Value = app
+        .call("catalog/center", &[("id", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(center["departments"].as_array().unwrap().iter().any(|d| d[1] == "市场监督管理局"));
+    assert_eq!(app.get("/lists/999999/print").await.status(), 404);
+}

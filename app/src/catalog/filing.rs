@@ -208,6 +208,20 @@ pub fn ManageListsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                                <div class="transfer">
+                                    <p class="hint">
+                                        "导出当前公示清单："
+                                        <a href=format!("/lists/{}/export.xlsx", list.department_id)>"XLSX"</a>
+                                        " · "
+                                        <a href=format!("/lists/{}/export.csv", list.department_id)>"CSV"</a>
+                                        " · "
+                                        <a href=format!("/lists/{}/print", list.department_id)>"打印"</a>
+                                    </p>
+                                    {(list.status != ListStatus::Submitted).then(|| view! {
+                                        <crate::catalog::transfer::ImportForm department_id=list.department_id
+                                            on_done=move |_| set_imports.update(|n| *n += 1)/>
+                                    })}
+                                </div>
                                 {editable.then(|| view! {
                                     <ActionForm action=submit>
                                         <input type="hidden" name="list_id" value=list.id.to_string()/>

@@ -2,6 +2,7 @@
 //! materials checklist, and center pages. No login needed; phone first.
 
 pub mod filing;
+pub mod transfer;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -69,7 +70,28 @@ pub struct CenterDetail {
     pub address: String,
     pub phone: String,
     pub hours: String,
+    /// Departments stationed here with a public list: (id, name).
+    pub departments: Vec<(i64, String)>,
     pub items: Vec<ItemSummary>,
+}
+
+/// A unit's current list in the policy's layout (附件2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrintableList {
+    pub department: String,
+    pub center: String,
+    pub version: i32,
+    pub filed_on: Option<String>,
+    pub rows: Vec<PrintableRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PrintableRow {
+    pub seq: i32,
+    pub name: String,
+    pub pre_guidance: String,
+    pub item_type: ItemType,
+    pub remarks: String,
 }
 
 /// The longest search text accepted; longer input is cut, not refused.
@@ -94,6 +116,11 @@ pub async fn get_item(id: i64) -> Result<ItemDetail, AppError> {
 #[server(endpoint = "catalog/center")]
 pub async fn get_center(id: i64) -> Result<CenterDetail, AppError> {
     ssr::center(&crate::state::pool()?, id).await
+}
+
+#[server(endpoint = "catalog/printable_list")]
+pub async fn get_printable_list(department_id: i64) -> Result<PrintableList, AppError> {
+    ssr::printable_list(&crate::state::pool()?, department_id).await
 }
 
 #[server(endpoint = "catalog/centers")]
@@ -378,12 +405,76 @@ pub fn CenterPage() -> impl IntoView {
                                 <dt>"办公时间"</dt><dd>{c.hours}</dd>
                             </dl>
                         </section>
+                        {(!c.departments.is_empty()).then(|| view! {
+                            <section class="card">
+                                <h2>"入驻部门事项清单"</h2>
+                                <ul class="plain">
+                                    {c.departments.into_iter().map(|(id, name)| view! {
+                                        <li><a href=format!("/lists/{id}/print")>{format!("{name}（可打印）")}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
                         <section class="card">
                             <h2>{format!("可办理事项（{}项）", c.items.len())}</h2>
                             <ul class="item-list">
                                 {c.items.into_iter().map(|item| view! { <ItemCard item/> }).collect_view()}
                             </ul>
                         </section>
+                    }.into_any(),
+                    Err(e) => view! { <NotFoundCard error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The print-ready A4 page of a unit's list, in the columns of the policy's 附件2.
+#[component]
+pub fn PrintListPage() -> impl IntoView {
+    let params = use_params_map();
+    let list = Resource::new(
+        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => get_printable_list(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(l) => view! {
+                        <article class="print-a4 wide">
+                            <p class="no-print actions">
+                                <button type="button" class="button primary" onclick="window.print()">"打印"</button>
+                            </p>
+                            <h1>{format!("内乡县{}“事前辅导、帮办代办”政务服务事项清单", l.department)}</h1>
+                            <table class="print-table">
+                                <thead><tr>
+                                    <th>"序号"</th><th>"单位名称"</th><th>"业务办理项名称"</th>
+                                    <th>"事前辅导事项名称（选填）"</th><th>"事项类型"</th><th>"备注"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {l.rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td>{r.seq}</td>
+                                            <td>{l.department.clone()}</td>
+                                            <td>{r.name}</td>
+                                            <td>{r.pre_guidance}</td>
+                                            <td>{match r.item_type { ItemType::Immediate => "即办类", ItemType::Promised => "承诺类" }}</td>
+                                            <td>{r.remarks}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="print-footer">
+                                {format!("{} · 第{}版{}", l.center, l.version,
+                                    l.filed_on.map(|d| format!(" · {d}备案")).unwrap_or_default())}
+                            </p>
+                        </article>
                     }.into_any(),
                     Err(e) => view! { <NotFoundCard error=e/> }.into_any(),
                 }

@@ -1,6 +1,9 @@
 //! Catalog queries. Only each department's current filed list is public.
 
-use super::{CenterDetail, ItemDetail, ItemSummary, Material, SpecialStep, MAX_QUERY_CHARS};
+use super::{
+    CenterDetail, ItemDetail, ItemSummary, Material, PrintableList, PrintableRow, SpecialStep,
+    MAX_QUERY_CHARS,
+};
 use crate::error::AppError;
 use shared::case::{ItemType, SpecialStepKind};
 use shared::catalog::{Category, MaterialForm};
@@ -227,6 +230,40 @@ pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {
         phone: row.phone,
         hours: row.hours,
         items: items.into_iter().map(Into::into).collect(),
+    })
+}
+
+pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<PrintableList, AppError> {
+    let head: Option<(i64, String, String, i32, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
+        "SELECT l.id, d.name, c.name, l.version, l.decided_at
+         FROM item_lists l JOIN departments d ON d.id = l.department_id JOIN centers c ON c.id = d.center_id
+         WHERE l.department_id = $1 AND l.status = 'filed' AND d.retired_at IS NULL",
+    )
+    .bind(department_id)
+    .fetch_optional(pool)
+    .await?;
+    let (list_id, department, center, version, filed_at) = head.ok_or(AppError::NotFound)?;
+    let rows: Vec<(i32, String, String, String, String)> = sqlx::query_as(
+        "SELECT seq, name, pre_guidance, item_type, remarks FROM service_items WHERE list_id = $1 ORDER BY seq",
+    )
+    .bind(list_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(PrintableList {
+        department,
+        center,
+        version,
+        filed_on: filed_at.map(|t| crate::ui::beijing_time(t).format("%Y年%m月%d日").to_string()),
+        rows: rows
+            .into_iter()
+            .map(|(seq, name, pre_guidance, t, remarks)| PrintableRow {
+                seq,
+                name,
+                pre_guidance,
+                item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
+                remarks,
+            })
+            .collect(),
     })
 }
 
