@@ -51,8 +51,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/lists/{id}/export.csv", get(app::catalog::transfer::ssr::export_csv))
-        .route("/lists/{id}/export.xlsx", get(app::catalog::transfer::ssr::export_xlsx))
+        .route(
+            "/lists/{id}/export.csv",
+            get(app::catalog::transfer::ssr::export_csv),
+        )
+        .route(
+            "/lists/{id}/export.xlsx",
+            get(app::catalog::transfer::ssr::export_xlsx),
+        )
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

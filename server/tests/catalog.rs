@@ -205,6 +205,10 @@ async fn a_units_list_prints_in_the_policys_layout(pool: PgPool) {
         .json()
         .await
         .unwrap();
-    assert!(center["departments"].as_array().unwrap().iter().any(|d| d[1] == "市场监督管理局"));
+    assert!(center["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d[1] == "市场监督管理局"));
     assert_eq!(app.get("/lists/999999/print").await.status(), 404);
 }

@@ -19,12 +19,22 @@ async fn department(app: &TestApp, name: &str) -> i64 {
 
 async fn manager(app: &TestApp, login: &str) -> Client {
     let client = new_client();
-    app.call_with(&client, "login", &[("login_name", login), ("password", DEMO_PASSWORD)])
-        .await;
+    app.call_with(
+        &client,
+        "login",
+        &[("login_name", login), ("password", DEMO_PASSWORD)],
+    )
+    .await;
     client
 }
 
-async fn import(app: &TestApp, client: &Client, department: i64, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+async fn import(
+    app: &TestApp,
+    client: &Client,
+    department: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
     let form = Form::new()
         .text("department_id", department.to_string())
         .part("file", Part::bytes(bytes).file_name(name.to_string()));
@@ -41,7 +51,10 @@ async fn import(app: &TestApp, client: &Client, department: i64, name: &str, byt
 async fn export(app: &TestApp, department: i64, ext: &str) -> Vec<u8> {
     let res = app.get(&format!("/lists/{department}/export.{ext}")).await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
     res.bytes().await.unwrap().to_vec()
 }
 
@@ -88,12 +101,18 @@ async fn an_import_with_a_bad_row_changes_nothing_and_lists_every_bad_row(pool: 
     let good = String::from_utf8(export(&app, market, "csv").await).unwrap();
     let bad = good
         .replace("2,市场监督管理局,企业变更登记", "2,税务局,企业变更登记")
-        .replace("3,市场监督管理局,企业注销登记,清税证明办理,承诺类", "3,市场监督管理局,企业注销登记,清税证明办理,快办类");
+        .replace(
+            "3,市场监督管理局,企业注销登记,清税证明办理,承诺类",
+            "3,市场监督管理局,企业注销登记,清税证明办理,快办类",
+        );
     let err = error_of(import(&app, &client, market, "list.csv", bad.into_bytes()).await).await;
     let rows = err["BadRows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["line"], 3);
-    assert_eq!(rows[0]["reasons"][0], "单位名称应为“市场监督管理局”，实为“税务局”");
+    assert_eq!(
+        rows[0]["reasons"][0],
+        "单位名称应为“市场监督管理局”，实为“税务局”"
+    );
     assert_eq!(rows[1]["line"], 4);
     assert!(rows[1]["reasons"][0].as_str().unwrap().contains("快办类"));
     // Nothing at all was written: not even a draft.
@@ -104,7 +123,10 @@ async fn an_import_with_a_bad_row_changes_nothing_and_lists_every_bad_row(pool: 
     assert_eq!(drafts, 0);
 
     let err = error_of(import(&app, &client, market, "x.csv", b"a,b\n1,2\n".to_vec()).await).await;
-    assert!(err["Invalid"][0]["message"].as_str().unwrap().starts_with("第1行应为表头"));
+    assert!(err["Invalid"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("第1行应为表头"));
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -127,7 +149,13 @@ async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
     assert_eq!(n, 5);
     assert_eq!(
         draft_names(&app, market).await,
-        ["企业设立登记（营业执照）", "企业变更（备案）登记", "企业注销登记", "食品经营许可", "药品经营许可"]
+        [
+            "企业设立登记（营业执照）",
+            "企业变更（备案）登记",
+            "企业注销登记",
+            "食品经营许可",
+            "药品经营许可"
+        ]
     );
     let materials: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM item_materials m JOIN service_items i ON i.id = m.item_id
@@ -139,7 +167,15 @@ async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
     assert_eq!(materials, 5, "unchanged items keep their materials");
     // The public list is untouched until filed.
     let public: Vec<Value> = app
-        .call("catalog/search", &[("q", "药品经营许可"), ("category", ""), ("center", ""), ("item_type", "")])
+        .call(
+            "catalog/search",
+            &[
+                ("q", "药品经营许可"),
+                ("category", ""),
+                ("center", ""),
+                ("item_type", ""),
+            ],
+        )
         .await
         .json()
         .await
@@ -148,11 +184,17 @@ async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
 
     // The same list as XLSX, re-imported, gives back the filed names; GB18030 CSV works too.
     let xlsx = export(&app, market, "xlsx").await;
-    assert!(import(&app, &client, market, "list.xlsx", xlsx).await.status().is_success());
+    assert!(import(&app, &client, market, "list.xlsx", xlsx)
+        .await
+        .status()
+        .is_success());
     assert_eq!(draft_names(&app, market).await.len(), 5);
     assert_eq!(draft_names(&app, market).await[1], "企业变更登记");
     let (gbk, _, _) = encoding_rs::GB18030.encode(csv.trim_start_matches('\u{feff}'));
-    assert!(import(&app, &client, market, "gbk.csv", gbk.into_owned()).await.status().is_success());
+    assert!(import(&app, &client, market, "gbk.csv", gbk.into_owned())
+        .await
+        .status()
+        .is_success());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

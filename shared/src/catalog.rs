@@ -219,7 +219,10 @@ pub fn check_list_rows(unit: &str, rows: &[Vec<String>]) -> Result<Vec<ListRow>,
             continue;
         }
         let mut reasons = Vec::new();
-        let seq = cell(0).parse::<i32>().ok().filter(|s| (1..=9999).contains(s));
+        let seq = cell(0)
+            .parse::<i32>()
+            .ok()
+            .filter(|s| (1..=9999).contains(s));
         match seq {
             None => reasons.push(format!("序号“{}”应为1至9999的整数", cell(0))),
             Some(s) => {
@@ -258,36 +261,58 @@ pub fn check_list_rows(unit: &str, rows: &[Vec<String>]) -> Result<Vec<ListRow>,
                 Category::ALL.map(|c| format!("“{}”", c.label())).join("、")
             ));
         }
-        let days = if cell(7).is_empty() { Some(0) } else { cell(7).parse::<i32>().ok().filter(|d| (0..=365).contains(d)) };
+        let days = if cell(7).is_empty() {
+            Some(0)
+        } else {
+            cell(7)
+                .parse::<i32>()
+                .ok()
+                .filter(|d| (0..=365).contains(d))
+        };
         match (item_type, days) {
             (_, None) => reasons.push(format!("承诺时限“{}”应为0至365的整数（工作日）", cell(7))),
             (Some(ItemType::Promised), Some(0)) => reasons.push("承诺类事项须填写承诺时限".into()),
-            (Some(ItemType::Immediate), Some(d)) if d > 0 => reasons.push("即办类事项承诺时限应为空或0".into()),
+            (Some(ItemType::Immediate), Some(d)) if d > 0 => {
+                reasons.push("即办类事项承诺时限应为空或0".into())
+            }
             _ => {}
         }
-        for (n, label, max) in [(3, "事前辅导事项名称", 100), (5, "备注", 500), (8, "收费标准", 200)] {
+        for (n, label, max) in [
+            (3, "事前辅导事项名称", 100),
+            (5, "备注", 500),
+            (8, "收费标准", 200),
+        ] {
             if cell(n).chars().count() > max {
                 reasons.push(format!("{label}不能超过{max}个字"));
             }
         }
         match (reasons.is_empty(), seq, item_type, category, days) {
-            (true, Some(seq), Some(item_type), Some(category), Some(promised_days)) => ok.push(ListRow {
-                seq,
-                name: name.to_string(),
-                pre_guidance: cell(3).to_string(),
-                item_type,
-                remarks: cell(5).to_string(),
-                category,
-                promised_days,
-                fees: cell(8).to_string(),
-            }),
+            (true, Some(seq), Some(item_type), Some(category), Some(promised_days)) => {
+                ok.push(ListRow {
+                    seq,
+                    name: name.to_string(),
+                    pre_guidance: cell(3).to_string(),
+                    item_type,
+                    remarks: cell(5).to_string(),
+                    category,
+                    promised_days,
+                    fees: cell(8).to_string(),
+                })
+            }
             _ => errors.push(RowError { line, reasons }),
         }
     }
     if ok.is_empty() && errors.is_empty() {
-        errors.push(RowError { line: 2, reasons: vec!["文件中没有事项".into()] });
+        errors.push(RowError {
+            line: 2,
+            reasons: vec!["文件中没有事项".into()],
+        });
     }
-    if errors.is_empty() { Ok(ok) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The cells of `row` for export, in `LIST_COLUMNS` order.
@@ -303,7 +328,11 @@ pub fn list_row_cells(unit: &str, row: &ListRow) -> [String; 9] {
         },
         row.remarks.clone(),
         row.category.label().to_string(),
-        if row.promised_days == 0 { String::new() } else { row.promised_days.to_string() },
+        if row.promised_days == 0 {
+            String::new()
+        } else {
+            row.promised_days.to_string()
+        },
         row.fees.clone(),
     ]
 }
@@ -319,8 +348,28 @@ mod import_tests {
     #[test]
     fn good_rows_round_trip_through_export_cells() {
         let rows = vec![
-            row(&["1", "民政局", "最低生活保障申请", "低保政策咨询", "承诺类", "", "民生事务", "30", ""]),
-            row(&["2", "民政局", "临时救助", "", "即办类", "急难", "民生事务", "", ""]),
+            row(&[
+                "1",
+                "民政局",
+                "最低生活保障申请",
+                "低保政策咨询",
+                "承诺类",
+                "",
+                "民生事务",
+                "30",
+                "",
+            ]),
+            row(&[
+                "2",
+                "民政局",
+                "临时救助",
+                "",
+                "即办类",
+                "急难",
+                "民生事务",
+                "",
+                "",
+            ]),
             row(&["", "", "", "", "", "", "", "", ""]),
         ];
         let ok = check_list_rows("民政局", &rows).unwrap();
@@ -332,8 +381,28 @@ mod import_tests {
     #[test]
     fn every_bad_row_is_listed_with_its_line_and_reasons() {
         let rows = vec![
-            row(&["1", "民政局", "最低生活保障申请", "", "承诺类", "", "民生事务", "30", ""]),
-            row(&["1", "税务局", "最低生活保障申请", "", "即办", "", "民生", "5", ""]),
+            row(&[
+                "1",
+                "民政局",
+                "最低生活保障申请",
+                "",
+                "承诺类",
+                "",
+                "民生事务",
+                "30",
+                "",
+            ]),
+            row(&[
+                "1",
+                "税务局",
+                "最低生活保障申请",
+                "",
+                "即办",
+                "",
+                "民生",
+                "5",
+                "",
+            ]),
             row(&["x", "民政局", "临", "", "承诺类", "", "民生事务", "0", ""]),
         ];
         let errors = check_list_rows("民政局", &rows).unwrap_err();
@@ -350,7 +419,17 @@ mod import_tests {
             ]
         );
         assert_eq!(errors[1].line, 4);
-        assert_eq!(errors[1].reasons, ["序号“x”应为1至9999的整数", "业务办理项名称至少2个字", "承诺类事项须填写承诺时限"]);
-        assert_eq!(check_list_rows("民政局", &[]).unwrap_err()[0].reasons, ["文件中没有事项"]);
+        assert_eq!(
+            errors[1].reasons,
+            [
+                "序号“x”应为1至9999的整数",
+                "业务办理项名称至少2个字",
+                "承诺类事项须填写承诺时限"
+            ]
+        );
+        assert_eq!(
+            check_list_rows("民政局", &[]).unwrap_err()[0].reasons,
+            ["文件中没有事项"]
+        );
     }
 }

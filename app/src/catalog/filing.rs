@@ -132,12 +132,14 @@ pub fn ManageListsPage() -> impl IntoView {
     let start = ServerAction::<StartDraft>::new();
     let save = ServerAction::<SaveItem>::new();
     let submit = ServerAction::<SubmitList>::new();
+    let (imports, set_imports) = signal(0u32);
     let lists = Resource::new(
         move || {
             (
                 start.version().get(),
                 save.version().get(),
                 submit.version().get(),
+                imports.get(),
             )
         },
         |_| my_lists(),

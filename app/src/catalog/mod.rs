@@ -2,9 +2,9 @@
 //! materials checklist, and center pages. No login needed; phone first.
 
 pub mod filing;
-pub mod transfer;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod transfer;
 
 use crate::error::AppError;
 use crate::ui::FormError;
@@ -434,7 +434,12 @@ pub fn CenterPage() -> impl IntoView {
 pub fn PrintListPage() -> impl IntoView {
     let params = use_params_map();
     let list = Resource::new(
-        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()),
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
         |id| async move {
             match id {
                 Some(id) => get_printable_list(id).await,

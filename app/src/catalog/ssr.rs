@@ -221,7 +221,17 @@ pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {
         .bind(id)
         .fetch_all(pool)
         .await?;
+    let departments: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT d.id, d.name FROM departments d
+         WHERE d.center_id = $1 AND d.retired_at IS NULL
+           AND EXISTS (SELECT 1 FROM item_lists l WHERE l.department_id = d.id AND l.status = 'filed')
+         ORDER BY d.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
     Ok(CenterDetail {
+        departments,
         id,
         name: row.name,
         kind: center_kind_label(&row.kind).to_string(),
@@ -234,15 +244,30 @@ pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {
 }
 
 pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<PrintableList, AppError> {
-    let head: Option<(i64, String, String, i32, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
-        "SELECT l.id, d.name, c.name, l.version, l.decided_at
+    #[derive(sqlx::FromRow)]
+    struct Head {
+        id: i64,
+        department: String,
+        center: String,
+        version: i32,
+        decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+    let head = sqlx::query_as::<_, Head>(
+        "SELECT l.id, d.name AS department, c.name AS center, l.version, l.decided_at
          FROM item_lists l JOIN departments d ON d.id = l.department_id JOIN centers c ON c.id = d.center_id
          WHERE l.department_id = $1 AND l.status = 'filed' AND d.retired_at IS NULL",
     )
     .bind(department_id)
     .fetch_optional(pool)
-    .await?;
-    let (list_id, department, center, version, filed_at) = head.ok_or(AppError::NotFound)?;
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (list_id, department, center, version, filed_at) = (
+        head.id,
+        head.department,
+        head.center,
+        head.version,
+        head.decided_at,
+    );
     let rows: Vec<(i32, String, String, String, String)> = sqlx::query_as(
         "SELECT seq, name, pre_guidance, item_type, remarks FROM service_items WHERE list_id = $1 ORDER BY seq",
     )
@@ -253,7 +278,11 @@ pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<Printab
         department,
         center,
         version,
-        filed_on: filed_at.map(|t| crate::ui::beijing_time(t).format("%Y年%m月%d日").to_string()),
+        filed_on: filed_at.map(|t| {
+            crate::ui::beijing_time(t)
+                .format("%Y年%m月%d日")
+                .to_string()
+        }),
         rows: rows
             .into_iter()
             .map(|(seq, name, pre_guidance, t, remarks)| PrintableRow {

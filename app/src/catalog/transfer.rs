@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use leptos::server_fn::ServerFn;
 use wasm_bindgen::JsCast;
 
 /// Largest accepted list file.
@@ -16,14 +17,25 @@ pub async fn import_list(data: MultipartData) -> Result<usize, AppError> {
     let mut data = data.into_inner().ok_or(AppError::Internal)?;
     let mut department_id: Option<i64> = None;
     let mut file: Vec<u8> = Vec::new();
-    while let Some(mut field) = data.next_field().await.map_err(|_| AppError::field("file", "上传中断，请重试"))? {
+    while let Some(mut field) = data
+        .next_field()
+        .await
+        .map_err(|_| AppError::field("file", "上传中断，请重试"))?
+    {
         match field.name().unwrap_or_default() {
             "department_id" => {
-                let text = field.text().await.map_err(|_| AppError::field("file", "上传中断，请重试"))?;
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::field("file", "上传中断，请重试"))?;
                 department_id = text.trim().parse().ok();
             }
             "file" => {
-                while let Some(chunk) = field.chunk().await.map_err(|_| AppError::field("file", "上传中断，请重试"))? {
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| AppError::field("file", "上传中断，请重试"))?
+                {
                     if file.len() + chunk.len() > MAX_IMPORT_BYTES {
                         return Err(AppError::field("file", "文件不能超过2MB"));
                     }
@@ -52,7 +64,10 @@ pub fn ImportForm(department_id: i64, #[prop(into)] on_done: Callback<()>) -> im
     });
     let on_submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
             return;
         };
         if let Ok(data) = web_sys::FormData::new_with_form(&form) {
@@ -100,12 +115,25 @@ pub mod ssr {
     /// The rows of a CSV (UTF-8, with or without BOM, or GB18030 as Excel saves it) or XLSX
     /// file, header checked and removed.
     pub fn read_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
-        let mut rows = if bytes.starts_with(b"PK\x03\x04") { read_xlsx(bytes)? } else { read_csv(bytes)? };
+        let mut rows = if bytes.starts_with(b"PK\x03\x04") {
+            read_xlsx(bytes)?
+        } else {
+            read_csv(bytes)?
+        };
         if rows.is_empty() {
             return Err(AppError::field("file", "文件是空的"));
         }
-        let header: Vec<String> = rows.remove(0).into_iter().map(|h| h.trim().to_string()).collect();
-        if header.iter().take(LIST_COLUMNS.len()).map(String::as_str).ne(LIST_COLUMNS) {
+        let header: Vec<String> = rows
+            .remove(0)
+            .into_iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        if header
+            .iter()
+            .take(LIST_COLUMNS.len())
+            .map(String::as_str)
+            .ne(LIST_COLUMNS)
+        {
             return Err(AppError::field(
                 "file",
                 format!("第1行应为表头：{}", LIST_COLUMNS.join("，")),
@@ -121,15 +149,22 @@ pub mod ssr {
             Err(_) => {
                 let (t, _, bad) = encoding_rs::GB18030.decode(bytes);
                 if bad {
-                    return Err(AppError::field("file", "无法识别文件编码，请另存为UTF-8编码的CSV或XLSX文件"));
+                    return Err(AppError::field(
+                        "file",
+                        "无法识别文件编码，请另存为UTF-8编码的CSV或XLSX文件",
+                    ));
                 }
                 t.into_owned()
             }
         };
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let mut rows = Vec::new();
         for (i, record) in reader.records().enumerate() {
-            let record = record.map_err(|_| AppError::field("file", format!("第{}行不是有效的CSV格式", i + 1)))?;
+            let record = record
+                .map_err(|_| AppError::field("file", format!("第{}行不是有效的CSV格式", i + 1)))?;
             rows.push(record.iter().map(str::to_string).collect());
         }
         Ok(rows)
@@ -138,8 +173,12 @@ pub mod ssr {
     fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
         use calamine::{Data, Reader, Xlsx};
         let not_xlsx = || AppError::field("file", "无法读取该XLSX文件，请确认文件未损坏");
-        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| not_xlsx())?;
-        let sheet = book.worksheet_range_at(0).ok_or_else(not_xlsx)?.map_err(|_| not_xlsx())?;
+        let mut book: Xlsx<_> =
+            Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| not_xlsx())?;
+        let sheet = book
+            .worksheet_range_at(0)
+            .ok_or_else(not_xlsx)?
+            .map_err(|_| not_xlsx())?;
         Ok(sheet
             .rows()
             .map(|row| {
@@ -155,7 +194,10 @@ pub mod ssr {
     }
 
     /// The current filed list of a department in service.
-    pub async fn current_rows(pool: &PgPool, department_id: i64) -> Result<(String, Vec<ListRow>), AppError> {
+    pub async fn current_rows(
+        pool: &PgPool,
+        department_id: i64,
+    ) -> Result<(String, Vec<ListRow>), AppError> {
         let unit: Option<(i64, String)> = sqlx::query_as(
             "SELECT l.id, d.name FROM item_lists l JOIN departments d ON d.id = l.department_id
              WHERE d.id = $1 AND d.retired_at IS NULL AND l.status = 'filed'",
@@ -164,7 +206,18 @@ pub mod ssr {
         .fetch_optional(pool)
         .await?;
         let (list_id, unit) = unit.ok_or(AppError::NotFound)?;
-        let rows: Vec<(i32, String, String, String, String, String, i32, String)> = sqlx::query_as(
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            seq: i32,
+            name: String,
+            pre_guidance: String,
+            item_type: String,
+            remarks: String,
+            category: String,
+            promised_days: i32,
+            fees: String,
+        }
+        let rows = sqlx::query_as::<_, Row>(
             "SELECT seq, name, pre_guidance, item_type, remarks, category, promised_days, fees
              FROM service_items WHERE list_id = $1 ORDER BY seq",
         )
@@ -174,15 +227,15 @@ pub mod ssr {
         Ok((
             unit,
             rows.into_iter()
-                .map(|(seq, name, pre_guidance, t, remarks, c, promised_days, fees)| ListRow {
-                    seq,
-                    name,
-                    pre_guidance,
-                    item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
-                    remarks,
-                    category: Category::parse(&c).unwrap_or(Category::Other),
-                    promised_days,
-                    fees,
+                .map(|r| ListRow {
+                    seq: r.seq,
+                    name: r.name,
+                    pre_guidance: r.pre_guidance,
+                    item_type: ItemType::parse(&r.item_type).unwrap_or(ItemType::Promised),
+                    remarks: r.remarks,
+                    category: Category::parse(&r.category).unwrap_or(Category::Other),
+                    promised_days: r.promised_days,
+                    fees: r.fees,
                 })
                 .collect(),
         ))
@@ -191,12 +244,24 @@ pub mod ssr {
     fn download(body: Vec<u8>, content_type: &str, filename: &str) -> Response {
         let encoded: String = filename
             .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'.' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect();
         (
             [
                 (header::CONTENT_TYPE, content_type.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"list.{}\"; filename*=UTF-8''{encoded}", filename.rsplit('.').next().unwrap_or("csv"))),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"list.{}\"; filename*=UTF-8''{encoded}",
+                        filename.rsplit('.').next().unwrap_or("csv")
+                    ),
+                ),
             ],
             body,
         )
@@ -204,28 +269,51 @@ pub mod ssr {
     }
 
     fn failure(e: AppError) -> Response {
-        let status = if e == AppError::NotFound { StatusCode::NOT_FOUND } else { StatusCode::INTERNAL_SERVER_ERROR };
-        (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+        let status = if e == AppError::NotFound {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::INTERNAL_SERVER_ERROR
+        };
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            e.to_string(),
+        )
+            .into_response()
     }
 
     /// `GET /lists/{department}/export.csv`: UTF-8 with BOM so Excel shows the Chinese right.
-    pub async fn export_csv(State(state): State<AppState>, Path(department_id): Path<i64>) -> Response {
+    pub async fn export_csv(
+        State(state): State<AppState>,
+        Path(department_id): Path<i64>,
+    ) -> Response {
         let (unit, rows) = match current_rows(&state.pool, department_id).await {
             Ok(r) => r,
             Err(e) => return failure(e),
         };
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let written = w
-            .write_record(LIST_COLUMNS)
-            .and_then(|_| rows.iter().try_for_each(|r| w.write_record(list_row_cells(&unit, r))));
-        match written.map_err(AppError::internal).and_then(|_| w.into_inner().map_err(AppError::internal)) {
-            Ok(body) => download(body, "text/csv; charset=utf-8", &format!("{unit}事项清单.csv")),
+        let written = w.write_record(LIST_COLUMNS).and_then(|_| {
+            rows.iter()
+                .try_for_each(|r| w.write_record(list_row_cells(&unit, r)))
+        });
+        match written
+            .map_err(AppError::internal)
+            .and_then(|_| w.into_inner().map_err(AppError::internal))
+        {
+            Ok(body) => download(
+                body,
+                "text/csv; charset=utf-8",
+                &format!("{unit}事项清单.csv"),
+            ),
             Err(e) => failure(e),
         }
     }
 
     /// `GET /lists/{department}/export.xlsx`
-    pub async fn export_xlsx(State(state): State<AppState>, Path(department_id): Path<i64>) -> Response {
+    pub async fn export_xlsx(
+        State(state): State<AppState>,
+        Path(department_id): Path<i64>,
+    ) -> Response {
         let (unit, rows) = match current_rows(&state.pool, department_id).await {
             Ok(r) => r,
             Err(e) => return failure(e),
@@ -257,7 +345,12 @@ pub mod ssr {
 
     /// Replaces the items of the department's draft with `rows`, keeping the materials and
     /// special steps of items whose name is unchanged. All or nothing.
-    pub async fn import(pool: &PgPool, user: &User, department_id: i64, rows: &[Vec<String>]) -> Result<usize, AppError> {
+    pub async fn import(
+        pool: &PgPool,
+        user: &User,
+        department_id: i64,
+        rows: &[Vec<String>],
+    ) -> Result<usize, AppError> {
         let unit: Option<String> = sqlx::query_scalar("SELECT name FROM departments WHERE id = $1")
             .bind(department_id)
             .fetch_optional(pool)
@@ -267,12 +360,15 @@ pub mod ssr {
         let list = super::super::filing::ssr::start_draft(pool, user, department_id).await?;
 
         let mut tx = pool.begin().await?;
-        let status: String = sqlx::query_scalar("SELECT status FROM item_lists WHERE id = $1 FOR UPDATE")
-            .bind(list)
-            .fetch_one(&mut *tx)
-            .await?;
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM item_lists WHERE id = $1 FOR UPDATE")
+                .bind(list)
+                .fetch_one(&mut *tx)
+                .await?;
         if status == "submitted" {
-            return Err(AppError::Rejected("清单已提交备案，等待审核期间不能导入".into()));
+            return Err(AppError::Rejected(
+                "清单已提交备案，等待审核期间不能导入".into(),
+            ));
         }
         let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
         sqlx::query("DELETE FROM service_items WHERE list_id = $1 AND NOT (name = ANY($2))")
@@ -306,7 +402,13 @@ pub mod ssr {
             .await?;
         }
         tx.commit().await?;
-        tracing::info!(manager = user.id, department_id, list, rows = rows.len(), "list imported into draft");
+        tracing::info!(
+            manager = user.id,
+            department_id,
+            list,
+            rows = rows.len(),
+            "list imported into draft"
+        );
         Ok(rows.len())
     }
 }
