@@ -52,12 +52,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
-            "/lists/{id}/export.csv",
-            get(app::catalog::transfer::ssr::export_csv),
-        )
-        .route(
-            "/lists/{id}/export.xlsx",
-            get(app::catalog::transfer::ssr::export_xlsx),
+            "/lists/{id}/{file}",
+            get(app::catalog::transfer::ssr::export),
         )
         .leptos_routes(&state, routes, {
             let options = options.clone();

@@ -2,32 +2,12 @@
 
 mod common;
 
-use common::{error_of, field_message, new_client, spawn, TestApp};
-use reqwest::Client;
+use common::{error_of, field_message, spawn, TestApp};
 use serde_json::Value;
-use server::seed::DEMO_PASSWORD;
 use sqlx::PgPool;
 
-async fn logged_in(app: &TestApp, login: &str) -> Client {
-    let client = new_client();
-    let res = app
-        .call_with(
-            &client,
-            "login",
-            &[("login_name", login), ("password", DEMO_PASSWORD)],
-        )
-        .await;
-    assert!(res.status().is_success(), "{login}");
-    client
-}
-
 async fn department(app: &TestApp, name: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    id.to_string()
+    app.department_id(name).await.to_string()
 }
 
 async fn public_name(app: &TestApp, item_name: &str) -> Vec<String> {
@@ -76,7 +56,7 @@ fn edit<'a>(item: &'a str, name: &'a str, days: &'a str) -> Vec<(&'static str, &
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     let app = spawn(pool).await;
-    let manager = logged_in(&app, "manager01").await;
+    let manager = app.client_as("manager01").await;
     let civil = department(&app, "民政局").await;
 
     let res = app
@@ -189,7 +169,7 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     assert_eq!(err, serde_json::json!("Forbidden"));
     assert_eq!(public_name(&app, "临时救助").await, ["临时救助"]);
 
-    let supervisor = logged_in(&app, "supervisor01").await;
+    let supervisor = app.client_as("supervisor01").await;
     let pending: Vec<Value> = app
         .call_with(&supervisor, "catalog/pending_lists", &[])
         .await
@@ -235,7 +215,7 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_returned_list_stays_private_and_can_be_fixed(pool: PgPool) {
     let app = spawn(pool).await;
-    let manager = logged_in(&app, "manager01").await;
+    let manager = app.client_as("manager01").await;
     let tax = department(&app, "税务局").await;
     let list: i64 = app
         .call_with(&manager, "catalog/start_draft", &[("department_id", &tax)])
@@ -258,7 +238,7 @@ async fn a_returned_list_stays_private_and_can_be_fixed(pool: PgPool) {
     )
     .await;
 
-    let supervisor = logged_in(&app, "supervisor01").await;
+    let supervisor = app.client_as("supervisor01").await;
     let err = error_of(
         app.call_with(
             &supervisor,
@@ -316,7 +296,7 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
     let civil = department(&app, "民政局").await;
     // Agents, applicants, supervisors and admins cannot start or edit drafts.
     for login in ["agent01", "13800000001", "supervisor01", "admin01"] {
-        let client = logged_in(&app, login).await;
+        let client = app.client_as(login).await;
         let err = error_of(
             app.call_with(&client, "catalog/start_draft", &[("department_id", &civil)])
                 .await,
@@ -328,7 +308,7 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
     }
     // Only supervisors decide.
     for login in ["agent01", "manager01", "admin01"] {
-        let client = logged_in(&app, login).await;
+        let client = app.client_as(login).await;
         let err = error_of(app.call_with(&client, "catalog/pending_lists", &[]).await).await;
         assert_eq!(err, serde_json::json!("Forbidden"), "{login}");
     }
@@ -342,7 +322,7 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
     .execute(&app.pool)
     .await
     .unwrap();
-    let other = logged_in(&app, "manager02").await;
+    let other = app.client_as("manager02").await;
     let err = error_of(
         app.call_with(&other, "catalog/start_draft", &[("department_id", &civil)])
             .await,

@@ -6,27 +6,7 @@ use common::{error_of, new_client, spawn, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
 use serde_json::Value;
-use server::seed::DEMO_PASSWORD;
 use sqlx::PgPool;
-
-async fn department(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-async fn manager(app: &TestApp, login: &str) -> Client {
-    let client = new_client();
-    app.call_with(
-        &client,
-        "login",
-        &[("login_name", login), ("password", DEMO_PASSWORD)],
-    )
-    .await;
-    client
-}
 
 async fn import(
     app: &TestApp,
@@ -72,7 +52,7 @@ async fn draft_names(app: &TestApp, department: i64) -> Vec<String> {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn export_uses_the_policys_columns(pool: PgPool) {
     let app = spawn(pool).await;
-    let market = department(&app, "市场监督管理局").await;
+    let market = app.department_id("市场监督管理局").await;
     let csv = String::from_utf8(export(&app, market, "csv").await).unwrap();
     let csv = csv.strip_prefix('\u{feff}').expect("BOM for Excel");
     let mut lines = csv.lines();
@@ -96,8 +76,8 @@ async fn export_uses_the_policys_columns(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_import_with_a_bad_row_changes_nothing_and_lists_every_bad_row(pool: PgPool) {
     let app = spawn(pool).await;
-    let market = department(&app, "市场监督管理局").await;
-    let client = manager(&app, "manager01").await;
+    let market = app.department_id("市场监督管理局").await;
+    let client = app.client_as("manager01").await;
     let good = String::from_utf8(export(&app, market, "csv").await).unwrap();
     let bad = good
         .replace("2,市场监督管理局,企业变更登记", "2,税务局,企业变更登记")
@@ -132,8 +112,8 @@ async fn an_import_with_a_bad_row_changes_nothing_and_lists_every_bad_row(pool: 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
     let app = spawn(pool).await;
-    let market = department(&app, "市场监督管理局").await;
-    let client = manager(&app, "manager01").await;
+    let market = app.department_id("市场监督管理局").await;
+    let client = app.client_as("manager01").await;
     let csv = String::from_utf8(export(&app, market, "csv").await).unwrap();
     // Rename one item, drop another, add a new one.
     let edited: String = csv
@@ -200,10 +180,10 @@ async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn only_the_units_manager_imports(pool: PgPool) {
     let app = spawn(pool).await;
-    let market = department(&app, "市场监督管理局").await;
+    let market = app.department_id("市场监督管理局").await;
     let csv = export(&app, market, "csv").await;
     for login in ["agent01", "supervisor01", "13800000001"] {
-        let client = manager(&app, login).await;
+        let client = app.client_as(login).await;
         let err = error_of(import(&app, &client, market, "list.csv", csv.clone()).await).await;
         assert_eq!(err, serde_json::json!("Forbidden"), "{login}");
     }

@@ -115,7 +115,7 @@ pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
 #[server(endpoint = "catalog/file_list")]
 pub async fn file_list(list_id: i64) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    ssr::file(&crate::state::pool()?, &user, list_id).await
+    ssr::decide(&crate::state::pool()?, &user, list_id, ssr::Decision::File).await
 }
 
 #[server(endpoint = "catalog/return_list")]
@@ -123,7 +123,15 @@ pub async fn return_list(list_id: i64, reason: String) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
     let reason =
         shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
-    ssr::return_list(&crate::state::pool()?, &user, list_id, reason.as_str()).await
+    ssr::decide(
+        &crate::state::pool()?,
+        &user,
+        list_id,
+        ssr::Decision::Return {
+            reason: reason.as_str(),
+        },
+    )
+    .await
 }
 
 /// The manager's screen: their departments' lists, item by item.
@@ -640,40 +648,40 @@ pub mod ssr {
         }
     }
 
-    pub async fn file(pool: &PgPool, user: &User, list_id: i64) -> Result<(), AppError> {
-        let mut tx = pool.begin().await?;
-        let (department_id, submitted_by) = submitted(&mut tx, list_id).await?;
-        if submitted_by == Some(user.id) {
-            return Err(AppError::Rejected("不能备案自己提交的清单".into()));
-        }
-        sqlx::query("UPDATE item_lists SET status = 'superseded' WHERE department_id = $1 AND status = 'filed'")
-            .bind(department_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE item_lists SET status = 'filed', decided_by = $2, decided_at = now() WHERE id = $1")
-            .bind(list_id)
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        tracing::info!(
-            supervisor = user.id,
-            list = list_id,
-            "list filed and published"
-        );
-        Ok(())
+    pub enum Decision<'a> {
+        File,
+        Return { reason: &'a str },
     }
 
-    pub async fn return_list(
+    /// The county center's decision on a submitted list. Filing supersedes the department's
+    /// current list and publishes this one; nobody files a list they submitted themselves.
+    pub async fn decide(
         pool: &PgPool,
         user: &User,
         list_id: i64,
-        reason: &str,
+        decision: Decision<'_>,
     ) -> Result<(), AppError> {
         let mut tx = pool.begin().await?;
-        submitted(&mut tx, list_id).await?;
+        let (department_id, submitted_by) = submitted(&mut tx, list_id).await?;
+        let reason = match decision {
+            Decision::File => {
+                if submitted_by == Some(user.id) {
+                    return Err(AppError::Rejected("不能备案自己提交的清单".into()));
+                }
+                sqlx::query(
+                    "UPDATE item_lists SET status = 'superseded'
+                     WHERE department_id = $1 AND status = 'filed'",
+                )
+                .bind(department_id)
+                .execute(&mut *tx)
+                .await?;
+                None
+            }
+            Decision::Return { reason } => Some(reason),
+        };
         sqlx::query(
-            "UPDATE item_lists SET status = 'returned', decided_by = $2, decided_at = now(), returned_reason = $3
+            "UPDATE item_lists SET status = CASE WHEN $3::text IS NULL THEN 'filed' ELSE 'returned' END,
+                 decided_by = $2, decided_at = now(), returned_reason = $3
              WHERE id = $1",
         )
         .bind(list_id)
@@ -682,7 +690,12 @@ pub mod ssr {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        tracing::info!(supervisor = user.id, list = list_id, "list returned");
+        tracing::info!(
+            supervisor = user.id,
+            list = list_id,
+            returned = reason.is_some(),
+            "list decided"
+        );
         Ok(())
     }
 }

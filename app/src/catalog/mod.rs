@@ -235,23 +235,32 @@ pub fn CatalogPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn ItemPage() -> impl IntoView {
+/// What `fetch` returns for the route's `:id`; an id that is not a number is simply not found.
+fn resource_for_route_id<T, Fut>(fetch: fn(i64) -> Fut) -> Resource<Result<T, AppError>>
+where
+    T: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
     let params = use_params_map();
-    let item = Resource::new(
+    Resource::new(
         move || {
             params
                 .read()
                 .get("id")
                 .and_then(|id| id.parse::<i64>().ok())
         },
-        |id| async move {
+        move |id| async move {
             match id {
-                Some(id) => get_item(id).await,
+                Some(id) => fetch(id).await,
                 None => Err(AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let item = resource_for_route_id(get_item);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
@@ -375,21 +384,7 @@ fn or_none(s: &str) -> String {
 
 #[component]
 pub fn CenterPage() -> impl IntoView {
-    let params = use_params_map();
-    let center = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_center(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let center = resource_for_route_id(get_center);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
@@ -432,21 +427,7 @@ pub fn CenterPage() -> impl IntoView {
 /// The print-ready A4 page of a unit's list, in the columns of the policy's 附件2.
 #[component]
 pub fn PrintListPage() -> impl IntoView {
-    let params = use_params_map();
-    let list = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        |id| async move {
-            match id {
-                Some(id) => get_printable_list(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let list = resource_for_route_id(get_printable_list);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {

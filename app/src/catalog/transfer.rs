@@ -282,65 +282,64 @@ pub mod ssr {
             .into_response()
     }
 
-    /// `GET /lists/{department}/export.csv`: UTF-8 with BOM so Excel shows the Chinese right.
-    pub async fn export_csv(
+    /// `GET /lists/{department}/export.csv` or `export.xlsx`: the current filed list. CSV is
+    /// UTF-8 with a BOM so Excel shows the Chinese right.
+    pub async fn export(
         State(state): State<AppState>,
-        Path(department_id): Path<i64>,
+        Path((department_id, file)): Path<(i64, String)>,
     ) -> Response {
-        let (unit, rows) = match current_rows(&state.pool, department_id).await {
-            Ok(r) => r,
-            Err(e) => return failure(e),
+        let format = match file.as_str() {
+            "export.csv" => "csv",
+            "export.xlsx" => "xlsx",
+            _ => return failure(AppError::NotFound),
         };
-        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let written = w.write_record(LIST_COLUMNS).and_then(|_| {
-            rows.iter()
-                .try_for_each(|r| w.write_record(list_row_cells(&unit, r)))
-        });
-        match written
-            .map_err(AppError::internal)
-            .and_then(|_| w.into_inner().map_err(AppError::internal))
-        {
-            Ok(body) => download(
+        let built = match current_rows(&state.pool, department_id).await {
+            Ok((unit, rows)) if format == "csv" => csv_bytes(&unit, &rows).map(|b| (unit, b)),
+            Ok((unit, rows)) => xlsx_bytes(&unit, &rows).map(|b| (unit, b)),
+            Err(e) => Err(e),
+        };
+        match built {
+            Ok((unit, body)) => download(
                 body,
-                "text/csv; charset=utf-8",
-                &format!("{unit}事项清单.csv"),
+                if format == "csv" {
+                    "text/csv; charset=utf-8"
+                } else {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                },
+                &format!("{unit}事项清单.{format}"),
             ),
             Err(e) => failure(e),
         }
     }
 
-    /// `GET /lists/{department}/export.xlsx`
-    pub async fn export_xlsx(
-        State(state): State<AppState>,
-        Path(department_id): Path<i64>,
-    ) -> Response {
-        let (unit, rows) = match current_rows(&state.pool, department_id).await {
-            Ok(r) => r,
-            Err(e) => return failure(e),
-        };
-        let built = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let sheet = book.add_worksheet();
+    fn csv_bytes(unit: &str, rows: &[ListRow]) -> Result<Vec<u8>, AppError> {
+        let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        w.write_record(LIST_COLUMNS).map_err(AppError::internal)?;
+        for r in rows {
+            w.write_record(list_row_cells(unit, r))
+                .map_err(AppError::internal)?;
+        }
+        w.into_inner().map_err(AppError::internal)
+    }
+
+    fn xlsx_bytes(unit: &str, rows: &[ListRow]) -> Result<Vec<u8>, AppError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let written = (|| {
             sheet.set_name("事项清单")?;
             for (c, h) in LIST_COLUMNS.iter().enumerate() {
                 sheet.write_string(0, c as u16, *h)?;
                 sheet.set_column_width(c as u16, if c == 2 { 36 } else { 14 })?;
             }
             for (r, row) in rows.iter().enumerate() {
-                for (c, cell) in list_row_cells(&unit, row).iter().enumerate() {
+                for (c, cell) in list_row_cells(unit, row).iter().enumerate() {
                     sheet.write_string(r as u32 + 1, c as u16, cell)?;
                 }
             }
-            book.save_to_buffer()
+            Ok::<_, rust_xlsxwriter::XlsxError>(())
         })();
-        match built {
-            Ok(body) => download(
-                body,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{unit}事项清单.xlsx"),
-            ),
-            Err(e) => failure(AppError::internal(e)),
-        }
+        written.map_err(AppError::internal)?;
+        book.save_to_buffer().map_err(AppError::internal)
     }
 
     /// Replaces the items of the department's draft with `rows`, keeping the materials and

@@ -113,6 +113,31 @@ impl TestApp {
             .await
     }
 
+    /// A browser logged in as a demo account.
+    pub async fn client_as(&self, login: &str) -> Client {
+        let client = new_client();
+        let res = self
+            .call_with(
+                &client,
+                "login",
+                &[
+                    ("login_name", login),
+                    ("password", server::seed::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert!(res.status().is_success(), "login as {login}");
+        client
+    }
+
+    pub async fn department_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn current_role(&self) -> Option<String> {
         let v: Value = self.call("current_user", &[]).await.json().await.unwrap();
         v.get("role").and_then(|r| r.as_str()).map(str::to_string)
