@@ -7,22 +7,6 @@ use common::{error_of, field_message, spawn};
 use serde_json::Value;
 use sqlx::PgPool;
 
-async fn search(app: &common::TestApp, q: &str, category: &str, item_type: &str) -> Vec<Value> {
-    let res = app
-        .call(
-            "catalog/search",
-            &[
-                ("q", q),
-                ("category", category),
-                ("center", ""),
-                ("item_type", item_type),
-            ],
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.status());
-    res.json().await.unwrap()
-}
-
 fn names(items: &[Value]) -> Vec<String> {
     items
         .iter()
@@ -34,27 +18,27 @@ fn names(items: &[Value]) -> Vec<String> {
 async fn chinese_searches_find_the_right_items(pool: PgPool) {
     let app = spawn(pool).await;
     assert_eq!(
-        names(&search(&app, "营业执照", "", "").await)[0],
+        names(&app.search("营业执照", "", "").await)[0],
         "企业设立登记（营业执照）"
     );
-    assert!(names(&search(&app, "低保", "", "").await).contains(&"最低生活保障申请".to_string()));
+    assert!(names(&app.search("低保", "", "").await).contains(&"最低生活保障申请".to_string()));
     assert_eq!(
-        names(&search(&app, "施工许可", "", "").await),
+        names(&app.search("施工许可", "", "").await),
         ["建筑工程施工许可证核发"]
     );
     assert_eq!(
-        names(&search(&app, "环评 报告书", "", "").await),
+        names(&app.search("环评 报告书", "", "").await),
         ["建设项目环境影响评价报告书审批"]
     );
-    assert!(search(&app, "不存在的事项名称", "", "").await.is_empty());
+    assert!(app.search("不存在的事项名称", "", "").await.is_empty());
     // LIKE wildcards are searched for literally.
-    assert!(search(&app, "%", "", "").await.is_empty());
+    assert!(app.search("%", "", "").await.is_empty());
 
-    let all = search(&app, "", "", "").await;
+    let all = app.search("", "", "").await;
     assert!(all.len() >= 40, "{}", all.len());
-    let livelihood = search(&app, "", "livelihood", "").await;
+    let livelihood = app.search("", "livelihood", "").await;
     assert!(!livelihood.is_empty() && livelihood.iter().all(|i| i["category"] == "livelihood"));
-    let immediate = search(&app, "", "", "immediate").await;
+    let immediate = app.search("", "", "immediate").await;
     assert!(!immediate.is_empty() && immediate.iter().all(|i| i["item_type"] == "immediate"));
     for category in [
         "project_construction",
@@ -62,10 +46,7 @@ async fn chinese_searches_find_the_right_items(pool: PgPool) {
         "utilities",
         "livelihood",
     ] {
-        assert!(
-            search(&app, "", category, "").await.len() >= 5,
-            "{category}"
-        );
+        assert!(app.search("", category, "").await.len() >= 5, "{category}");
     }
 
     let err = error_of(
@@ -90,7 +71,7 @@ async fn chinese_searches_find_the_right_items(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_item_page_discloses_everything(pool: PgPool) {
     let app = spawn(pool).await;
-    let id = search(&app, "低保", "", "").await[0]["id"]
+    let id = app.search("低保", "", "").await[0]["id"]
         .as_i64()
         .unwrap()
         .to_string();
@@ -137,7 +118,7 @@ async fn only_current_filed_lists_are_public(pool: PgPool) {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(search(&app, "草稿中的新事项", "", "").await.is_empty());
+    assert!(app.search("草稿中的新事项", "", "").await.is_empty());
     let err = error_of(
         app.call("catalog/item", &[("id", &draft_item.to_string())])
             .await,
@@ -150,7 +131,7 @@ async fn only_current_filed_lists_are_public(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    assert!(search(&app, "燃气报装", "", "").await.is_empty());
+    assert!(app.search("燃气报装", "", "").await.is_empty());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -11,20 +11,7 @@ async fn department(app: &TestApp, name: &str) -> String {
 }
 
 async fn public_name(app: &TestApp, item_name: &str) -> Vec<String> {
-    let res: Vec<Value> = app
-        .call(
-            "catalog/search",
-            &[
-                ("q", item_name),
-                ("category", ""),
-                ("center", ""),
-                ("item_type", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let res = app.search(item_name, "", "").await;
     res.iter()
         .map(|i| i["name"].as_str().unwrap().to_string())
         .collect()

@@ -5,7 +5,6 @@ mod common;
 use common::{error_of, new_client, spawn, TestApp};
 use reqwest::multipart::{Form, Part};
 use reqwest::Client;
-use serde_json::Value;
 use sqlx::PgPool;
 
 async fn import(
@@ -146,20 +145,7 @@ async fn good_files_replace_the_draft_and_keep_materials(pool: PgPool) {
     .unwrap();
     assert_eq!(materials, 5, "unchanged items keep their materials");
     // The public list is untouched until filed.
-    let public: Vec<Value> = app
-        .call(
-            "catalog/search",
-            &[
-                ("q", "药品经营许可"),
-                ("category", ""),
-                ("center", ""),
-                ("item_type", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let public = app.search("药品经营许可", "", "").await;
     assert!(public.is_empty());
 
     // The same list as XLSX, re-imported, gives back the filed names; GB18030 CSV works too.

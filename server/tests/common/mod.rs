@@ -138,6 +138,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The public catalog search, as a visitor's browser calls it.
+    pub async fn search(&self, q: &str, category: &str, item_type: &str) -> Vec<Value> {
+        let form = [
+            ("q", q),
+            ("category", category),
+            ("center", ""),
+            ("item_type", item_type),
+        ];
+        let res = self.call_with(&new_client(), "catalog/search", &form).await;
+        assert!(res.status().is_success(), "{}", res.status());
+        res.json().await.unwrap()
+    }
+
     pub async fn current_role(&self) -> Option<String> {
         let v: Value = self.call("current_user", &[]).await.json().await.unwrap();
         v.get("role").and_then(|r| r.as_str()).map(str::to_string)
