@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalog;
 pub mod error;
 pub mod home;
+pub mod organization;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod supervision;
@@ -99,6 +100,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/supervision/lists") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Supervisor]>
                                 <catalog::filing::PendingListsPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/admin/organization") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Admin]>
+                                <organization::OrganizationPage/>
                             </accounts::RequireRole>
                         }/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! {

@@ -188,6 +188,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"系统管理：工作人员账号"</h1>
+            <p><a href="/admin/organization" class="button">"组织机构（中心、部门、窗口）"</a></p>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     staff.await.map(|rows| view! {

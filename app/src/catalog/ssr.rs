@@ -234,7 +234,7 @@ pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {
         departments,
         id,
         name: row.name,
-        kind: center_kind_label(&row.kind).to_string(),
+        kind: crate::organization::center_kind_label(&row.kind).to_string(),
         parent: row.parent,
         address: row.address,
         phone: row.phone,
@@ -294,16 +294,6 @@ pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<Printab
             })
             .collect(),
     })
-}
-
-pub fn center_kind_label(kind: &str) -> &'static str {
-    match kind {
-        "county_center" => "县级行政审批服务中心",
-        "sub_hall" => "分大厅",
-        "township_center" => "乡镇便民服务中心",
-        "village_station" => "村（社区）便民服务站",
-        _ => "服务中心",
-    }
 }
 
 #[cfg(test)]

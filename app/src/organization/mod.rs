@@ -1,0 +1,418 @@
+//! The organization, kept by administrators: centers as a tree (county center → sub-halls and
+//! township centers → village and community stations), stationed departments and windows.
+//! Nothing is ever deleted, only retired, because cases refer to it.
+
+use crate::error::AppError;
+use crate::ui::{FieldMessage, FormError};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CenterNode {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub retired: bool,
+    pub departments: Vec<(i64, String, bool)>,
+    pub windows: Vec<(i64, String, bool)>,
+}
+
+pub fn center_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "county_center" => "县级行政审批服务中心",
+        "sub_hall" => "分大厅",
+        "township_center" => "乡镇便民服务中心",
+        "village_station" => "村（社区）便民服务站",
+        _ => "服务中心",
+    }
+}
+
+/// Which kind of center may sit under which.
+pub fn allowed_parent(kind: &str, parent_kind: Option<&str>) -> Result<(), &'static str> {
+    match (kind, parent_kind) {
+        ("county_center", None) => Ok(()),
+        ("county_center", Some(_)) => Err("县级中心不能有上级中心"),
+        ("sub_hall" | "township_center", Some("county_center")) => Ok(()),
+        ("sub_hall" | "township_center", _) => Err("分大厅和乡镇中心的上级应为县级中心"),
+        ("village_station", Some("township_center")) => Ok(()),
+        ("village_station", _) => Err("村（社区）便民服务站的上级应为乡镇中心"),
+        _ => Err("请选择中心类型"),
+    }
+}
+
+#[server(endpoint = "org/tree")]
+pub async fn org_tree() -> Result<Vec<CenterNode>, AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::tree(&crate::state::pool()?).await
+}
+
+#[server(endpoint = "org/create_center")]
+pub async fn create_center(
+    name: String,
+    kind: String,
+    parent_id: String,
+    address: String,
+    phone: String,
+) -> Result<i64, AppError> {
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::create_center(
+        &crate::state::pool()?,
+        admin.id,
+        &name,
+        &kind,
+        &parent_id,
+        &address,
+        &phone,
+    )
+    .await
+}
+
+#[server(endpoint = "org/rename")]
+pub async fn rename(what: String, id: i64, name: String) -> Result<(), AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::rename(&crate::state::pool()?, &what, id, &name).await
+}
+
+#[server(endpoint = "org/move_center")]
+pub async fn move_center(id: i64, parent_id: i64) -> Result<(), AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::move_center(&crate::state::pool()?, id, parent_id).await
+}
+
+#[server(endpoint = "org/retire")]
+pub async fn retire(what: String, id: i64) -> Result<(), AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::retire(&crate::state::pool()?, &what, id).await
+}
+
+#[server(endpoint = "org/add_unit")]
+pub async fn add_unit(what: String, center_id: i64, name: String) -> Result<i64, AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::add_unit(&crate::state::pool()?, &what, center_id, &name).await
+}
+
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let create = ServerAction::<CreateCenter>::new();
+    let rename = ServerAction::<Rename>::new();
+    let retire = ServerAction::<Retire>::new();
+    let add = ServerAction::<AddUnit>::new();
+    let tree = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                rename.version().get(),
+                retire.version().get(),
+                add.version().get(),
+            )
+        },
+        |_| org_tree(),
+    );
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let other_error = Signal::derive(move || {
+        rename
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| retire.value().get().and_then(Result::err))
+            .or_else(|| add.value().get().and_then(Result::err))
+    });
+    view! {
+        <section class="card wide">
+            <h1>"组织机构"</h1>
+            <FormError error=other_error/>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    tree.await.map(|nodes| view! {
+                        <table class="data-table org-table">
+                            <thead><tr><th>"中心"</th><th>"类型"</th><th>"入驻部门"</th><th>"窗口"</th><th>"操作"</th></tr></thead>
+                            <tbody>
+                                {nodes.into_iter().map(|c| {
+                                    let id = c.id;
+                                    let name = c.name.clone();
+                                    view! {
+                                        <tr class:retired=c.retired data-center=c.name.clone()>
+                                            <td>
+                                                <ActionForm action=rename attr:class="inline-form">
+                                                    <input type="hidden" name="what" value="center"/>
+                                                    <input type="hidden" name="id" value=id.to_string()/>
+                                                    <input name="name" value=name aria-label="中心名称" disabled=c.retired/>
+                                                </ActionForm>
+                                            </td>
+                                            <td>{center_kind_label(&c.kind)}{c.retired.then_some("（已撤销）")}</td>
+                                            <td>{c.departments.iter().map(|d| format!("{}{}", d.1, if d.2 { "（已撤销）" } else { "" })).collect::<Vec<_>>().join("、")}</td>
+                                            <td>{c.windows.iter().map(|w| format!("{}{}", w.1, if w.2 { "（已撤销）" } else { "" })).collect::<Vec<_>>().join("、")}</td>
+                                            <td>
+                                                {(!c.retired).then(|| view! {
+                                                    <ActionForm action=add attr:class="inline-form">
+                                                        <input type="hidden" name="what" value="department"/>
+                                                        <input type="hidden" name="center_id" value=id.to_string()/>
+                                                        <input name="name" placeholder="新部门名称" aria-label="新部门名称"/>
+                                                        <button type="submit" class="button">"添加部门"</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=retire attr:class="inline-form">
+                                                        <input type="hidden" name="what" value="center"/>
+                                                        <input type="hidden" name="id" value=id.to_string()/>
+                                                        <button type="submit" class="button">"撤销"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                })}
+            </Transition>
+        </section>
+        <section class="card wide">
+            <h2>"新增中心"</h2>
+            <ActionForm action=create attr:class="grid-form" attr:novalidate=true>
+                <FormError error=Signal::derive(move || create_error.get().filter(|e| !e.is_field_error()))/>
+                <label class="field"><span>"名称"</span><input name="name"/>
+                    <FieldMessage error=create_error field="name"/></label>
+                <label class="field"><span>"类型"</span>
+                    <select name="kind">
+                        <option value="township_center">"乡镇便民服务中心"</option>
+                        <option value="village_station">"村（社区）便民服务站"</option>
+                        <option value="sub_hall">"分大厅"</option>
+                    </select>
+                    <FieldMessage error=create_error field="kind"/></label>
+                <label class="field"><span>"上级中心编号"</span><input name="parent_id" inputmode="numeric"/>
+                    <FieldMessage error=create_error field="parent_id"/></label>
+                <label class="field"><span>"地址"</span><input name="address"/>
+                    <FieldMessage error=create_error field="address"/></label>
+                <label class="field"><span>"电话"</span><input name="phone"/></label>
+                <button type="submit" class="button primary">"新增"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{allowed_parent, CenterNode};
+    use crate::error::{AppError, FieldErrors};
+    use sqlx::PgPool;
+
+    fn unit_name(name: &str, field: &str) -> Result<String, AppError> {
+        let n = name.trim();
+        match n.chars().count() {
+            0 => Err(AppError::field(field, "请填写名称")),
+            1 => Err(AppError::field(field, "名称至少2个字")),
+            c if c > 60 => Err(AppError::field(field, "名称不能超过60个字")),
+            _ => Ok(n.to_string()),
+        }
+    }
+
+    fn duplicate(e: sqlx::Error, field: &str) -> AppError {
+        match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                AppError::field(field, "已有同名机构")
+            }
+            e => e.into(),
+        }
+    }
+
+    pub async fn tree(pool: &PgPool) -> Result<Vec<CenterNode>, AppError> {
+        let centers: Vec<(i64, Option<i64>, String, String, bool)> = sqlx::query_as(
+            "SELECT id, parent_id, kind, name, retired_at IS NOT NULL FROM centers
+             ORDER BY CASE kind WHEN 'county_center' THEN 0 WHEN 'sub_hall' THEN 1 WHEN 'township_center' THEN 2 ELSE 3 END, id",
+        )
+        .fetch_all(pool)
+        .await?;
+        let departments: Vec<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT id, center_id, name, retired_at IS NOT NULL FROM departments ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?;
+        let windows: Vec<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT id, center_id, name, retired_at IS NOT NULL FROM windows ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?;
+        let of = |rows: &[(i64, i64, String, bool)], c: i64| {
+            rows.iter()
+                .filter(|r| r.1 == c)
+                .map(|r| (r.0, r.2.clone(), r.3))
+                .collect()
+        };
+        Ok(centers
+            .into_iter()
+            .map(|(id, parent_id, kind, name, retired)| CenterNode {
+                id,
+                parent_id,
+                kind,
+                name,
+                retired,
+                departments: of(&departments, id),
+                windows: of(&windows, id),
+            })
+            .collect())
+    }
+
+    async fn parent_kind(pool: &PgPool, parent: Option<i64>) -> Result<Option<String>, AppError> {
+        match parent {
+            None => Ok(None),
+            Some(p) => {
+                sqlx::query_scalar("SELECT kind FROM centers WHERE id = $1 AND retired_at IS NULL")
+                    .bind(p)
+                    .fetch_optional(pool)
+                    .await?
+                    .map(Some)
+                    .ok_or_else(|| AppError::field("parent_id", "上级中心不存在或已撤销"))
+            }
+        }
+    }
+
+    pub async fn create_center(
+        pool: &PgPool,
+        admin: i64,
+        name: &str,
+        kind: &str,
+        parent: &str,
+        address: &str,
+        phone: &str,
+    ) -> Result<i64, AppError> {
+        let mut errors = FieldErrors::default();
+        let name = match unit_name(name, "name") {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.add("name", e.for_field("name").unwrap_or_default());
+                None
+            }
+        };
+        let parent: Option<i64> = match parent.trim() {
+            "" => None,
+            p => match p.parse() {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.add("parent_id", "上级中心编号应为数字");
+                    None
+                }
+            },
+        };
+        if address.chars().count() > 200 {
+            errors.add("address", "地址不能超过200个字");
+        }
+        errors.into_result()?;
+        let parent_kind = parent_kind(pool, parent).await?;
+        allowed_parent(kind, parent_kind.as_deref()).map_err(|m| AppError::field("kind", m))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO centers (name, kind, parent_id, address, phone) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(name)
+        .bind(kind)
+        .bind(parent)
+        .bind(address.trim())
+        .bind(phone.trim())
+        .fetch_one(pool)
+        .await
+        .map_err(|e| duplicate(e, "name"))?;
+        tracing::info!(admin, center = id, "center created");
+        Ok(id)
+    }
+
+    /// The table for `what`, from a closed list (never from the request itself).
+    fn table(what: &str) -> Result<&'static str, AppError> {
+        match what {
+            "center" => Ok("centers"),
+            "department" => Ok("departments"),
+            "window" => Ok("windows"),
+            _ => Err(AppError::Rejected("未知的机构类型".into())),
+        }
+    }
+
+    pub async fn rename(pool: &PgPool, what: &str, id: i64, name: &str) -> Result<(), AppError> {
+        let name = unit_name(name, "name")?;
+        let sql = format!(
+            "UPDATE {} SET name = $2 WHERE id = $1 AND retired_at IS NULL",
+            table(what)?
+        );
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .map_err(|e| duplicate(e, "name"))?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn move_center(pool: &PgPool, id: i64, parent: i64) -> Result<(), AppError> {
+        let kind: String =
+            sqlx::query_scalar("SELECT kind FROM centers WHERE id = $1 AND retired_at IS NULL")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        let parent_kind = parent_kind(pool, Some(parent)).await?;
+        allowed_parent(&kind, parent_kind.as_deref())
+            .map_err(|m| AppError::field("parent_id", m))?;
+        sqlx::query("UPDATE centers SET parent_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(parent)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Retires a center, department or window. A center with stations still in service under it
+    /// cannot be retired: they would be orphaned.
+    pub async fn retire(pool: &PgPool, what: &str, id: i64) -> Result<(), AppError> {
+        let table = table(what)?;
+        if table == "centers" {
+            let children: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM centers WHERE parent_id = $1 AND retired_at IS NULL",
+            )
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+            if children > 0 {
+                return Err(AppError::Rejected(
+                    "该中心下还有在用的下级中心，请先撤销或移走它们".into(),
+                ));
+            }
+        }
+        let sql =
+            format!("UPDATE {table} SET retired_at = now() WHERE id = $1 AND retired_at IS NULL");
+        if sqlx::query(&sql)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+            == 0
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn add_unit(
+        pool: &PgPool,
+        what: &str,
+        center: i64,
+        name: &str,
+    ) -> Result<i64, AppError> {
+        let name = unit_name(name, "name")?;
+        let table = match table(what)? {
+            "centers" => return Err(AppError::Rejected("请用“新增中心”".into())),
+            t => t,
+        };
+        let sql = format!(
+            "INSERT INTO {table} (center_id, name)
+             SELECT id, $2 FROM centers WHERE id = $1 AND retired_at IS NULL RETURNING id"
+        );
+        sqlx::query_scalar(&sql)
+            .bind(center)
+            .bind(name)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| duplicate(e, "name"))?
+            .ok_or(AppError::NotFound)
+    }
+}
