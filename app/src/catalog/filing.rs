@@ -202,11 +202,14 @@ pub fn ManageListsPage() -> impl IntoView {
                                                     <td><select form=form_id.clone() name="item_type" disabled=!editable aria-label="类型">
                                                         <option value="immediate" selected=item.item_type == ItemType::Immediate>"即办件"</option>
                                                         <option value="promised" selected=item.item_type == ItemType::Promised>"承诺件"</option>
-                                                    </select></td>
+                                                    </select>
+                                                        <FieldMessage error=save_error field="item_type"/></td>
                                                     <td><input form=form_id.clone() name="promised_days" inputmode="numeric" value=item.promised_days.to_string() disabled=!editable aria-label="承诺时限"/>
                                                         <FieldMessage error=save_error field="promised_days"/></td>
-                                                    <td><input form=form_id.clone() name="fees" value=item.fees.clone() disabled=!editable placeholder="无偿" aria-label="收费"/></td>
-                                                    <td><input form=form_id.clone() name="remarks" value=item.remarks.clone() disabled=!editable aria-label="备注"/></td>
+                                                    <td><input form=form_id.clone() name="fees" value=item.fees.clone() disabled=!editable placeholder="无偿" aria-label="收费"/>
+                                                        <FieldMessage error=save_error field="fees"/></td>
+                                                    <td><input form=form_id.clone() name="remarks" value=item.remarks.clone() disabled=!editable aria-label="备注"/>
+                                                        <FieldMessage error=save_error field="remarks"/></td>
                                                     <td>{editable.then(|| view! {
                                                         <ActionForm action=save attr:id=form_id.clone()>
                                                             <input type="hidden" name="item_id" value=item.id.to_string()/>
