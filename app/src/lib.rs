@@ -7,11 +7,13 @@ pub mod calendar;
 pub mod cases;
 pub mod catalog;
 pub mod error;
+pub mod filing;
 pub mod home;
 pub mod organization;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod supervision;
+pub mod teams;
 pub mod ui;
 pub mod workbench;
 
@@ -95,6 +97,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog/manage") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Manager]>
                                 <catalog::filing::ManageListsPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/teams/manage") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Manager]>
+                                <teams::ManageTeamPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/supervision/teams") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Supervisor]>
+                                <teams::PendingTeamsPage/>
                             </accounts::RequireRole>
                         }/>
                         <Route path=path!("/supervision/lists") ssr=SsrMode::Async view=|| view! {

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod clocks;
+pub mod filing;
 pub mod roles;
 pub mod validate;
 

@@ -8,44 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::case::ItemType;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListStatus {
-    Draft,
-    Submitted,
-    Returned,
-    Filed,
-    Superseded,
-}
-
-impl ListStatus {
-    pub fn parse(s: &str) -> Option<ListStatus> {
-        Some(match s {
-            "draft" => ListStatus::Draft,
-            "submitted" => ListStatus::Submitted,
-            "returned" => ListStatus::Returned,
-            "filed" => ListStatus::Filed,
-            "superseded" => ListStatus::Superseded,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ListStatus::Draft => "草稿",
-            ListStatus::Submitted => "已提交，待备案",
-            ListStatus::Returned => "已退回",
-            ListStatus::Filed => "已备案（公示中）",
-            ListStatus::Superseded => "已被新版本替代",
-        }
-    }
-
-    /// Only a draft or a returned list may be edited.
-    pub fn editable(self) -> bool {
-        matches!(self, ListStatus::Draft | ListStatus::Returned)
-    }
-}
+use shared::filing::FilingStatus;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListSummary {
@@ -54,9 +17,10 @@ pub struct ListSummary {
     pub department: String,
     pub center: String,
     pub version: i32,
-    pub status: ListStatus,
+    pub status: FilingStatus,
     pub returned_reason: Option<String>,
     pub items: Vec<EditableItem>,
+    pub history: Vec<crate::filing::FilingEvent>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,7 +79,14 @@ pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
 #[server(endpoint = "catalog/file_list")]
 pub async fn file_list(list_id: i64) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    ssr::decide(&crate::state::pool()?, &user, list_id, ssr::Decision::File).await
+    crate::filing::ssr::decide(
+        &crate::state::pool()?,
+        &user,
+        crate::filing::ssr::Subject::ItemList,
+        list_id,
+        crate::filing::ssr::Decision::File,
+    )
+    .await
 }
 
 #[server(endpoint = "catalog/return_list")]
@@ -123,11 +94,12 @@ pub async fn return_list(list_id: i64, reason: String) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
     let reason =
         shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
-    ssr::decide(
+    crate::filing::ssr::decide(
         &crate::state::pool()?,
         &user,
+        crate::filing::ssr::Subject::ItemList,
         list_id,
-        ssr::Decision::Return {
+        crate::filing::ssr::Decision::Return {
             reason: reason.as_str(),
         },
     )
@@ -180,7 +152,8 @@ pub fn ManageListsPage() -> impl IntoView {
                                 {list.returned_reason.clone().map(|r| view! {
                                     <p class="form-error">{format!("退回原因：{r}")}</p>
                                 })}
-                                {(list.status == ListStatus::Filed).then(|| view! {
+                                <crate::filing::FilingHistory events=list.history.clone()/>
+                                {(list.status == FilingStatus::Filed).then(|| view! {
                                     <ActionForm action=start>
                                         <input type="hidden" name="department_id" value=list.department_id.to_string()/>
                                         <button type="submit" class="button">"修改清单（新建草稿）"</button>
@@ -230,7 +203,7 @@ pub fn ManageListsPage() -> impl IntoView {
                                         " · "
                                         <a href=format!("/lists/{}/print", list.department_id)>"打印"</a>
                                     </p>
-                                    {(list.status != ListStatus::Submitted).then(|| view! {
+                                    {(list.status != FilingStatus::Submitted).then(|| view! {
                                         <crate::catalog::transfer::ImportForm department_id=list.department_id
                                             on_done=move |_| set_imports.update(|n| *n += 1)/>
                                     })}
@@ -312,9 +285,10 @@ pub fn PendingListsPage() -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{EditableItem, ListStatus, ListSummary};
+    use super::{EditableItem, FilingStatus, ListSummary};
     use crate::accounts::ssr::User;
     use crate::error::{AppError, FieldErrors};
+    use crate::filing::ssr::{self as filing, Action, Subject};
     use shared::case::ItemType;
     use sqlx::{PgPool, Postgres, Transaction};
 
@@ -414,8 +388,9 @@ pub mod ssr {
                 department: r.department,
                 center: r.center,
                 version: r.version,
-                status: ListStatus::parse(&r.status).unwrap_or(ListStatus::Draft),
+                status: FilingStatus::parse(&r.status).unwrap_or(FilingStatus::Draft),
                 returned_reason: r.returned_reason,
+                history: filing::history(pool, Subject::ItemList, r.id).await?,
                 items: items
                     .into_iter()
                     .map(
@@ -463,7 +438,7 @@ pub mod ssr {
         tx: &mut Transaction<'_, Postgres>,
         user: &User,
         list_id: i64,
-    ) -> Result<ListStatus, AppError> {
+    ) -> Result<FilingStatus, AppError> {
         let sql = format!(
             "SELECT l.status FROM item_lists l JOIN departments d ON d.id = l.department_id
              WHERE l.id = $1 AND {} FOR UPDATE OF l",
@@ -476,7 +451,7 @@ pub mod ssr {
             .fetch_optional(&mut **tx)
             .await?;
         status
-            .and_then(|s| ListStatus::parse(&s))
+            .and_then(|s| FilingStatus::parse(&s))
             .ok_or(AppError::Forbidden)
     }
 
@@ -523,9 +498,9 @@ pub mod ssr {
                 WHERE l.department_id = $1 AND l.status = 'filed'),
              copied AS (
                 INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
-                    remarks, keywords, scope, method, booking_phone, mailing_address, mailing_recipient, fees)
+                    remarks, keywords, scope, method, booking_phone, mailing_address, mailing_recipient, fees, lineage)
                 SELECT $2, seq, name, pre_guidance, item_type, category, promised_days, remarks, keywords, scope,
-                    method, booking_phone, mailing_address, mailing_recipient, fees FROM src
+                    method, booking_phone, mailing_address, mailing_recipient, fees, lineage FROM src
                 RETURNING id, seq),
              pairs AS (SELECT src.id AS old_id, copied.id AS new_id FROM src JOIN copied USING (seq)),
              m AS (
@@ -539,6 +514,15 @@ pub mod ssr {
         .bind(department_id)
         .bind(draft)
         .execute(&mut *tx)
+        .await?;
+        filing::record(
+            &mut tx,
+            Subject::ItemList,
+            draft,
+            Action::DraftStarted,
+            user.id,
+            None,
+        )
         .await?;
         tx.commit().await?;
         tracing::info!(
@@ -597,26 +581,8 @@ pub mod ssr {
     pub async fn submit(pool: &PgPool, user: &User, list_id: i64) -> Result<(), AppError> {
         let mut tx = pool.begin().await?;
         let status = managed_list(&mut tx, user, list_id).await?;
-        if !status.editable() {
-            return Err(AppError::Rejected(format!(
-                "清单当前为“{}”，不能提交",
-                status.label()
-            )));
-        }
-        sqlx::query(
-            "UPDATE item_lists SET status = 'submitted', submitted_by = $2, submitted_at = now(),
-                 returned_reason = NULL WHERE id = $1",
-        )
-        .bind(list_id)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
+        filing::submit(&mut tx, Subject::ItemList, list_id, status, user).await?;
         tx.commit().await?;
-        tracing::info!(
-            manager = user.id,
-            list = list_id,
-            "list submitted for filing"
-        );
         Ok(())
     }
 
@@ -627,78 +593,5 @@ pub mod ssr {
         );
         let rows = sqlx::query_as::<_, ListRow>(&sql).fetch_all(pool).await?;
         with_items(pool, rows).await
-    }
-
-    async fn submitted(
-        tx: &mut Transaction<'_, Postgres>,
-        list_id: i64,
-    ) -> Result<(i64, Option<i64>), AppError> {
-        let row: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT department_id, status, submitted_by FROM item_lists WHERE id = $1 FOR UPDATE",
-        )
-        .bind(list_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        match row {
-            None => Err(AppError::NotFound),
-            Some((d, s, by)) if s == "submitted" => Ok((d, by)),
-            Some((_, s, _)) => Err(AppError::Rejected(format!(
-                "清单当前为“{}”，不在待备案状态",
-                ListStatus::parse(&s)
-                    .map(ListStatus::label)
-                    .unwrap_or("未知")
-            ))),
-        }
-    }
-
-    pub enum Decision<'a> {
-        File,
-        Return { reason: &'a str },
-    }
-
-    /// The county center's decision on a submitted list. Filing supersedes the department's
-    /// current list and publishes this one; nobody files a list they submitted themselves.
-    pub async fn decide(
-        pool: &PgPool,
-        user: &User,
-        list_id: i64,
-        decision: Decision<'_>,
-    ) -> Result<(), AppError> {
-        let mut tx = pool.begin().await?;
-        let (department_id, submitted_by) = submitted(&mut tx, list_id).await?;
-        let reason = match decision {
-            Decision::File => {
-                if submitted_by == Some(user.id) {
-                    return Err(AppError::Rejected("不能备案自己提交的清单".into()));
-                }
-                sqlx::query(
-                    "UPDATE item_lists SET status = 'superseded'
-                     WHERE department_id = $1 AND status = 'filed'",
-                )
-                .bind(department_id)
-                .execute(&mut *tx)
-                .await?;
-                None
-            }
-            Decision::Return { reason } => Some(reason),
-        };
-        sqlx::query(
-            "UPDATE item_lists SET status = CASE WHEN $3::text IS NULL THEN 'filed' ELSE 'returned' END,
-                 decided_by = $2, decided_at = now(), returned_reason = $3
-             WHERE id = $1",
-        )
-        .bind(list_id)
-        .bind(user.id)
-        .bind(reason)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        tracing::info!(
-            supervisor = user.id,
-            list = list_id,
-            returned = reason.is_some(),
-            "list decided"
-        );
-        Ok(())
     }
 }

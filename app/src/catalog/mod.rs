@@ -59,6 +59,7 @@ pub struct ItemDetail {
     pub fees: String,
     pub materials: Vec<Material>,
     pub special_steps: Vec<SpecialStep>,
+    pub agents: Vec<crate::teams::AgentOnDuty>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -322,6 +323,23 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ol>
+
+            <h2>"在岗帮办代办员"</h2>
+            {if item.agents.is_empty() {
+                view! { <p class="hint">"请拨打预约电话，由中心安排帮办代办员。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="agents">
+                        {item.agents.into_iter().map(|a| view! {
+                            <li>
+                                <strong>{a.name}</strong>
+                                <span class="material-meta">{a.unit}</span>
+                                <a class="phone" href=format!("tel:{}", a.phone)>{a.phone.clone()}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
 
             <h2>"办理须知"</h2>
             <dl class="disclosure">

@@ -193,6 +193,7 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
                 })
             })
             .collect(),
+        agents: crate::teams::ssr::on_duty(pool, id).await?,
     })
 }
 

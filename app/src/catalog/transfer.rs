@@ -400,6 +400,16 @@ pub mod ssr {
             .execute(&mut *tx)
             .await?;
         }
+        use crate::filing::ssr::{record, Action, Subject};
+        record(
+            &mut tx,
+            Subject::ItemList,
+            list,
+            Action::Imported,
+            user.id,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(
             manager = user.id,

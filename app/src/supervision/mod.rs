@@ -10,6 +10,7 @@ pub fn SupervisionPage() -> impl IntoView {
             <h1>"督查总览"</h1>
             <ul class="nav-list">
                 <li><A href="/supervision/lists" attr:class="button">"事项清单备案"</A></li>
+                <li><A href="/supervision/teams" attr:class="button">"帮办代办队伍备案"</A></li>
             </ul>
         </section>
     }

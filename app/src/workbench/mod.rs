@@ -24,7 +24,10 @@ pub fn WorkbenchPage() -> impl IntoView {
                         Ok(Some(ref u)) if u.role == shared::Role::Manager
                     );
                     manager.then(|| view! {
-                        <p><A href="/catalog/manage" attr:class="button">"事项清单维护"</A></p>
+                        <p class="actions">
+                            <A href="/catalog/manage" attr:class="button">"事项清单维护"</A>" "
+                            <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>
+                        </p>
                     })
                 })}
             </Transition>

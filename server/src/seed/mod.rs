@@ -232,8 +232,70 @@ pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
         insert_account(&mut tx, account, &hash).await?;
     }
     catalog::load(&mut tx).await?;
+    for team in DEMO_TEAMS {
+        insert_team(&mut tx, team).await?;
+    }
     tx.commit().await?;
     tracing::info!("demo data loaded");
+    Ok(())
+}
+
+/// Filed demo teams: (center, agent login, categories of the items they cover). The village
+/// station's agent is left unfiled, so the demo shows that only filed agents are public.
+const DEMO_TEAMS: &[(&str, &str, &[&str])] = &[
+    (
+        COUNTY,
+        "agent01",
+        &[
+            "project_construction",
+            "enterprise_registration",
+            "utilities",
+            "livelihood",
+            "other",
+        ],
+    ),
+    ("城关镇便民服务中心", "agent02", &["livelihood", "other"]),
+];
+
+async fn insert_team(
+    tx: &mut Transaction<'_, Postgres>,
+    (center, agent, categories): &(&str, &str, &[&str]),
+) -> Result<(), sqlx::Error> {
+    let team: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO agent_teams (center_id, version, status, submitted_at, decided_at)
+         SELECT c.id, 1, 'filed', now(), now() FROM centers c
+         WHERE c.name = $1 AND NOT EXISTS (SELECT 1 FROM agent_teams t WHERE t.center_id = c.id)
+         RETURNING id",
+    )
+    .bind(center)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(team) = team else { return Ok(()) };
+    let member: i64 = sqlx::query_scalar(
+        "INSERT INTO team_members (team_id, account_id)
+         SELECT $1, id FROM accounts WHERE login_name = $2 RETURNING id",
+    )
+    .bind(team)
+    .bind(agent)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO team_member_items (member_id, item_lineage)
+         SELECT $1, i.lineage FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
+         WHERE i.category = ANY($2)",
+    )
+    .bind(member)
+    .bind(categories)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO training_records (member_id, held_on, topic, hours) VALUES
+            ($1, '2026-03-12', '帮办代办政策与服务流程培训', 4),
+            ($1, '2026-06-18', '企业开办“一件事”业务培训', 2.5)",
+    )
+    .bind(member)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
