@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod filing;
 pub mod home;
+pub mod notifications;
 pub mod organization;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -74,7 +75,26 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") ssr=SsrMode::Async view=home::HomePage/>
                         <Route path=path!("/catalog") ssr=SsrMode::Async view=catalog::CatalogPage/>
                         <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
-                        <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=cases::ApplyPage/>
+                        <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant]>
+                                <cases::ApplyPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/cases/:number") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
+                                <cases::CasePage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
+                                <cases::print::PrintApplicationPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/admin/outbox") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Admin]>
+                                <notifications::OutboxPage/>
+                            </accounts::RequireRole>
+                        }/>
                         <Route path=path!("/lists/:id/print") ssr=SsrMode::Async view=catalog::PrintListPage/>
                         <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=accounts::LoginPage/>
@@ -97,6 +117,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog/manage") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Manager]>
                                 <catalog::filing::ManageListsPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/catalog/manage/items/:id") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Manager]>
+                                <catalog::editor::EditItemPage/>
                             </accounts::RequireRole>
                         }/>
                         <Route path=path!("/teams/manage") ssr=SsrMode::Async view=|| view! {

@@ -8,6 +8,8 @@ use sqlx::PgPool;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    /// Where uploaded files live: outside the served site, never listed.
+    pub files_dir: std::path::PathBuf,
 }
 
 /// The database pool of the running server.

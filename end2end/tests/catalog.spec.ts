@@ -34,3 +34,15 @@ test('a center page shows its address, phone and items', async ({ page }) => {
   await expect(page.getByRole('heading', { name: '内乡县公安户政分大厅' })).toBeVisible();
   await expect(page.locator('.item-card')).toHaveCount(2);
 });
+
+test('on a phone: an item page lists the filed agents on duty with their phones', async ({ page }) => {
+  await page.goto('/catalog?q=低保');
+  await page.locator('.item-card').first().getByRole('link').click();
+  await expect(page.getByRole('heading', { name: '在岗帮办代办员' })).toBeVisible();
+  const agents = page.locator('.agents');
+  await expect(agents).toContainText('李帮办');
+  await expect(agents).toContainText('王代办');
+  // The village station's agent is not in a filed team.
+  await expect(agents).not.toContainText('赵站长');
+  await expect(agents.getByRole('link', { name: '13900000001' })).toHaveAttribute('href', 'tel:13900000001');
+});

@@ -54,10 +54,12 @@ async fn main() {
     let state = AppState {
         leptos_options: server::http::leptos_options("target/site"),
         pool,
+        files_dir: std::env::temp_dir().join("bangban-bench-files"),
     };
     let config = Config {
         database_url: url,
         mode: Mode::Development,
+        files_dir: std::path::PathBuf::new(),
         secure_cookies: false,
         public_origin: None,
     };

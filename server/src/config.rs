@@ -17,6 +17,8 @@ pub struct Config {
     /// The origin browsers use to reach us, e.g. `https://bangban.example.gov.cn`; when unset,
     /// a state-changing request must come from the host it was sent to.
     pub public_origin: Option<String>,
+    /// Uploaded files (BANGBAN_FILES_DIR, default `data/files`): outside the served site.
+    pub files_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +63,11 @@ impl Config {
                 .ok()
                 .filter(|s| !s.is_empty())
                 .map(|s| s.trim_end_matches('/').to_string()),
+            files_dir: env::var("BANGBAN_FILES_DIR")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "data/files".into())
+                .into(),
         })
     }
 }

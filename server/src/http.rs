@@ -5,11 +5,12 @@ use app::accounts::ssr::Backend;
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::LeptosOptions;
@@ -55,6 +56,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/lists/{id}/{file}",
             get(app::catalog::transfer::ssr::export),
         )
+        .route(
+            "/files",
+            post(app::cases::files::ssr::upload).layer(DefaultBodyLimit::max(
+                app::cases::files::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/files/{id}", get(app::cases::files::ssr::open))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

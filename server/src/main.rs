@@ -75,9 +75,11 @@ async fn run() -> Result<(), String> {
 
     let conf = get_configuration(None).map_err(|e| format!("Leptos 配置错误：{e}"))?;
     let addr = conf.leptos_options.site_addr;
+    tokio::spawn(server::jobs::send_notifications(pool.clone()));
     let state = AppState {
         leptos_options: conf.leptos_options,
         pool,
+        files_dir: config.files_dir.clone(),
     };
     let app = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(&addr)

@@ -324,3 +324,208 @@ async fn who_may_not_touch_the_catalog(pool: PgPool) {
         .unwrap();
     assert!(lists.is_empty());
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_manager_adds_an_item_with_materials_and_steps_and_removes_another(pool: PgPool) {
+    let app = spawn(pool).await;
+    let manager = app.client_as("manager01").await;
+    let civil = department(&app, "民政局").await;
+    let list: i64 = app
+        .call_with(
+            &manager,
+            "catalog/start_draft",
+            &[("department_id", &civil)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let l = list.to_string();
+
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/add_item",
+            &[
+                ("list_id", &l),
+                ("name", "养"),
+                ("category", "x"),
+                ("item_type", "promised"),
+                ("promised_days", "0"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "name").is_some());
+    assert_eq!(
+        field_message(&err, "category").as_deref(),
+        Some("请选择事项类别")
+    );
+    assert_eq!(
+        field_message(&err, "promised_days").as_deref(),
+        Some("承诺件须填写承诺时限")
+    );
+    let form = [
+        ("list_id", l.as_str()),
+        ("name", "高龄津贴申领"),
+        ("category", "livelihood"),
+        ("item_type", "promised"),
+        ("promised_days", "10"),
+    ];
+    let item: i64 = app
+        .call_with(&manager, "catalog/add_item", &form)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let i = item.to_string();
+    let err = error_of(app.call_with(&manager, "catalog/add_item", &form).await).await;
+    assert_eq!(
+        field_message(&err, "name").as_deref(),
+        Some("本清单中已有同名事项")
+    );
+
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/add_material",
+            &[
+                ("item_id", &i),
+                ("name", ""),
+                ("form", "scan"),
+                ("copies", "99"),
+                ("notes", ""),
+                ("source", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    for field in ["name", "form", "copies"] {
+        assert!(field_message(&err, field).is_some(), "{field}: {err}");
+    }
+    assert!(app
+        .call_with(
+            &manager,
+            "catalog/add_material",
+            &[
+                ("item_id", &i),
+                ("name", "户口簿"),
+                ("form", "original_and_copy"),
+                ("copies", "1"),
+                ("mandatory", "on"),
+                ("notes", ""),
+                ("source", "本人持有"),
+            ],
+        )
+        .await
+        .status()
+        .is_success());
+    assert!(app
+        .call_with(
+            &manager,
+            "catalog/add_step",
+            &[
+                ("item_id", &i),
+                ("kind", "public_notice"),
+                ("notes", "村（居）公示7天")
+            ],
+        )
+        .await
+        .status()
+        .is_success());
+    let err = error_of(
+        app.call_with(
+            &manager,
+            "catalog/save_disclosure",
+            &[
+                ("item_id", &i),
+                ("category", "livelihood"),
+                ("pre_guidance", ""),
+                ("keywords", "高龄补贴"),
+                ("scope", "年满80周岁的本县户籍老人"),
+                ("method", "帮办、代办"),
+                ("booking_phone", "电话号码"),
+                ("mailing_address", ""),
+                ("mailing_recipient", ""),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "booking_phone").is_some(), "{err}");
+    assert!(app
+        .call_with(
+            &manager,
+            "catalog/save_disclosure",
+            &[
+                ("item_id", &i),
+                ("category", "livelihood"),
+                ("pre_guidance", ""),
+                ("keywords", "高龄补贴"),
+                ("scope", "年满80周岁的本县户籍老人"),
+                ("method", "帮办、代办"),
+                ("booking_phone", "0377-65321234"),
+                ("mailing_address", ""),
+                ("mailing_recipient", ""),
+            ],
+        )
+        .await
+        .status()
+        .is_success());
+    let removed = draft_item(&app, list, "临时救助").await;
+    assert!(app
+        .call_with(&manager, "catalog/remove_item", &[("item_id", &removed)])
+        .await
+        .status()
+        .is_success());
+    // Agents cannot use the editor.
+    let agent = app.client_as("agent01").await;
+    let err = error_of(
+        app.call_with(&agent, "catalog/remove_item", &[("item_id", &i)])
+            .await,
+    )
+    .await;
+    assert_eq!(err, serde_json::json!("Forbidden"));
+
+    // Nothing is public before filing; after it the new item is found by its alias with its
+    // material and step, and the removed item is gone.
+    assert!(app.search("高龄补贴", "", "").await.is_empty());
+    assert!(app
+        .call_with(&manager, "catalog/submit_list", &[("list_id", &l)])
+        .await
+        .status()
+        .is_success());
+    let err = error_of(
+        app.call_with(&manager, "catalog/remove_step", &[("step_id", "1")])
+            .await,
+    )
+    .await;
+    assert!(
+        err.get("Rejected").is_some() || err == serde_json::json!("NotFound"),
+        "{err}"
+    );
+    let supervisor = app.client_as("supervisor01").await;
+    assert!(app
+        .call_with(&supervisor, "catalog/file_list", &[("list_id", &l)])
+        .await
+        .status()
+        .is_success());
+    let found = app.search("高龄补贴", "", "").await;
+    assert_eq!(found.len(), 1);
+    let detail: Value = app
+        .call_with(
+            &common::new_client(),
+            "catalog/item",
+            &[("id", &found[0]["id"].to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["materials"][0]["name"], "户口簿");
+    assert_eq!(detail["special_steps"][0]["kind"], "public_notice");
+    assert_eq!(detail["booking_phone"], "0377-65321234");
+    assert!(public_name(&app, "临时救助").await.is_empty());
+}

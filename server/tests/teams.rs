@@ -98,7 +98,6 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
     assert!(agents.contains(&"王代办".to_string()), "{agents:?}");
     assert!(!agents.contains(&"赵站长".to_string()), "{agents:?}");
 
-    staff_like(&app, "agent01", "agent09", "孙新", "agent").await;
     let manager = app.client_as("manager01").await;
     let team: i64 = app
         .call_with(&manager, "teams/start_draft", &[])
@@ -124,7 +123,7 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         .iter()
         .map(|c| c[1].as_str().unwrap())
         .collect();
-    assert_eq!(candidates, ["孙新（13900000099）"]);
+    assert_eq!(candidates, ["孙帮办（13900000005）"]);
 
     // Only the unit's own agents can join: not another department's, not a village station's.
     for other in ["agent04", "agent03", "manager01"] {
@@ -146,7 +145,7 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
             "{other}"
         );
     }
-    let new_agent = account_id(&app, "agent09").await;
+    let new_agent = account_id(&app, "agent05").await;
     assert!(ok(&app
         .call_with(
             &manager,
@@ -174,9 +173,9 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
             .await,
     )
     .await;
-    assert_eq!(err["Rejected"], "不能提交：孙新未选负责事项、无培训记录");
+    assert_eq!(err["Rejected"], "不能提交：孙帮办未选负责事项、无培训记录");
 
-    let member = member_of(&app, team, "agent09").await;
+    let member = member_of(&app, team, "agent05").await;
     let err = error_of(
         app.call_with(
             &manager,
@@ -258,7 +257,7 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
     // The draft is private.
     assert!(!on_duty(&app, "最低生活保障申请")
         .await
-        .contains(&"孙新".to_string()));
+        .contains(&"孙帮办".to_string()));
 
     assert!(ok(&app
         .call_with(&manager, "teams/submit", &[("team_id", &t)])
@@ -302,13 +301,13 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         .call_with(
             &supervisor,
             "teams/return",
-            &[("team_id", &t), ("reason", "请补充孙新的岗前培训记录")]
+            &[("team_id", &t), ("reason", "请补充孙帮办的岗前培训记录")]
         )
         .await));
     // Returned: still private, editable again, resubmitted, then filed.
     assert!(!on_duty(&app, "最低生活保障申请")
         .await
-        .contains(&"孙新".to_string()));
+        .contains(&"孙帮办".to_string()));
     assert!(ok(&app
         .call_with(
             &manager,
@@ -329,7 +328,7 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         .await));
 
     let agents = on_duty(&app, "最低生活保障申请").await;
-    assert!(agents.contains(&"孙新".to_string()), "{agents:?}");
+    assert!(agents.contains(&"孙帮办".to_string()), "{agents:?}");
     assert!(
         agents.contains(&"李帮办".to_string()),
         "copied member still public"

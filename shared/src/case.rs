@@ -60,6 +60,30 @@ impl CaseState {
         }
     }
 
+    /// The name stored in the database (same as the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseState::Submitted => "submitted",
+            CaseState::Received => "received",
+            CaseState::AwaitingSupplement => "awaiting_supplement",
+            CaseState::MaterialsComplete => "materials_complete",
+            CaseState::AtWindow => "at_window",
+            CaseState::HandedOver => "handed_over",
+            CaseState::SubmittedToWindow => "submitted_to_window",
+            CaseState::AcceptedByWindow => "accepted_by_window",
+            CaseState::SpecialStep => "special_step",
+            CaseState::ResultIssued => "result_issued",
+            CaseState::Delivering => "delivering",
+            CaseState::Completed => "completed",
+            CaseState::Withdrawn => "withdrawn",
+            CaseState::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn is_open(self) -> bool {
         !matches!(
             self,
@@ -84,6 +108,30 @@ pub enum HandlingMode {
     Assist,
     /// 代办: the agent does everything after the handover and entrustment.
     Proxy,
+}
+
+impl HandlingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandlingMode::Assist => "assist",
+            HandlingMode::Proxy => "proxy",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HandlingMode> {
+        match s {
+            "assist" => Some(HandlingMode::Assist),
+            "proxy" => Some(HandlingMode::Proxy),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            HandlingMode::Assist => "帮办",
+            HandlingMode::Proxy => "代办",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -402,6 +450,16 @@ mod tests {
             (S::ResultIssued, E::StartDelivery { .. }) => Some(S::Delivering),
             (S::Delivering, E::Complete) => Some(S::Completed),
             _ => None,
+        }
+    }
+
+    #[test]
+    fn stored_names_round_trip() {
+        for s in CaseState::ALL {
+            assert_eq!(CaseState::parse(s.as_str()), Some(s));
+        }
+        for m in [HandlingMode::Assist, HandlingMode::Proxy] {
+            assert_eq!(HandlingMode::parse(m.as_str()), Some(m));
         }
     }
 

@@ -1,6 +1,7 @@
 //! Bangban's domain types and rules: pure Rust, no IO, compiled for the server and the browser
 //! so that both always agree (see `../shared/DOMAIN.md`).
 
+pub mod application;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

@@ -1,7 +1,7 @@
 //! Staff accounts, created by an administrator (applicants register themselves).
 
 use crate::error::AppError;
-use crate::ui::{FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::Role;
@@ -182,7 +182,7 @@ pub fn AdminPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let staff = Resource::new(move || create.version().get(), |_| list_staff());
     let centers = Resource::new(|| (), |_| list_center_choices());
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let error = action_error(create);
     let (center, set_center) = signal(String::new());
 
     view! {

@@ -298,6 +298,11 @@ pub async fn require_role(roles: &[Role]) -> Result<User, AppError> {
     }
 }
 
+/// The signed-in center or department manager.
+pub async fn require_manager() -> Result<User, AppError> {
+    require_role(&[Role::Manager]).await
+}
+
 /// Logs `user` in on a fresh session id with the idle timeout of their role.
 pub async fn start_session(session: &mut AuthSession, user: &User) -> Result<(), AppError> {
     if session.user.is_some() {

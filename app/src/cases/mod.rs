@@ -1,32 +1,285 @@
-//! Cases from the applicant's side: "我的申请" (filled by the apply-and-track issue).
+//! Cases from the applicant's side: apply (`apply`), "我的申请", the tracking page of one case,
+//! withdrawal, and the printable application form.
 
+pub mod apply;
+pub mod files;
+pub mod print;
+pub mod signature;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use apply::ApplyPage;
+
+use crate::error::AppError;
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+use shared::application::Application;
+use shared::case::{CaseState, Delivery, HandlingMode, ItemType};
+use shared::clocks::{Clock, ClockStatus};
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub number: String,
+    pub item_name: String,
+    pub state: CaseState,
+    pub submitted_at: String,
+    pub next_due: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub label: String,
+    pub actor: String,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub id: i64,
+    pub name: String,
+    pub purpose: String,
+    pub size_kb: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub number: String,
+    pub item_id: i64,
+    pub item_name: String,
+    pub item_type: ItemType,
+    pub department: String,
+    pub center: String,
+    pub state: CaseState,
+    pub mode: HandlingMode,
+    pub channel: String,
+    pub application: Application,
+    pub submitted_at: String,
+    pub received_at: Option<String>,
+    /// (name, phone) of the agent handling the case.
+    pub agent: Option<(String, String)>,
+    pub clocks: Vec<Clock>,
+    pub timeline: Vec<TimelineEntry>,
+    pub files: Vec<FileRef>,
+    pub signature_file: Option<i64>,
+    pub can_withdraw: bool,
+}
+
+#[server(endpoint = "cases/mine")]
+pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    ssr::mine(&crate::state::pool()?, &user).await
+}
+
+#[server(endpoint = "cases/view")]
+pub async fn load_case(number: String) -> Result<CaseView, AppError> {
+    let user = crate::accounts::ssr::require_user().await?;
+    ssr::view(&crate::state::pool()?, &user, &number).await
+}
+
+#[server(endpoint = "cases/withdraw")]
+pub async fn withdraw_case(number: String, reason: String) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let reason =
+        shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
+    ssr::withdraw(&crate::state::pool()?, &user, &number, reason.as_str()).await
+}
+
+/// `/me`: the applicant's cases, newest first, with the state and the next due date.
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
+    let cases = Resource::new(|| (), |_| my_cases());
     view! {
         <section class="card">
             <h1>"我的申请"</h1>
-            <p class="empty">"您还没有帮办代办申请。"</p>
-            <p class="actions"><A href="/" attr:class="button primary big">"找事项，申请帮办代办"</A></p>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    cases.await.map(|cases| {
+                        if cases.is_empty() {
+                            return view! { <p class="empty">"您还没有帮办代办申请。"</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="item-list case-list">
+                                {cases.into_iter().map(|c| view! {
+                                    <li class="item-card">
+                                        <A href=format!("/cases/{}", c.number) attr:class="item-link">
+                                            <span class="item-name">{c.item_name}</span>
+                                            <span class="item-meta">{format!("{} · {}", c.number, c.submitted_at)}</span>
+                                            <span class="item-meta">
+                                                <span class="badge" class:closed=!c.state.is_open()>{c.state.label()}</span>
+                                                {c.next_due.map(|d| format!(" 下一个办理期限：{d}"))}
+                                            </span>
+                                        </A>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Transition>
+            <p class="actions"><A href="/catalog" attr:class="button primary big">"找事项，申请帮办代办"</A></p>
         </section>
     }
 }
 
-/// Applying online arrives with the apply-and-track issue; until then the page says how to
-/// apply by phone or in person, so the button on an item page never leads nowhere.
+pub(crate) fn delivery_label(d: &Delivery) -> String {
+    match d {
+        Delivery::WindowPickup => "窗口领取".into(),
+        Delivery::Door => "上门送达".into(),
+        Delivery::Mail { address, recipient } => {
+            format!("邮寄送达：{address}（收件人 {recipient}）")
+        }
+    }
+}
+
+/// What the applicant should do now, in plain words.
+fn needed_now(state: CaseState) -> &'static str {
+    match state {
+        CaseState::Submitted => "请保持电话畅通，帮办代办员将在1个工作日内审核您的申请和材料。",
+        CaseState::Received => {
+            "帮办代办员正在审核材料；如缺少材料，会一次性告知您需要补齐的全部内容。"
+        }
+        CaseState::AwaitingSupplement => "请按一次性告知书补齐材料，补齐后帮办代办员重新审核。",
+        CaseState::MaterialsComplete | CaseState::HandedOver => {
+            "材料已齐全，帮办代办员将在2个工作日内递交窗口。"
+        }
+        CaseState::AtWindow
+        | CaseState::SubmittedToWindow
+        | CaseState::AcceptedByWindow
+        | CaseState::SpecialStep => "审批部门正在办理，无需您操作。",
+        CaseState::ResultIssued | CaseState::Delivering => "办理结果将按您选择的方式送达。",
+        CaseState::Completed => "已办结。欢迎对本次服务作出评价。",
+        CaseState::Withdrawn | CaseState::Terminated => "本申请已结束。",
+    }
+}
+
+fn clock_class(c: &Clock) -> &'static str {
+    match c.status {
+        ClockStatus::Breached => "clock breached",
+        _ if c.warning => "clock near",
+        ClockStatus::Met => "clock met",
+        _ => "clock",
+    }
+}
+
+/// `/cases/:number`: the tracking page.
 #[component]
-pub fn ApplyPage() -> impl IntoView {
+pub fn CasePage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let withdraw = ServerAction::<WithdrawCase>::new();
+    let case = Resource::new(
+        move || (params.with(|p| p.get("number")), withdraw.version().get()),
+        |(number, _)| async move {
+            match number {
+                Some(n) => load_case(n).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let withdraw_error = action_error(withdraw);
+    let fresh = move || query.with(|q| q.get("new").is_some());
     view! {
-        <section class="card">
-            <h1>"申请帮办代办"</h1>
-            <p>"在线填写申请表的功能即将开放。现在您可以："</p>
-            <ul>
-                <li>"拨打县行政审批服务中心帮办代办预约电话 "<a href="tel:0377-65321234">"0377-65321234"</a></li>
-                <li>"到就近的乡镇便民服务中心或村（社区）便民服务站，由代办员帮您登记"</li>
-            </ul>
-            <p class="actions"><A href="/catalog" attr:class="button">"返回事项列表"</A></p>
-        </section>
+        <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                let c = match case.await {
+                    Ok(c) => c,
+                    Err(e) => return view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
+                };
+                let a = c.application.clone();
+                let number = c.number.clone();
+                let banner = format!("申请已提交！申请编号 {}，短信通知已发送到 {}。", c.number, a.handler_phone);
+                view! {
+                    <article class="card case-page" data-state=c.state.as_str()>
+                        <Show when=fresh>
+                            <p class="form-ok" role="status">{banner.clone()}</p>
+                        </Show>
+                        <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
+                        <h1>{c.item_name.clone()}</h1>
+                        <p class="case-number">{format!("申请编号 {}", c.number)}</p>
+                        <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
+                        <p class="next-step">{needed_now(c.state)}</p>
+
+                        <h2>"办理期限"</h2>
+                        <ul class="clocks">
+                            {c.clocks.iter().filter(|k| k.limit_days.is_some()).map(|k| view! {
+                                <li class=clock_class(k)>
+                                    <strong>{k.kind.label()}</strong>
+                                    <span>{k.due_date.map(|d| format!("期限 {d}")).unwrap_or_default()}</span>
+                                    <span class="clock-why">{k.explanation.clone()}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+
+                        <h2>"帮办代办员"</h2>
+                        {match c.agent.clone() {
+                            Some((name, phone)) => view! {
+                                <p>{name}" "<a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a></p>
+                            }.into_any(),
+                            None => view! { <p class="hint">"尚未接收，接收后显示代办员姓名和电话。"</p> }.into_any(),
+                        }}
+
+                        <h2>"申请信息"</h2>
+                        <dl class="disclosure">
+                            <dt>"办理单位"</dt><dd>{format!("{} · {}", c.department, c.center)}</dd>
+                            <dt>"办理方式"</dt><dd>{c.mode.label()}</dd>
+                            <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
+                            <dt>"申请人"</dt><dd>{a.unit_name.clone()}</dd>
+                            <dt>"经办人"</dt><dd>{a.handler_name.clone()}</dd>
+                            <dt>"提交时间"</dt><dd>{c.submitted_at.clone()}</dd>
+                        </dl>
+
+                        <h2>"已交材料"</h2>
+                        {if c.files.is_empty() {
+                            view! { <p class="hint">"暂无在线上传的材料。"</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="plain files">
+                                    {c.files.into_iter().map(|f| view! {
+                                        <li><a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.name}</a>
+                                            {format!("（{}，{} KB）", f.purpose, f.size_kb)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        {c.state.is_open().then(|| view! {
+                            <files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
+                                on_uploaded=move |_| case.refetch()/>
+                        })}
+
+                        <h2>"办理记录"</h2>
+                        <ol class="timeline">
+                            {c.timeline.into_iter().map(|t| view! {
+                                <li>
+                                    <span class="when">{t.at}</span>
+                                    <strong>{t.label}</strong>
+                                    <span class="who">{t.actor}</span>
+                                    {t.note.map(|n| view! { <span class="note">{n}</span> })}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+
+                        <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
+
+                        {c.can_withdraw.then(|| view! {
+                            <details class="withdraw">
+                                <summary>"撤回申请"</summary>
+                                <ActionForm action=withdraw attr:novalidate=true>
+                                    <input type="hidden" name="number" value=number.clone()/>
+                                    <label class="field"><span>"撤回原因"</span>
+                                        <input type="text" name="reason"/>
+                                        <FieldMessage error=withdraw_error field="reason"/>
+                                    </label>
+                                    <FormError error=Signal::derive(move || withdraw_error.get().filter(|e| !e.is_field_error()))/>
+                                    <button type="submit" class="button big">"确认撤回"</button>
+                                </ActionForm>
+                            </details>
+                        })}
+                    </article>
+                }.into_any()
+            })}
+        </Transition>
     }
 }

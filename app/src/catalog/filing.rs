@@ -3,7 +3,7 @@
 //! reason. Filed versions never change, so open cases keep the version they were opened under.
 
 use crate::error::AppError;
-use crate::ui::{FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -38,14 +38,14 @@ pub struct EditableItem {
 /// its current filed one.
 #[server(endpoint = "catalog/my_lists")]
 pub async fn my_lists() -> Result<Vec<ListSummary>, AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     ssr::lists_for_manager(&crate::state::pool()?, &user).await
 }
 
 /// Starts the next version of a department's list as a draft, copying the current one.
 #[server(endpoint = "catalog/start_draft")]
 pub async fn start_draft(department_id: i64) -> Result<i64, AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     ssr::start_draft(&crate::state::pool()?, &user, department_id).await
 }
 
@@ -58,14 +58,14 @@ pub async fn save_item(
     fees: String,
     remarks: String,
 ) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     let edit = ssr::ItemEdit::parse(&name, &item_type, &promised_days, &fees, &remarks)?;
     ssr::save_item(&crate::state::pool()?, &user, item_id, &edit).await
 }
 
 #[server(endpoint = "catalog/submit_list")]
 pub async fn submit_list(list_id: i64) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     ssr::submit(&crate::state::pool()?, &user, list_id).await
 }
 
@@ -112,6 +112,8 @@ pub fn ManageListsPage() -> impl IntoView {
     let start = ServerAction::<StartDraft>::new();
     let save = ServerAction::<SaveItem>::new();
     let submit = ServerAction::<SubmitList>::new();
+    let add = ServerAction::<super::editor::AddItem>::new();
+    let remove = ServerAction::<super::editor::RemoveItem>::new();
     let (imports, set_imports) = signal(0u32);
     let lists = Resource::new(
         move || {
@@ -120,17 +122,22 @@ pub fn ManageListsPage() -> impl IntoView {
                 save.version().get(),
                 submit.version().get(),
                 imports.get(),
+                add.version().get(),
+                remove.version().get(),
             )
         },
         |_| my_lists(),
     );
-    let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let save_error = action_error(save);
+    let add_error = action_error(add);
     let other_error = Signal::derive(move || {
         start
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| submit.value().get().and_then(Result::err))
+            .or_else(|| remove.value().get().and_then(Result::err))
+            .or_else(|| add_error.get().filter(|e| !e.is_field_error()))
     });
 
     view! {
@@ -183,10 +190,19 @@ pub fn ManageListsPage() -> impl IntoView {
                                                         <FieldMessage error=save_error field="fees"/></td>
                                                     <td><input form=form_id.clone() name="remarks" value=item.remarks.clone() disabled=!editable aria-label="备注"/>
                                                         <FieldMessage error=save_error field="remarks"/></td>
-                                                    <td>{editable.then(|| view! {
+                                                    <td class="row-actions">{editable.then(|| view! {
                                                         <ActionForm action=save attr:id=form_id.clone()>
                                                             <input type="hidden" name="item_id" value=item.id.to_string()/>
                                                             <button type="submit" class="button">"保存"</button>
+                                                        </ActionForm>
+                                                    })}
+                                                    <A href=format!("/catalog/manage/items/{}", item.id) attr:class="button small">
+                                                        {if editable { "材料与公示信息" } else { "查看详情" }}
+                                                    </A>
+                                                    {editable.then(|| view! {
+                                                        <ActionForm action=remove>
+                                                            <input type="hidden" name="item_id" value=item.id.to_string()/>
+                                                            <button type="submit" class="button small danger">"删除"</button>
                                                         </ActionForm>
                                                     })}</td>
                                                 </tr>
@@ -208,6 +224,30 @@ pub fn ManageListsPage() -> impl IntoView {
                                             on_done=move |_| set_imports.update(|n| *n += 1)/>
                                     })}
                                 </div>
+                                {editable.then(|| view! {
+                                    <ActionForm action=add attr:class="row-form add-item" attr:novalidate=true>
+                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
+                                        <label class="field"><span>"新增事项名称"</span><input type="text" name="name"/>
+                                            <FieldMessage error=add_error field="name"/></label>
+                                        <label class="field"><span>"类别"</span>
+                                            <select name="category">
+                                                <option value="">"请选择"</option>
+                                                {shared::catalog::Category::ALL.into_iter().map(|c| view! {
+                                                    <option value=c.as_str()>{c.label()}</option>
+                                                }).collect_view()}
+                                            </select>
+                                            <FieldMessage error=add_error field="category"/></label>
+                                        <label class="field"><span>"类型"</span>
+                                            <select name="item_type">
+                                                <option value="immediate">"即办件"</option>
+                                                <option value="promised">"承诺件"</option>
+                                            </select>
+                                            <FieldMessage error=add_error field="item_type"/></label>
+                                        <label class="field"><span>"承诺时限（工作日）"</span><input type="text" name="promised_days" value="0" inputmode="numeric"/>
+                                            <FieldMessage error=add_error field="promised_days"/></label>
+                                        <button type="submit" class="button">"新增事项"</button>
+                                    </ActionForm>
+                                })}
                                 {editable.then(|| view! {
                                     <ActionForm action=submit>
                                         <input type="hidden" name="list_id" value=list.id.to_string()/>
@@ -232,11 +272,11 @@ pub fn PendingListsPage() -> impl IntoView {
         move || (file.version().get(), ret.version().get()),
         |_| pending_lists(),
     );
-    let ret_error = Signal::derive(move || ret.value().get().and_then(Result::err));
+    let ret_error = action_error(ret);
     view! {
         <section class="card wide">
             <h1>"事项清单备案"</h1>
-            <FormError error=Signal::derive(move || file.value().get().and_then(Result::err))/>
+            <FormError error=action_error(file)/>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     pending.await.map(|lists| {
@@ -434,7 +474,7 @@ pub mod ssr {
     }
 
     /// The list, if `user` manages its department; locked for the rest of the transaction.
-    async fn managed_list(
+    pub(crate) async fn managed_list(
         tx: &mut Transaction<'_, Postgres>,
         user: &User,
         list_id: i64,
@@ -534,6 +574,39 @@ pub mod ssr {
         Ok(draft)
     }
 
+    /// Refuses unless `user` manages the list and it is still a draft or returned.
+    pub(crate) async fn editable_list(
+        tx: &mut Transaction<'_, Postgres>,
+        user: &User,
+        list_id: i64,
+    ) -> Result<(), AppError> {
+        let status = managed_list(tx, user, list_id).await?;
+        if status.editable() {
+            Ok(())
+        } else {
+            Err(AppError::Rejected(format!(
+                "清单当前为“{}”，不能修改；请先新建草稿",
+                status.label()
+            )))
+        }
+    }
+
+    /// The item's list, checked editable by `user` and locked.
+    pub(crate) async fn editable_item(
+        tx: &mut Transaction<'_, Postgres>,
+        user: &User,
+        item_id: i64,
+    ) -> Result<i64, AppError> {
+        let list_id: Option<i64> =
+            sqlx::query_scalar("SELECT list_id FROM service_items WHERE id = $1")
+                .bind(item_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let list_id = list_id.ok_or(AppError::NotFound)?;
+        editable_list(tx, user, list_id).await?;
+        Ok(list_id)
+    }
+
     pub async fn save_item(
         pool: &PgPool,
         user: &User,
@@ -541,19 +614,7 @@ pub mod ssr {
         edit: &ItemEdit,
     ) -> Result<(), AppError> {
         let mut tx = pool.begin().await?;
-        let list_id: Option<i64> =
-            sqlx::query_scalar("SELECT list_id FROM service_items WHERE id = $1")
-                .bind(item_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let list_id = list_id.ok_or(AppError::NotFound)?;
-        let status = managed_list(&mut tx, user, list_id).await?;
-        if !status.editable() {
-            return Err(AppError::Rejected(format!(
-                "清单当前为“{}”，不能修改；请先新建草稿",
-                status.label()
-            )));
-        }
+        editable_item(&mut tx, user, item_id).await?;
         let updated = sqlx::query(
             "UPDATE service_items SET name = $2, item_type = $3, promised_days = $4, fees = $5, remarks = $6
              WHERE id = $1",

@@ -1,6 +1,7 @@
 //! The public catalog (附件2 and 公示): search, item pages with every disclosure field and the
 //! materials checklist, and center pages. No login needed; phone first.
 
+pub mod editor;
 pub mod filing;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -275,7 +276,7 @@ pub fn ItemPage() -> impl IntoView {
 }
 
 #[component]
-fn NotFoundCard(error: AppError) -> impl IntoView {
+pub(crate) fn NotFoundCard(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if error == AppError::NotFound {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -378,7 +379,7 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
 }
 
 /// "公示公告（不计入承诺时限）：村（居）公示7天"
-fn describe_step(step: &SpecialStep) -> String {
+pub(crate) fn describe_step(step: &SpecialStep) -> String {
     let counts = if step.counts_toward_limit {
         "（计入承诺时限）"
     } else {

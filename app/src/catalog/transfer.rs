@@ -13,7 +13,7 @@ pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 /// Imports a CSV or XLSX file into the draft of a department's list; returns the row count.
 #[server(endpoint = "catalog/import_list", input = MultipartFormData)]
 pub async fn import_list(data: MultipartData) -> Result<usize, AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     let mut data = data.into_inner().ok_or(AppError::Internal)?;
     let mut department_id: Option<i64> = None;
     let mut file: Vec<u8> = Vec::new();

@@ -3,7 +3,7 @@
 //! Nothing is ever deleted, only retired, because cases refer to it.
 
 use crate::error::AppError;
-use crate::ui::{FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -92,102 +92,176 @@ pub async fn add_unit(what: String, center_id: i64, name: String) -> Result<i64,
     ssr::add_unit(&crate::state::pool()?, &what, center_id, &name).await
 }
 
+#[derive(Clone, Copy)]
+struct OrgActions {
+    rename: ServerAction<Rename>,
+    retire: ServerAction<Retire>,
+    add: ServerAction<AddUnit>,
+    move_to: ServerAction<MoveCenter>,
+}
+
 #[component]
 pub fn OrganizationPage() -> impl IntoView {
     let create = ServerAction::<CreateCenter>::new();
-    let rename = ServerAction::<Rename>::new();
-    let retire = ServerAction::<Retire>::new();
-    let add = ServerAction::<AddUnit>::new();
+    let actions = OrgActions {
+        rename: ServerAction::new(),
+        retire: ServerAction::new(),
+        add: ServerAction::new(),
+        move_to: ServerAction::new(),
+    };
     let tree = Resource::new(
         move || {
             (
                 create.version().get(),
-                rename.version().get(),
-                retire.version().get(),
-                add.version().get(),
+                actions.rename.version().get(),
+                actions.retire.version().get(),
+                actions.add.version().get(),
+                actions.move_to.version().get(),
             )
         },
         |_| org_tree(),
     );
-    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let create_error = action_error(create);
     let other_error = Signal::derive(move || {
-        rename
-            .value()
+        action_error(actions.rename)
             .get()
-            .and_then(Result::err)
-            .or_else(|| retire.value().get().and_then(Result::err))
-            .or_else(|| add.value().get().and_then(Result::err))
+            .or_else(|| action_error(actions.retire).get())
+            .or_else(|| action_error(actions.add).get())
+            .or_else(|| action_error(actions.move_to).get())
     });
     view! {
         <section class="card wide">
             <h1>"组织机构"</h1>
+            <p class="hint">"中心、入驻部门和窗口只能撤销，不能删除：已有代办件引用它们。"</p>
             <FormError error=other_error/>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
-                    tree.await.map(|nodes| view! {
-                        <table class="data-table org-table">
-                            <thead><tr><th>"中心"</th><th>"类型"</th><th>"入驻部门"</th><th>"窗口"</th><th>"操作"</th></tr></thead>
-                            <tbody>
-                                {nodes.into_iter().map(|c| {
-                                    let id = c.id;
-                                    let name = c.name.clone();
-                                    view! {
-                                        <tr class:retired=c.retired data-center=c.name.clone()>
-                                            <td>
-                                                <ActionForm action=rename attr:class="inline-form">
-                                                    <input type="hidden" name="what" value="center"/>
-                                                    <input type="hidden" name="id" value=id.to_string()/>
-                                                    <input name="name" value=name aria-label="中心名称" disabled=c.retired/>
-                                                </ActionForm>
-                                            </td>
-                                            <td>{center_kind_label(&c.kind)}{c.retired.then_some("（已撤销）")}</td>
-                                            <td>{c.departments.iter().map(|d| format!("{}{}", d.1, if d.2 { "（已撤销）" } else { "" })).collect::<Vec<_>>().join("、")}</td>
-                                            <td>{c.windows.iter().map(|w| format!("{}{}", w.1, if w.2 { "（已撤销）" } else { "" })).collect::<Vec<_>>().join("、")}</td>
-                                            <td>
-                                                {(!c.retired).then(|| view! {
-                                                    <ActionForm action=add attr:class="inline-form">
-                                                        <input type="hidden" name="what" value="department"/>
-                                                        <input type="hidden" name="center_id" value=id.to_string()/>
-                                                        <input name="name" placeholder="新部门名称" aria-label="新部门名称"/>
-                                                        <button type="submit" class="button">"添加部门"</button>
-                                                    </ActionForm>
-                                                    <ActionForm action=retire attr:class="inline-form">
-                                                        <input type="hidden" name="what" value="center"/>
-                                                        <input type="hidden" name="id" value=id.to_string()/>
-                                                        <button type="submit" class="button">"撤销"</button>
-                                                    </ActionForm>
-                                                })}
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                    tree.await.map(|nodes| {
+                        let parents: Vec<(i64, String)> = nodes
+                            .iter()
+                            .filter(|c| !c.retired && c.kind != "village_station" && c.kind != "sub_hall")
+                            .map(|c| (c.id, c.name.clone()))
+                            .collect();
+                        view! {
+                            {nodes.into_iter().map(|c| view! {
+                                <CenterBlock center=c parents=parents.clone() actions/>
+                            }).collect_view()}
+                            <section class="org-new">
+                                <h2>"新增中心"</h2>
+                                <ActionForm action=create attr:class="grid-form" attr:novalidate=true>
+                                    <FormError error=Signal::derive(move || create_error.get().filter(|e| !e.is_field_error()))/>
+                                    <label class="field"><span>"名称"</span><input name="name"/>
+                                        <FieldMessage error=create_error field="name"/></label>
+                                    <label class="field"><span>"类型"</span>
+                                        <select name="kind">
+                                            <option value="township_center">"乡镇便民服务中心"</option>
+                                            <option value="village_station">"村（社区）便民服务站"</option>
+                                            <option value="sub_hall">"分大厅"</option>
+                                        </select>
+                                        <FieldMessage error=create_error field="kind"/></label>
+                                    <label class="field"><span>"上级中心"</span>
+                                        <select name="parent_id">
+                                            <option value="">"请选择"</option>
+                                            {parents.iter().map(|(id, name)| view! {
+                                                <option value=id.to_string()>{name.clone()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <FieldMessage error=create_error field="parent_id"/></label>
+                                    <label class="field"><span>"地址"</span><input name="address"/>
+                                        <FieldMessage error=create_error field="address"/></label>
+                                    <label class="field"><span>"电话"</span><input name="phone"/></label>
+                                    <button type="submit" class="button primary">"新增"</button>
+                                </ActionForm>
+                            </section>
+                        }
                     })
                 })}
             </Transition>
         </section>
-        <section class="card wide">
-            <h2>"新增中心"</h2>
-            <ActionForm action=create attr:class="grid-form" attr:novalidate=true>
-                <FormError error=Signal::derive(move || create_error.get().filter(|e| !e.is_field_error()))/>
-                <label class="field"><span>"名称"</span><input name="name"/>
-                    <FieldMessage error=create_error field="name"/></label>
-                <label class="field"><span>"类型"</span>
-                    <select name="kind">
-                        <option value="township_center">"乡镇便民服务中心"</option>
-                        <option value="village_station">"村（社区）便民服务站"</option>
-                        <option value="sub_hall">"分大厅"</option>
-                    </select>
-                    <FieldMessage error=create_error field="kind"/></label>
-                <label class="field"><span>"上级中心编号"</span><input name="parent_id" inputmode="numeric"/>
-                    <FieldMessage error=create_error field="parent_id"/></label>
-                <label class="field"><span>"地址"</span><input name="address"/>
-                    <FieldMessage error=create_error field="address"/></label>
-                <label class="field"><span>"电话"</span><input name="phone"/></label>
-                <button type="submit" class="button primary">"新增"</button>
-            </ActionForm>
+    }
+}
+
+/// One center: rename, move, retire; its departments and windows, each renamed or retired.
+#[component]
+fn CenterBlock(
+    center: CenterNode,
+    parents: Vec<(i64, String)>,
+    actions: OrgActions,
+) -> impl IntoView {
+    let c = center;
+    let id = c.id;
+    let live = !c.retired;
+    view! {
+        <section class="org-center" class:retired=c.retired data-center=c.name.clone()>
+            <div class="org-head">
+                <RenameForm what="center" id name=c.name.clone() live action=actions.rename label="中心名称"/>
+                <span class="badge">{center_kind_label(&c.kind)}{c.retired.then_some("（已撤销）")}</span>
+                {(live && c.kind != "county_center").then(|| view! {
+                    <ActionForm action=actions.move_to attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <select name="parent_id" aria-label="上级中心">
+                            {parents.iter().filter(|(p, _)| *p != id).map(|(p, name)| view! {
+                                <option value=p.to_string() selected=Some(*p) == c.parent_id>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" class="button small">"调整上级"</button>
+                    </ActionForm>
+                    <RetireForm what="center" id action=actions.retire/>
+                })}
+            </div>
+            {[("department", "入驻部门", c.departments), ("window", "窗口", c.windows)].into_iter().map(|(what, title, units)| view! {
+                <div class="org-units" data-kind=what>
+                    <h3>{title}</h3>
+                    <ul class="plain">
+                        {units.into_iter().map(|(uid, name, retired)| view! {
+                            <li class:retired=retired>
+                                <RenameForm what id=uid name live=live && !retired action=actions.rename label=title/>
+                                {retired.then_some("（已撤销）")}
+                                {(live && !retired).then(|| view! { <RetireForm what id=uid action=actions.retire/> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    {live.then(|| view! {
+                        <ActionForm action=actions.add attr:class="inline-form">
+                            <input type="hidden" name="what" value=what/>
+                            <input type="hidden" name="center_id" value=id.to_string()/>
+                            <input name="name" placeholder=format!("新{title}名称") aria-label=format!("新{title}名称")/>
+                            <button type="submit" class="button small">{format!("添加{title}")}</button>
+                        </ActionForm>
+                    })}
+                </div>
+            }).collect_view()}
         </section>
+    }
+}
+
+#[component]
+fn RenameForm(
+    what: &'static str,
+    id: i64,
+    name: String,
+    live: bool,
+    action: ServerAction<Rename>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="what" value=what/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input name="name" value=name aria-label=label disabled=!live/>
+            {live.then(|| view! { <button type="submit" class="button small">"改名"</button> })}
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RetireForm(what: &'static str, id: i64, action: ServerAction<Retire>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="what" value=what/>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="button small danger">"撤销"</button>
+        </ActionForm>
     }
 }
 

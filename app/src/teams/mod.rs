@@ -5,7 +5,7 @@
 
 use crate::error::AppError;
 use crate::filing::{FilingEvent, FilingHistory};
-use crate::ui::{FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -62,20 +62,24 @@ pub struct AgentOnDuty {
     pub phone: String,
 }
 
-async fn manager() -> Result<crate::accounts::ssr::User, AppError> {
-    crate::accounts::ssr::require_role(&[shared::Role::Manager]).await
-}
-
 #[server(endpoint = "teams/mine")]
 pub async fn my_team() -> Result<ManagedTeam, AppError> {
-    ssr::managed(&crate::state::pool()?, &manager().await?).await
+    ssr::managed(
+        &crate::state::pool()?,
+        &crate::accounts::ssr::require_manager().await?,
+    )
+    .await
 }
 
 /// Opens the unit's next team version as a draft (a copy of the filed one), or returns the
 /// version already open.
 #[server(endpoint = "teams/start_draft")]
 pub async fn start_team_draft() -> Result<i64, AppError> {
-    ssr::start_draft(&crate::state::pool()?, &manager().await?).await
+    ssr::start_draft(
+        &crate::state::pool()?,
+        &crate::accounts::ssr::require_manager().await?,
+    )
+    .await
 }
 
 #[server(endpoint = "teams/add_member")]
@@ -83,13 +87,18 @@ pub async fn add_member(team_id: i64, account_id: String) -> Result<(), AppError
     let account_id: i64 = account_id
         .parse()
         .map_err(|_| AppError::field("account_id", "请选择帮办代办员"))?;
-    let user = manager().await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     ssr::add_member(&crate::state::pool()?, &user, team_id, account_id).await
 }
 
 #[server(endpoint = "teams/remove_member")]
 pub async fn remove_member(member_id: i64) -> Result<(), AppError> {
-    ssr::remove_member(&crate::state::pool()?, &manager().await?, member_id).await
+    ssr::remove_member(
+        &crate::state::pool()?,
+        &crate::accounts::ssr::require_manager().await?,
+        member_id,
+    )
+    .await
 }
 
 #[server(endpoint = "teams/add_item")]
@@ -97,7 +106,7 @@ pub async fn add_member_item(member_id: i64, lineage: String) -> Result<(), AppE
     let lineage: i64 = lineage
         .parse()
         .map_err(|_| AppError::field("lineage", "请选择负责的事项"))?;
-    let user = manager().await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     ssr::add_item(&crate::state::pool()?, &user, member_id, lineage).await
 }
 
@@ -105,7 +114,7 @@ pub async fn add_member_item(member_id: i64, lineage: String) -> Result<(), AppE
 pub async fn remove_member_item(member_id: i64, lineage: i64) -> Result<(), AppError> {
     ssr::remove_item(
         &crate::state::pool()?,
-        &manager().await?,
+        &crate::accounts::ssr::require_manager().await?,
         member_id,
         lineage,
     )
@@ -119,7 +128,7 @@ pub async fn add_training(
     topic: String,
     hours: String,
 ) -> Result<(), AppError> {
-    let user = manager().await?;
+    let user = crate::accounts::ssr::require_manager().await?;
     let today = crate::ui::beijing_time(chrono::Utc::now()).date_naive();
     let training =
         shared::filing::Training::parse(&held_on, &topic, &hours, today).map_err(|errors| {
@@ -138,12 +147,22 @@ pub async fn add_training(
 
 #[server(endpoint = "teams/remove_training")]
 pub async fn remove_training(training_id: i64) -> Result<(), AppError> {
-    ssr::remove_training(&crate::state::pool()?, &manager().await?, training_id).await
+    ssr::remove_training(
+        &crate::state::pool()?,
+        &crate::accounts::ssr::require_manager().await?,
+        training_id,
+    )
+    .await
 }
 
 #[server(endpoint = "teams/submit")]
 pub async fn submit_team(team_id: i64) -> Result<(), AppError> {
-    ssr::submit(&crate::state::pool()?, &manager().await?, team_id).await
+    ssr::submit(
+        &crate::state::pool()?,
+        &crate::accounts::ssr::require_manager().await?,
+        team_id,
+    )
+    .await
 }
 
 #[server(endpoint = "teams/pending")]
@@ -193,7 +212,7 @@ pub fn ManageTeamPage() -> impl IntoView {
         refresh_after(v, refresh);
     }
     let team = Resource::new(move || refresh.get(), |_| my_team());
-    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let add_error = action_error(add);
     let page_error = Signal::derive(move || {
         start
             .value()
@@ -235,7 +254,7 @@ pub fn ManageTeamPage() -> impl IntoView {
                                     <MemberCard member=m editable coverable=coverable.clone() refresh/>
                                 }).collect_view()}
                                 {editable.then(|| view! {
-                                    <ActionForm action=add attr:class="inline-form">
+                                    <ActionForm action=add attr:class="row-form">
                                         <input type="hidden" name="team_id" value=t.id.to_string()/>
                                         <label class="field"><span>"添加帮办代办员"</span>
                                             <select name="account_id">
@@ -284,8 +303,8 @@ fn MemberCard(
     ] {
         refresh_after(v, refresh);
     }
-    let train_error = Signal::derive(move || train.value().get().and_then(Result::err));
-    let item_error = Signal::derive(move || add_item.value().get().and_then(Result::err));
+    let train_error = action_error(train);
+    let item_error = action_error(add_item);
     let other_error = Signal::derive(move || {
         remove
             .value()
@@ -316,7 +335,7 @@ fn MemberCard(
                 }).collect_view()}
             </ul>
             {editable.then(|| view! {
-                <ActionForm action=add_item attr:class="inline-form">
+                <ActionForm action=add_item attr:class="row-form">
                     <input type="hidden" name="member_id" value=id.to_string()/>
                     <label class="field"><span>"增加负责事项"</span>
                         <select name="lineage">
@@ -348,7 +367,7 @@ fn MemberCard(
                 </tbody>
             </table>
             {editable.then(|| view! {
-                <ActionForm action=train attr:class="inline-form" attr:novalidate=true>
+                <ActionForm action=train attr:class="row-form" attr:novalidate=true>
                     <input type="hidden" name="member_id" value=id.to_string()/>
                     <label class="field"><span>"培训日期"</span>
                         <input type="date" name="held_on"/>
@@ -382,7 +401,7 @@ pub fn PendingTeamsPage() -> impl IntoView {
         move || (file.version().get(), ret.version().get()),
         |_| pending_teams(),
     );
-    let ret_error = Signal::derive(move || ret.value().get().and_then(Result::err));
+    let ret_error = action_error(ret);
     view! {
         <section class="card wide">
             <h1>"帮办代办队伍备案"</h1>

@@ -58,6 +58,15 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         Some(COUNTY),
         Some("市场监督管理局"),
     ),
+    // A new county agent, not yet in the filed team: not public until the team is filed again.
+    (
+        "agent05",
+        "孙帮办",
+        "agent",
+        "13900000005",
+        Some(COUNTY),
+        None,
+    ),
     (
         "manager01",
         "陈主任",

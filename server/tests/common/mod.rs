@@ -8,9 +8,12 @@ use serde_json::Value;
 use server::config::{Config, Mode};
 use sqlx::PgPool;
 
+static NEXT_DIR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    pub files_dir: std::path::PathBuf,
     pub client: Client,
     server: tokio::task::JoinHandle<()>,
 }
@@ -20,6 +23,7 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        let _ = std::fs::remove_dir_all(&self.files_dir);
     }
 }
 
@@ -40,15 +44,23 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         .connect_with(pool.connect_options().as_ref().clone())
         .await
         .expect("server pool");
+    // Each test stores its uploads in its own folder, removed with the app.
+    let files_dir = std::env::temp_dir().join(format!(
+        "bangban-test-files-{}-{}",
+        std::process::id(),
+        NEXT_DIR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     let state = AppState {
         leptos_options: server::http::leptos_options("target/site"),
         pool: server_pool,
+        files_dir: files_dir.clone(),
     };
     let config = Config {
         database_url: String::new(),
         mode: Mode::Development,
         secure_cookies: false,
         public_origin: None,
+        files_dir: std::path::PathBuf::new(),
     };
     let router = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -64,6 +76,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         pool,
+        files_dir,
         client: new_client(),
         server,
     }
@@ -94,6 +107,18 @@ impl TestApp {
             .header("Origin", &self.base)
             .header("Accept", "application/json")
             .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Calls a server function that takes JSON (the application form).
+    pub async fn call_json(&self, client: &Client, endpoint: &str, body: &Value) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .header("Accept", "application/json")
+            .json(body)
             .send()
             .await
             .unwrap()

@@ -1,0 +1,550 @@
+//! Applying on a phone (附件1 as a flow of short screens): the same `shared` parser checks each
+//! field as it is typed and again on the server; the half-filled form is kept server-side per
+//! applicant and item; submitting twice creates one case.
+
+use super::files::{UploadButton, Uploaded};
+use super::signature::SignaturePad;
+use crate::error::AppError;
+use crate::ui::FormError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+use shared::application::{ApplicationForm, ServiceContent, LEGAL_TERMS};
+
+/// Everything the apply screens need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApplyContext {
+    pub item_id: i64,
+    pub item_name: String,
+    pub unit: String,
+    pub promised: bool,
+    pub materials: Vec<super::super::catalog::Material>,
+    pub form: ApplicationForm,
+    pub token: String,
+    /// The server's date in Beijing, so the browser checks ID birth dates the same way.
+    pub today: chrono::NaiveDate,
+}
+
+#[server(endpoint = "cases/apply_context")]
+pub async fn load_apply_context(item_id: i64) -> Result<ApplyContext, AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    ssr::context(&crate::state::pool()?, &user, item_id).await
+}
+
+#[server(endpoint = "cases/save_draft", input = Json)]
+pub async fn save_draft(item_id: i64, form: ApplicationForm) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    ssr::save_draft(&crate::state::pool()?, &user, item_id, &form).await
+}
+
+/// Submits the application; answers the case number (the same one again for a repeated token).
+#[server(endpoint = "cases/submit", input = Json)]
+pub async fn submit_application(
+    item_id: i64,
+    token: String,
+    form: ApplicationForm,
+    signature: String,
+) -> Result<String, AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let state = leptos::prelude::use_context::<crate::state::AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing"))?;
+    ssr::submit(&state, &user, item_id, &token, &form, &signature).await
+}
+
+/// The screens of the flow, with the fields each one holds.
+const STEPS: [(&str, &[&str]); 5] = [
+    (
+        "申请人",
+        &[
+            "applicant_kind",
+            "unit_name",
+            "address",
+            "legal_rep",
+            "id_number",
+        ],
+    ),
+    (
+        "经办人",
+        &["handler_name", "handler_phone", "power_of_attorney"],
+    ),
+    (
+        "服务内容",
+        &[
+            "services",
+            "mail_address",
+            "mail_recipient",
+            "mode",
+            "pre_guidance_item",
+        ],
+    ),
+    ("申请材料", &["files"]),
+    ("确认签名", &["terms_accepted", "signature"]),
+];
+
+fn step_of(field: &str) -> usize {
+    STEPS
+        .iter()
+        .position(|(_, fields)| fields.contains(&field))
+        .unwrap_or(0)
+}
+
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let ctx = Resource::new(
+        move || params.with(|p| p.get("id")),
+        |id| async move {
+            match id.and_then(|id| id.parse().ok()) {
+                Some(id) => load_apply_context(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) => view! { <ApplyFlow ctx=c/> }.into_any(),
+                    Err(e) => view! { <super::super::catalog::NotFoundCard error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
+    let today = ctx.today;
+    let item_id = ctx.item_id;
+    let form = RwSignal::new(ctx.form.clone());
+    let step = RwSignal::new(0usize);
+    let touched = RwSignal::new(Vec::<&'static str>::new());
+    let signature = RwSignal::new(None::<String>);
+    let submit = ServerAction::<SubmitApplication>::new();
+    let server_errors = Signal::derive(move || match submit.value().get() {
+        Some(Err(AppError::Invalid(errors))) => errors,
+        _ => Vec::new(),
+    });
+    // Where a message goes: what the person has touched, checked live; else the server's word.
+    let message = move |field: &'static str| {
+        Signal::derive(move || {
+            let local = if touched.with(|t| t.contains(&field)) {
+                match field {
+                    "signature" => signature
+                        .with(Option::is_none)
+                        .then(|| "请在签名框内手写签名".to_string()),
+                    _ => form.with(|f| f.field_error(today, field)),
+                }
+            } else {
+                None
+            };
+            local.or_else(|| {
+                server_errors.with(|errors| {
+                    errors
+                        .iter()
+                        .find(|e| e.field == field)
+                        .map(|e| e.message.clone())
+                })
+            })
+        })
+    };
+    let touch = move |field: &'static str| {
+        touched.update(|t| {
+            if !t.contains(&field) {
+                t.push(field);
+            }
+        })
+    };
+    // A server refusal sends the person to the first screen with a problem.
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Invalid(errors))) = submit.value().get() {
+            if let Some(first) = errors.iter().map(|e| step_of(&e.field)).min() {
+                step.set(first);
+            }
+        }
+        if let Some(Ok(number)) = submit.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(&format!("/cases/{number}?new=1"), Default::default());
+        }
+    });
+    // Keeps the draft on the server a moment after each change.
+    #[cfg(feature = "hydrate")]
+    {
+        let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+        let first = StoredValue::new(true);
+        Effect::new(move |_| {
+            let snapshot = form.get();
+            if first.get_value() {
+                first.set_value(false);
+                return;
+            }
+            if let Some(h) = pending.get_value() {
+                h.clear();
+            }
+            let handle = set_timeout_with_handle(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = save_draft(item_id, snapshot).await;
+                    })
+                },
+                std::time::Duration::from_millis(800),
+            )
+            .ok();
+            pending.set_value(handle);
+        });
+    }
+    let next = move |_| {
+        let current = step.get();
+        for f in STEPS[current].1 {
+            touch(f);
+        }
+        let blocked = STEPS[current].1.iter().any(|f| match *f {
+            "signature" | "files" => false,
+            f => form.with(|form| form.field_error(today, f)).is_some(),
+        });
+        if !blocked {
+            step.set((current + 1).min(STEPS.len() - 1));
+        }
+    };
+    let token = ctx.token.clone();
+    let send = move |_| {
+        for (_, fields) in STEPS {
+            for f in fields {
+                touch(f);
+            }
+        }
+        if let Some(sig) = signature.get() {
+            submit.dispatch(SubmitApplication {
+                item_id,
+                token: token.clone(),
+                form: form.get(),
+                signature: sig,
+            });
+        }
+    };
+    let other_error = Signal::derive(move || {
+        submit
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| !e.is_field_error())
+    });
+    let not_first = move || step.get() > 0;
+    let item_line = format!("{}（{}）", ctx.item_name, ctx.unit);
+    let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
+    view! {
+        <section class="card apply">
+            <p class="breadcrumb"><A href=format!("/items/{}", ctx.item_id)>{ctx.item_name.clone()}</A></p>
+            <h1>"帮办代办申请表"</h1>
+            <ol class="stepper" aria-label="申请步骤">
+                {STEPS.iter().enumerate().map(|(i, (name, _))| {
+                    let done = move || step.get() > i;
+                    view! { <li class:current=move || step.get() == i class:done=done>{*name}</li> }
+                }).collect_view()}
+            </ol>
+            <FormError error=other_error/>
+
+            {view! { <fieldset class="step" class:hidden=move || step.get() != 0>
+                <legend>"第1步 申请人"</legend>
+                <div class="choice" role="radiogroup" aria-label="申请人类型">
+                    {[("enterprise", "企业（单位）"), ("citizen", "个人")].into_iter().map(|(v, label)| view! {
+                        <label class="choice-option">
+                            <input type="radio" name="applicant_kind" value=v
+                                prop:checked=move || form.with(|f| f.applicant_kind == v)
+                                on:change=move |_| { form.update(|f| f.applicant_kind = v.to_string()); touch("applicant_kind"); }/>
+                            <span>{label}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+                <Msg text=message("applicant_kind") field="applicant_kind"/>
+                <Text form touch message field="unit_name"
+                    label=Signal::derive(move || if enterprise.get() { "企业（单位）名称" } else { "姓名" })
+                    get=|f| f.unit_name.clone() set=|f, v| f.unit_name = v/>
+                <Text form touch message field="address" label=Signal::derive(|| "地址")
+                    get=|f| f.address.clone() set=|f, v| f.address = v/>
+                <Show when=move || enterprise.get()>
+                    <Text form touch message field="legal_rep" label=Signal::derive(|| "法定代表人（负责人）")
+                        get=|f| f.legal_rep.clone() set=|f, v| f.legal_rep = v/>
+                </Show>
+                <Text form touch message field="id_number"
+                    label=Signal::derive(move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" })
+                    get=|f| f.id_number.clone() set=|f, v| f.id_number = v/>
+            </fieldset> }.into_any()}
+
+            {view! { <fieldset class="step" class:hidden=move || step.get() != 1>
+                <legend>"第2步 经办人"</legend>
+                <Text form touch message field="handler_name" label=Signal::derive(|| "经办人姓名")
+                    get=|f| f.handler_name.clone() set=|f, v| f.handler_name = v/>
+                <Text form touch message field="handler_phone" label=Signal::derive(|| "经办人手机号") input_mode="tel"
+                    get=|f| f.handler_phone.clone() set=|f, v| f.handler_phone = v/>
+                <Show when=move || form.with(ApplicationForm::needs_power_of_attorney)>
+                    <div class="poa">
+                        <p class="hint">"经办人不是法定代表人（负责人），请上传授权委托书（PDF或照片）。"</p>
+                        {move || form.with(|f| f.power_of_attorney_file.map(|_| f.power_of_attorney_name.clone()))
+                            .map(|name| view! { <p class="uploaded">{format!("已上传：{name}")}</p> })}
+                        <UploadButton purpose="power_of_attorney" label="上传授权委托书"
+                            on_uploaded=move |u: Uploaded| form.update(|f| {
+                                f.power_of_attorney_file = Some(u.id);
+                                f.power_of_attorney_name = u.name;
+                            })/>
+                        <Msg text=message("power_of_attorney") field="power_of_attorney"/>
+                    </div>
+                </Show>
+            </fieldset> }.into_any()}
+
+            {view! { <fieldset class="step" class:hidden=move || step.get() != 2>
+                <legend>"第3步 服务内容"</legend>
+                <div class="checks">
+                    {ServiceContent::ALL.into_iter().map(|c| view! {
+                        <label class="check big-check">
+                            <input type="checkbox" value=c.as_str()
+                                prop:checked=move || form.with(|f| f.services.iter().any(|s| s == c.as_str()))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    form.update(|f| {
+                                        f.services.retain(|s| s != c.as_str());
+                                        if on { f.services.push(c.as_str().to_string()); }
+                                    });
+                                    touch("services");
+                                }/>
+                            <span>{c.label()}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+                <Msg text=message("services") field="services"/>
+                <Show when=move || form.with(|f| f.services.iter().any(|s| s == "mail_delivery"))>
+                    <Text form touch message field="mail_address" label=Signal::derive(|| "邮寄地址")
+                        get=|f| f.mail_address.clone() set=|f, v| f.mail_address = v/>
+                    <Text form touch message field="mail_recipient" label=Signal::derive(|| "收件人")
+                        get=|f| f.mail_recipient.clone() set=|f, v| f.mail_recipient = v/>
+                </Show>
+                <h2>"办理方式"</h2>
+                <div class="choice" role="radiogroup" aria-label="办理方式">
+                    {[("assist", "帮办", "代办员帮您准备材料，陪同您到窗口办理"),
+                      ("proxy", "代办", "您交齐材料并签署委托协议，代办员全程代您办理")].into_iter().map(|(v, label, hint)| view! {
+                        <label class="choice-option">
+                            <input type="radio" name="mode" value=v
+                                prop:checked=move || form.with(|f| f.mode == v || (v == "proxy" && f.special_needs))
+                                prop:disabled=move || v == "assist" && form.with(|f| f.special_needs)
+                                on:change=move |_| { form.update(|f| f.mode = v.to_string()); touch("mode"); }/>
+                            <span>{label}<small>{hint}</small></span>
+                        </label>
+                    }).collect_view()}
+                </div>
+                <Msg text=message("mode") field="mode"/>
+                <label class="check big-check">
+                    <input type="checkbox" prop:checked=move || form.with(|f| f.special_needs)
+                        on:change=move |ev| { let on = event_target_checked(&ev); form.update(|f| f.special_needs = on); }/>
+                    <span>"行动不便或有其他特殊需要（按代办办理）"</span>
+                </label>
+                <Text form touch message field="pre_guidance_item" label=Signal::derive(|| "前置辅导事项（选填）")
+                    get=|f| f.pre_guidance_item.clone() set=|f, v| f.pre_guidance_item = v/>
+            </fieldset> }.into_any()}
+
+            {view! { <fieldset class="step" class:hidden=move || step.get() != 3>
+                <legend>"第4步 申请材料"</legend>
+                <p class="hint">"可以现在拍照或上传，也可以之后交给代办员。以下是本事项需要的材料："</p>
+                <ol class="materials">
+                    {ctx.materials.iter().map(|m| view! {
+                        <li><strong>{m.name.clone()}</strong>
+                            <span class="material-meta">{format!("{} {}份", m.form.label(), m.copies)}</span></li>
+                    }).collect_view()}
+                </ol>
+                <ul class="uploaded-list">
+                    {move || form.with(|f| f.material_files.clone()).into_iter().map(|(_, name)| view! {
+                        <li>{format!("已上传：{name}")}</li>
+                    }).collect_view()}
+                </ul>
+                <UploadButton purpose="material" label="拍照或选择文件上传"
+                    on_uploaded=move |u: Uploaded| form.update(|f| f.material_files.push((u.id, u.name)))/>
+                <Msg text=message("files") field="files"/>
+            </fieldset> }.into_any()}
+
+            {view! { <fieldset class="step" class:hidden=move || step.get() != 4>
+                <legend>"第5步 确认并签名"</legend>
+                <dl class="disclosure summary">
+                    <dt>"申请事项"</dt><dd>{item_line}</dd>
+                    <dt>"申请人"</dt><dd>{move || form.with(|f| f.unit_name.clone())}</dd>
+                    <dt>"经办人"</dt><dd>{move || form.with(|f| format!("{} {}", f.handler_name, f.handler_phone))}</dd>
+                    <dt>"申请日期"</dt><dd>{today.to_string()}</dd>
+                </dl>
+                <p class="terms">{LEGAL_TERMS}</p>
+                <label class="check big-check">
+                    <input type="checkbox" prop:checked=move || form.with(|f| f.terms_accepted)
+                        on:change=move |ev| { let on = event_target_checked(&ev); form.update(|f| f.terms_accepted = on); touch("terms_accepted"); }/>
+                    <span>"我已阅读并同意以上申请须知"</span>
+                </label>
+                <Msg text=message("terms_accepted") field="terms_accepted"/>
+                <h2>"经办人签名"</h2>
+                <SignaturePad value=signature/>
+                <Msg text=message("signature") field="signature"/>
+                <button type="button" class="button primary big" on:click=send
+                    prop:disabled=move || submit.pending().get()>
+                    {move || if submit.pending().get() { "正在提交…" } else { "提交申请" }}
+                </button>
+            </fieldset> }.into_any()}
+
+            <div class="step-nav">
+                <Show when=not_first>
+                    <button type="button" class="button big" on:click=move |_| step.update(|s| *s -= 1)>"上一步"</button>
+                </Show>
+                <Show when=move || step.get() + 1 < STEPS.len()>
+                    <button type="button" class="button primary big" on:click=next>"下一步"</button>
+                </Show>
+            </div>
+            <p class="hint">"填写内容会自动保存，下次打开可继续填写。"</p>
+        </section>
+    }
+}
+
+#[component]
+fn Msg(#[prop(into)] text: Signal<Option<String>>, field: &'static str) -> impl IntoView {
+    view! { <span class="field-error" role="alert" data-field=field>{move || text.get()}</span> }
+}
+
+/// One text field of the form, checked live once touched.
+#[component]
+fn Text(
+    form: RwSignal<ApplicationForm>,
+    touch: impl Fn(&'static str) + Copy + Send + Sync + 'static,
+    message: impl Fn(&'static str) -> Signal<Option<String>> + Copy + Send + Sync + 'static,
+    field: &'static str,
+    label: Signal<&'static str>,
+    get: fn(&ApplicationForm) -> String,
+    set: fn(&mut ApplicationForm, String),
+    #[prop(default = "text")] input_mode: &'static str,
+) -> impl IntoView {
+    let id = format!("f-{field}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || label.get()}</label>
+            <input id=id type="text" name=field inputmode=input_mode
+                prop:value=move || form.with(get)
+                on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
+                on:blur=move |_| touch(field)/>
+            <Msg text=message(field) field/>
+        </div>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::ApplyContext;
+    use crate::accounts::ssr::User;
+    use crate::error::{AppError, FieldError};
+    use crate::state::AppState;
+    use shared::application::ApplicationForm;
+    use sqlx::PgPool;
+
+    pub async fn context(
+        pool: &PgPool,
+        user: &User,
+        item_id: i64,
+    ) -> Result<ApplyContext, AppError> {
+        let item = crate::catalog::ssr::item(pool, item_id).await?;
+        // The draft, made on first visit with the account's name and phone filled in.
+        let (form, token): (serde_json::Value, String) = sqlx::query_as(
+            "INSERT INTO application_drafts (applicant_id, item_id, form)
+             SELECT a.id, $2, jsonb_build_object('handler_name', a.display_name, 'handler_phone', a.phone)
+             FROM accounts a WHERE a.id = $1
+             ON CONFLICT (applicant_id, item_id) DO UPDATE SET updated_at = application_drafts.updated_at
+             RETURNING form, submission_token::text",
+        )
+        .bind(user.id)
+        .bind(item_id)
+        .fetch_one(pool)
+        .await?;
+        let form: ApplicationForm = serde_json::from_value(form).unwrap_or_default();
+        Ok(ApplyContext {
+            item_id,
+            item_name: item.summary.name.clone(),
+            unit: format!("{} · {}", item.summary.department, item.summary.center),
+            promised: item.summary.item_type == shared::case::ItemType::Promised,
+            materials: item.materials,
+            form,
+            token,
+            today: super::super::ssr::today_in_beijing(),
+        })
+    }
+
+    pub async fn save_draft(
+        pool: &PgPool,
+        user: &User,
+        item_id: i64,
+        form: &ApplicationForm,
+    ) -> Result<(), AppError> {
+        let form = serde_json::to_value(form).map_err(AppError::internal)?;
+        if form.to_string().len() > 64 * 1024 {
+            return Err(AppError::Rejected("草稿内容过长".into()));
+        }
+        sqlx::query(
+            "UPDATE application_drafts SET form = $3, updated_at = now()
+             WHERE applicant_id = $1 AND item_id = $2",
+        )
+        .bind(user.id)
+        .bind(item_id)
+        .bind(form)
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn submit(
+        state: &AppState,
+        user: &User,
+        item_id: i64,
+        token: &str,
+        form: &ApplicationForm,
+        signature: &str,
+    ) -> Result<String, AppError> {
+        if uuid::Uuid::parse_str(token).is_err() {
+            return Err(AppError::Rejected(
+                "提交的内容不完整，请刷新页面后重试".into(),
+            ));
+        }
+        if let Some(number) = super::super::ssr::existing(&state.pool, token).await? {
+            return Ok(number);
+        }
+        let today = super::super::ssr::today_in_beijing();
+        let parsed = form.parse(today);
+        let signature = super::super::signature::ssr::check(signature);
+        let (application, signature) = match (parsed, signature) {
+            (Ok(a), Ok(s)) => (a, s),
+            (parsed, signature) => {
+                let mut errors: Vec<FieldError> = parsed
+                    .err()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.field.into(),
+                        message: e.message,
+                    })
+                    .collect();
+                if let Err(AppError::Invalid(mut more)) = signature {
+                    errors.append(&mut more);
+                }
+                return Err(AppError::Invalid(errors));
+            }
+        };
+        let stored = super::super::files::ssr::store(&state.files_dir, &signature).await?;
+        let stored_name = stored.stored_name.clone();
+        let material_files: Vec<i64> = form.material_files.iter().map(|(id, _)| *id).collect();
+        let created = super::super::ssr::create(
+            &state.pool,
+            super::super::ssr::NewCase {
+                applicant: user,
+                item_id,
+                token,
+                application: &application,
+                signature: stored,
+                material_files: &material_files,
+            },
+        )
+        .await;
+        if created.is_err() {
+            let _ = tokio::fs::remove_file(state.files_dir.join(stored_name)).await;
+        }
+        created
+    }
+}

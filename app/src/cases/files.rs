@@ -1,0 +1,452 @@
+//! Files people hand in (materials, power of attorney, supplements, signatures): PDF, JPEG or PNG
+//! only, recognised by their content; at most 20 MB; stored outside the served site under a
+//! server-chosen name with a SHA-256 checksum; opened only through a handler that checks who is
+//! asking and records every opening. Never cached by browsers: they may hold trade secrets.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn purpose_label(purpose: &str) -> &'static str {
+    match purpose {
+        "material" => "申请材料",
+        "power_of_attorney" => "授权委托书",
+        "supplement" => "补正材料",
+        "signature" => "签名",
+        _ => "文件",
+    }
+}
+
+/// What the upload handler answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub id: i64,
+    pub name: String,
+    pub size_kb: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct UploadError {
+    error: String,
+}
+
+/// A file picker that uploads at once, showing progress (villages have slow networks).
+#[component]
+pub fn UploadButton(
+    purpose: &'static str,
+    label: &'static str,
+    /// Attach to this case at once; without it the file waits for the application's submit.
+    #[prop(optional)]
+    case_number: Option<String>,
+    #[prop(into)] on_uploaded: Callback<Uploaded>,
+) -> impl IntoView {
+    let progress = RwSignal::new(None::<u32>);
+    let error = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let on_change = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(el) = input.get() else { return };
+            let Some(file) = el.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            error.set(None);
+            if file.size() > MAX_BYTES as f64 {
+                error.set(Some("文件超过20MB，请压缩或分页扫描后再上传".into()));
+                el.set_value("");
+                return;
+            }
+            client::upload(
+                file,
+                purpose,
+                case_number.clone(),
+                progress,
+                error,
+                on_uploaded,
+            );
+            el.set_value("");
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (&input, &case_number, &on_uploaded);
+        }
+    };
+    view! {
+        <div class="upload" data-purpose=purpose>
+            <label class="button big upload-button">
+                {label}
+                <input node_ref=input type="file" class="visually-hidden"
+                    accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                    on:change=on_change/>
+            </label>
+            <Show when=move || progress.get().is_some()>
+                <progress max="100" value=move || progress.get().unwrap_or(0)></progress>
+                <span class="upload-percent">{move || format!("上传中 {}%", progress.get().unwrap_or(0))}</span>
+            </Show>
+            <span class="field-error" role="alert" data-field=purpose>{move || error.get()}</span>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod client {
+    use super::{UploadError, Uploaded};
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    pub fn upload(
+        file: web_sys::File,
+        purpose: &'static str,
+        case_number: Option<String>,
+        progress: RwSignal<Option<u32>>,
+        error: RwSignal<Option<String>>,
+        on_uploaded: Callback<Uploaded>,
+    ) {
+        let fail = move |msg: &str| {
+            progress.set(None);
+            error.set(Some(msg.to_string()));
+        };
+        let (Ok(xhr), Ok(form)) = (web_sys::XmlHttpRequest::new(), web_sys::FormData::new()) else {
+            return fail("浏览器不支持上传，请换用系统浏览器");
+        };
+        let _ = form.append_with_str("purpose", purpose);
+        if let Some(n) = &case_number {
+            let _ = form.append_with_str("case", n);
+        }
+        let _ = form.append_with_blob_and_filename("file", &file, &file.name());
+        if xhr.open("POST", "/files").is_err() {
+            return fail("上传失败，请重试");
+        }
+        progress.set(Some(0));
+        if let Ok(up) = xhr.upload() {
+            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+                move |e: web_sys::ProgressEvent| {
+                    if e.length_computable() && e.total() > 0.0 {
+                        progress.set(Some((e.loaded() / e.total() * 100.0) as u32));
+                    }
+                },
+            );
+            up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+        let done_xhr = xhr.clone();
+        let on_done = Closure::<dyn FnMut()>::new(move || {
+            let text = done_xhr.response_text().ok().flatten().unwrap_or_default();
+            match done_xhr.status().unwrap_or(0) {
+                200 => match serde_json::from_str::<Uploaded>(&text) {
+                    Ok(u) => {
+                        progress.set(None);
+                        on_uploaded.run(u);
+                    }
+                    Err(_) => fail("上传失败，请重试"),
+                },
+                _ => match serde_json::from_str::<UploadError>(&text) {
+                    Ok(e) => fail(&e.error),
+                    Err(_) => fail("上传失败，请检查网络后重试"),
+                },
+            }
+        });
+        xhr.set_onloadend(Some(on_done.as_ref().unchecked_ref()));
+        on_done.forget();
+        if xhr.send_with_opt_form_data(Some(&form)).is_err() {
+            fail("上传失败，请检查网络后重试");
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{UploadError, Uploaded, MAX_BYTES};
+    use crate::accounts::ssr::{AuthSession, User};
+    use crate::error::AppError;
+    use crate::state::AppState;
+    use axum::extract::{ConnectInfo, Multipart, Path, State};
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use axum::Json;
+    use sha2::{Digest, Sha256};
+    use sqlx::{Postgres, Transaction};
+    use std::net::SocketAddr;
+
+    /// A file written to disk, not yet recorded.
+    pub struct Stored {
+        pub stored_name: String,
+        pub content_type: &'static str,
+        pub size: i64,
+        pub sha256: String,
+    }
+
+    /// The type of a file by its first bytes, whatever its name says.
+    pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+        if bytes.starts_with(b"%PDF-") {
+            Some("application/pdf")
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some("image/jpeg")
+        } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some("image/png")
+        } else {
+            None
+        }
+    }
+
+    /// Checks and writes `bytes` under a fresh random name in `dir`.
+    pub async fn store(dir: &std::path::Path, bytes: &[u8]) -> Result<Stored, AppError> {
+        if bytes.is_empty() {
+            return Err(AppError::field("file", "文件是空的，请重新选择"));
+        }
+        if bytes.len() > MAX_BYTES {
+            return Err(AppError::field(
+                "file",
+                "文件超过20MB，请压缩或分页扫描后再上传",
+            ));
+        }
+        let content_type = sniff(bytes).ok_or_else(|| {
+            AppError::field("file", "只能上传PDF、JPG或PNG文件（按文件内容识别）")
+        })?;
+        let stored_name = uuid::Uuid::new_v4().simple().to_string();
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(AppError::internal)?;
+        tokio::fs::write(dir.join(&stored_name), bytes)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(Stored {
+            stored_name,
+            content_type,
+            size: bytes.len() as i64,
+            sha256: format!("{:x}", Sha256::digest(bytes)),
+        })
+    }
+
+    pub async fn record(
+        tx: &mut Transaction<'_, Postgres>,
+        s: &Stored,
+        uploader: i64,
+        case_id: Option<i64>,
+        purpose: &str,
+        original_name: &str,
+    ) -> Result<i64, AppError> {
+        let name: String = original_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(100)
+            .collect();
+        Ok(sqlx::query_scalar(
+            "INSERT INTO stored_files (case_id, uploaded_by, purpose, original_name, stored_name, content_type,
+                 size_bytes, sha256)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(case_id)
+        .bind(uploader)
+        .bind(purpose)
+        .bind(if name.trim().is_empty() { "文件".to_string() } else { name })
+        .bind(&s.stored_name)
+        .bind(s.content_type)
+        .bind(s.size)
+        .bind(&s.sha256)
+        .fetch_one(&mut **tx)
+        .await?)
+    }
+
+    fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+        (
+            status,
+            Json(UploadError {
+                error: message.into(),
+            }),
+        )
+            .into_response()
+    }
+
+    fn refuse_error(e: AppError) -> Response {
+        let status = match e {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        refuse(status, e.to_string())
+    }
+
+    /// `POST /files` (multipart: `purpose`, optional `case` number, `file`).
+    pub async fn upload(
+        State(state): State<AppState>,
+        auth: AuthSession,
+        mut multipart: Multipart,
+    ) -> Response {
+        let Some(user) = auth.user else {
+            return refuse(StatusCode::UNAUTHORIZED, "请先登录");
+        };
+        let mut purpose = None;
+        let mut case = None;
+        let mut file: Option<(String, Vec<u8>)> = None;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::info!(error = %e, "upload stream broken");
+                    return refuse(StatusCode::BAD_REQUEST, "上传中断，请重试");
+                }
+            };
+            match field.name().unwrap_or_default() {
+                "purpose" => purpose = field.text().await.ok(),
+                "case" => case = field.text().await.ok().filter(|c| !c.is_empty()),
+                "file" => {
+                    let name = field.file_name().unwrap_or("文件").to_string();
+                    let mut field = field;
+                    let mut bytes = Vec::new();
+                    loop {
+                        match field.chunk().await {
+                            Ok(Some(chunk)) => {
+                                if bytes.len() + chunk.len() > MAX_BYTES {
+                                    return refuse(
+                                        StatusCode::PAYLOAD_TOO_LARGE,
+                                        "文件超过20MB，请压缩或分页扫描后再上传",
+                                    );
+                                }
+                                bytes.extend_from_slice(&chunk);
+                            }
+                            Ok(None) => break,
+                            Err(_) => return refuse(StatusCode::BAD_REQUEST, "上传中断，请重试"),
+                        }
+                    }
+                    file = Some((name, bytes));
+                }
+                _ => {}
+            }
+        }
+        let purpose = match purpose.as_deref() {
+            Some(p @ ("material" | "power_of_attorney" | "supplement")) => p.to_string(),
+            _ => return refuse(StatusCode::BAD_REQUEST, "上传用途不正确"),
+        };
+        let Some((name, bytes)) = file else {
+            return refuse(StatusCode::BAD_REQUEST, "请选择要上传的文件");
+        };
+        let case_id = match &case {
+            Some(number) => match super::super::ssr::visible_case(&state.pool, &user, number).await
+            {
+                Ok(id) => Some(id),
+                Err(e) => return refuse_error(e),
+            },
+            None => None,
+        };
+        let stored = match store(&state.files_dir, &bytes).await {
+            Ok(s) => s,
+            Err(e) => return refuse_error(e),
+        };
+        let recorded = async {
+            let mut tx = state.pool.begin().await?;
+            let id = record(&mut tx, &stored, user.id, case_id, &purpose, &name).await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(id)
+        }
+        .await;
+        match recorded {
+            Ok(id) => {
+                tracing::info!(
+                    file = id,
+                    user = user.id,
+                    size = stored.size,
+                    "file uploaded"
+                );
+                Json(Uploaded {
+                    id,
+                    name,
+                    size_kb: (stored.size + 1023) / 1024,
+                })
+                .into_response()
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(state.files_dir.join(&stored.stored_name)).await;
+                refuse_error(e)
+            }
+        }
+    }
+
+    /// Whether `user` may open file `id`: its case is visible to them, or it is their own
+    /// upload not yet attached to a case.
+    async fn may_open(
+        pool: &sqlx::PgPool,
+        user: &User,
+        id: i64,
+    ) -> Result<(String, String, String), AppError> {
+        let sql = format!(
+            "SELECT f.stored_name, f.content_type, f.original_name FROM stored_files f
+             LEFT JOIN cases c ON c.id = f.case_id
+             WHERE f.id = $1 AND ((f.case_id IS NULL AND f.uploaded_by = $2) OR (c.id IS NOT NULL AND {}))",
+            super::super::ssr::VISIBLE
+        );
+        let row: Option<(String, String, String)> = sqlx::query_as(&sql)
+            .bind(id)
+            .bind(user.id)
+            .bind(user.role().as_str())
+            .bind(user.center_id)
+            .bind(user.department_id)
+            .fetch_optional(pool)
+            .await?;
+        row.ok_or(AppError::NotFound)
+    }
+
+    /// `GET /files/{id}`: the file, to someone allowed to see it, recorded.
+    pub async fn open(
+        State(state): State<AppState>,
+        auth: AuthSession,
+        ConnectInfo(peer): ConnectInfo<SocketAddr>,
+        Path(id): Path<i64>,
+    ) -> Response {
+        let Some(user) = auth.user else {
+            return refuse(StatusCode::UNAUTHORIZED, "请先登录");
+        };
+        let (stored_name, content_type, original_name) =
+            match may_open(&state.pool, &user, id).await {
+                Ok(row) => row,
+                Err(e) => return refuse_error(e),
+            };
+        let bytes = match tokio::fs::read(state.files_dir.join(&stored_name)).await {
+            Ok(b) => b,
+            Err(e) => return refuse_error(AppError::internal(e)),
+        };
+        let logged =
+            sqlx::query("INSERT INTO file_accesses (file_id, account_id, ip) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(user.id)
+                .bind(peer.ip().to_string())
+                .execute(&state.pool)
+                .await;
+        // An opening that cannot be recorded is not allowed.
+        if let Err(e) = logged {
+            return refuse_error(e.into());
+        }
+        let disposition = format!(
+            "inline; filename*=UTF-8''{}",
+            original_name
+                .bytes()
+                .map(|b| if b.is_ascii_alphanumeric() || b == b'.' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                })
+                .collect::<String>()
+        );
+        let mut res = bytes.into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(&content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store, private"),
+        );
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        res
+    }
+}

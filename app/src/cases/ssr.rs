@@ -1,0 +1,407 @@
+//! Cases in the database: numbering, creation from an application, who may see a case, the
+//! event log, and the applicant's own steps.
+
+use super::{CaseSummary, CaseView, FileRef, TimelineEntry};
+use crate::accounts::ssr::User;
+use crate::error::AppError;
+use crate::notifications::{ssr::notify_applicant, Template};
+use shared::application::{case_number, Application};
+use shared::case::{transition, CaseEvent, CaseFacts, CaseState, HandlingMode, ItemType};
+use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
+use shared::Role;
+use sqlx::{PgPool, Postgres, Transaction};
+
+pub fn today_in_beijing() -> chrono::NaiveDate {
+    crate::ui::beijing_time(chrono::Utc::now()).date_naive()
+}
+
+/// The next case number of the day (Beijing date), counted in the database.
+async fn next_number(tx: &mut Transaction<'_, Postgres>) -> Result<String, AppError> {
+    let day = today_in_beijing();
+    let seq: i32 = sqlx::query_scalar(
+        "INSERT INTO case_number_days (day, last) VALUES ($1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = case_number_days.last + 1 RETURNING last",
+    )
+    .bind(day)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(case_number(day, seq as u32))
+}
+
+/// A published item's facts, or `NotFound` for anything not public.
+pub async fn public_item(pool: &PgPool, item_id: i64) -> Result<(i64, i64, String), AppError> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT d.center_id, d.id, i.name FROM service_items i
+         JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
+         JOIN departments d ON d.id = l.department_id AND d.retired_at IS NULL
+         WHERE i.id = $1",
+    )
+    .bind(item_id)
+    .fetch_optional(pool)
+    .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+pub struct NewCase<'a> {
+    pub applicant: &'a User,
+    pub item_id: i64,
+    pub token: &'a str,
+    pub application: &'a Application,
+    /// The signature image, already stored on disk and checked.
+    pub signature: super::files::ssr::Stored,
+    pub material_files: &'a [i64],
+}
+
+/// Creates the case, or returns the number of the case this token already created (a double
+/// click, a retried request). All or nothing: case, first event, files, message.
+pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError> {
+    let (center_id, department_id, _) = public_item(pool, new.item_id).await?;
+    if let Some(number) = existing(pool, new.token).await? {
+        return Ok(number);
+    }
+    let mut tx = pool.begin().await?;
+    let mut own_files: Vec<i64> = new.material_files.to_vec();
+    own_files.extend(new.application.power_of_attorney_file);
+    let unattached: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stored_files WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL",
+    )
+    .bind(&own_files)
+    .bind(new.applicant.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if unattached as usize != own_files.len() {
+        return Err(AppError::field(
+            "files",
+            "所附文件无效或已用于其他申请，请重新上传",
+        ));
+    }
+    let number = next_number(&mut tx).await?;
+    let application = serde_json::to_value(new.application).map_err(AppError::internal)?;
+    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, channel, mode, state,
+             application, applicant_kind, unit_name, handler_phone, submission_token)
+         VALUES ($1, $2, $3, $4, $5, 'online', $6, 'submitted', $7, $8, $9, $10, $11::uuid)
+         RETURNING id",
+    )
+    .bind(&number)
+    .bind(new.applicant.id)
+    .bind(new.item_id)
+    .bind(center_id)
+    .bind(department_id)
+    .bind(new.application.mode.as_str())
+    .bind(&application)
+    .bind(match new.application.kind {
+        shared::application::ApplicantId::Enterprise => "enterprise",
+        shared::application::ApplicantId::Citizen => "citizen",
+    })
+    .bind(&new.application.unit_name)
+    .bind(&new.application.handler_phone)
+    .bind(new.token)
+    .fetch_one(&mut *tx)
+    .await;
+    let case_id = match inserted {
+        Ok(id) => id,
+        // The same token raced us: the other request created the case.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            drop(tx);
+            return existing(pool, new.token).await?.ok_or(AppError::Internal);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let signature = super::files::ssr::record(
+        &mut tx,
+        &new.signature,
+        new.applicant.id,
+        Some(case_id),
+        "signature",
+        "签名.png",
+    )
+    .await?;
+    sqlx::query("UPDATE cases SET signature_file = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(signature)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE stored_files SET case_id = $1 WHERE id = ANY($2)")
+        .bind(case_id)
+        .bind(&own_files)
+        .execute(&mut *tx)
+        .await?;
+    append_event(&mut tx, case_id, new.applicant.id, &CaseEvent::Submit, None).await?;
+    sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
+        .bind(new.applicant.id)
+        .bind(new.item_id)
+        .execute(&mut *tx)
+        .await?;
+    notify_applicant(&mut tx, case_id, Template::Received).await?;
+    tx.commit().await?;
+    tracing::info!(case = %number, applicant = new.applicant.id, "case submitted");
+    Ok(number)
+}
+
+pub async fn existing(pool: &PgPool, token: &str) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT number FROM cases WHERE submission_token = $1::uuid")
+            .bind(token)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn append_event(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: i64,
+    actor: i64,
+    event: &CaseEvent,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let event = serde_json::to_value(event).map_err(AppError::internal)?;
+    sqlx::query("INSERT INTO case_events (case_id, actor_id, event, note) VALUES ($1, $2, $3, $4)")
+        .bind(case_id)
+        .bind(actor)
+        .bind(event)
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The SQL condition under which `$2` (id), `$3` (role), `$4` (center), `$5` (department) may
+/// see case `c`: applicants their own; agents and managers their center's, department's or
+/// assigned cases; supervisors all (read-only supervision).
+pub const VISIBLE: &str = "(($3 = 'applicant' AND c.applicant_id = $2)
+    OR ($3 IN ('agent', 'manager') AND (c.agent_id = $2 OR c.center_id = $4 OR c.department_id = $5))
+    OR $3 = 'supervisor')";
+
+/// The case's id if `user` may see it; `NotFound` otherwise, so guessing reveals nothing.
+pub async fn visible_case(pool: &PgPool, user: &User, number: &str) -> Result<i64, AppError> {
+    let sql = format!("SELECT c.id FROM cases c WHERE c.number = $1 AND {VISIBLE}");
+    let id: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(number)
+        .bind(user.id)
+        .bind(user.role().as_str())
+        .bind(user.center_id)
+        .bind(user.department_id)
+        .fetch_optional(pool)
+        .await?;
+    id.ok_or(AppError::NotFound)
+}
+
+fn parse_state(s: &str) -> CaseState {
+    CaseState::parse(s).unwrap_or(CaseState::Submitted)
+}
+
+/// What the state machine needs besides the state, from the stored columns.
+fn facts(item_type: &str, mode: &str, center_kind: &str) -> CaseFacts {
+    CaseFacts {
+        item_type: ItemType::parse(item_type).unwrap_or(ItemType::Promised),
+        mode: HandlingMode::parse(mode).unwrap_or(HandlingMode::Assist),
+        at_station: center_kind != "county_center",
+    }
+}
+
+pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppError> {
+    let rows: Vec<(String, i64, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "SELECT c.number, c.id, i.name, c.state, c.submitted_at FROM cases c
+         JOIN service_items i ON i.id = c.item_id
+         WHERE c.applicant_id = $1 ORDER BY c.submitted_at DESC LIMIT 100",
+    )
+    .bind(user.id)
+    .fetch_all(pool)
+    .await?;
+    let cal = crate::calendar::ssr::load(pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (number, id, item, state, submitted_at) in rows {
+        let state = parse_state(&state);
+        let (events, limit, _) = timed_events(pool, id).await?;
+        let next_due = compute_clocks(&events, limit, &cal, chrono::Utc::now())
+            .into_iter()
+            .filter(|c| {
+                matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+                    && c.stopped_at.is_none()
+            })
+            .filter_map(|c| c.due_date)
+            .min();
+        out.push(CaseSummary {
+            number,
+            item_name: item,
+            state,
+            submitted_at: crate::ui::beijing_time(submitted_at)
+                .format("%Y-%m-%d")
+                .to_string(),
+            next_due: next_due.filter(|_| state.is_open()).map(|d| d.to_string()),
+        });
+    }
+    Ok(out)
+}
+
+/// The case's events with their times, the item's promised limit, and the actors' names.
+async fn timed_events(
+    pool: &PgPool,
+    case_id: i64,
+) -> Result<(Vec<TimedEvent>, u32, Vec<(String, Option<String>)>), AppError> {
+    let rows: Vec<(
+        serde_json::Value,
+        chrono::DateTime<chrono::Utc>,
+        String,
+        Option<String>,
+        i32,
+    )> = sqlx::query_as(
+        "SELECT e.event, e.at, a.display_name, e.note, i.promised_days FROM case_events e
+             JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
+             JOIN service_items i ON i.id = c.item_id
+             WHERE e.case_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    let limit = rows.first().map(|r| r.4.max(0) as u32).unwrap_or(0);
+    let mut events = Vec::with_capacity(rows.len());
+    let mut who = Vec::with_capacity(rows.len());
+    for (event, at, actor, note) in rows.into_iter().map(|r| (r.0, r.1, r.2, r.3)) {
+        let event: CaseEvent = serde_json::from_value(event).map_err(AppError::internal)?;
+        events.push(TimedEvent { at, event });
+        who.push((actor, note));
+    }
+    Ok((events, limit, who))
+}
+
+pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, AppError> {
+    let id = visible_case(pool, user, number).await?;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        number: String,
+        item_id: i64,
+        item_name: String,
+        item_type: String,
+        department: String,
+        center: String,
+        state: String,
+        mode: String,
+        channel: String,
+        application: serde_json::Value,
+        submitted_at: chrono::DateTime<chrono::Utc>,
+        received_at: Option<chrono::DateTime<chrono::Utc>>,
+        agent_name: Option<String>,
+        agent_phone: Option<String>,
+        center_kind: String,
+        signature_file: Option<i64>,
+    }
+    let r: Row = sqlx::query_as(
+        "SELECT c.number, c.item_id, i.name AS item_name, i.item_type, d.name AS department, ce.name AS center,
+                c.state, c.mode, c.channel, c.application, c.submitted_at, c.received_at,
+                a.display_name AS agent_name, a.phone AS agent_phone, ce.kind AS center_kind, c.signature_file
+         FROM cases c JOIN service_items i ON i.id = c.item_id
+         JOIN centers ce ON ce.id = c.center_id
+         LEFT JOIN departments d ON d.id = c.department_id
+         LEFT JOIN accounts a ON a.id = c.agent_id
+         WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    let application: Application =
+        serde_json::from_value(r.application).map_err(AppError::internal)?;
+    let (events, limit, who) = timed_events(pool, id).await?;
+    let cal = crate::calendar::ssr::load(pool).await?;
+    let clocks = compute_clocks(&events, limit, &cal, chrono::Utc::now());
+    let timeline = events
+        .iter()
+        .zip(who)
+        .map(|(e, (actor, note))| TimelineEntry {
+            at: crate::ui::beijing_time(e.at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            label: e.event.label().to_string(),
+            actor,
+            note: note.or_else(|| match &e.event {
+                CaseEvent::Withdraw { reason } | CaseEvent::Terminate { reason } => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            }),
+        })
+        .collect();
+    let files: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, original_name, purpose, size_bytes FROM stored_files
+         WHERE case_id = $1 AND purpose <> 'signature' ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let state = parse_state(&r.state);
+    let facts = facts(&r.item_type, &r.mode, &r.center_kind);
+    let withdraw = CaseEvent::Withdraw { reason: "-".into() };
+    Ok(CaseView {
+        number: r.number,
+        item_id: r.item_id,
+        item_name: r.item_name,
+        item_type: facts.item_type,
+        department: r.department,
+        center: r.center,
+        state,
+        mode: facts.mode,
+        channel: r.channel,
+        application,
+        submitted_at: crate::ui::beijing_time(r.submitted_at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        received_at: r.received_at.map(|t| {
+            crate::ui::beijing_time(t)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
+        agent: r.agent_name.zip(r.agent_phone),
+        clocks,
+        timeline,
+        files: files
+            .into_iter()
+            .map(|(id, name, purpose, size)| FileRef {
+                id,
+                name,
+                purpose: super::files::purpose_label(&purpose).to_string(),
+                size_kb: (size + 1023) / 1024,
+            })
+            .collect(),
+        signature_file: r.signature_file,
+        can_withdraw: user.role() == Role::Applicant
+            && transition(Some(state), &facts, Role::Applicant, &withdraw).is_ok(),
+    })
+}
+
+/// The applicant withdraws an open case, with a reason; checked by the state machine.
+pub async fn withdraw(
+    pool: &PgPool,
+    user: &User,
+    number: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let id = visible_case(pool, user, number).await?;
+    let mut tx = pool.begin().await?;
+    let (state, item_type, mode, kind): (String, String, String, String) = sqlx::query_as(
+        "SELECT c.state, i.item_type, c.mode, ce.kind FROM cases c
+         JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id
+         WHERE c.id = $1 FOR UPDATE OF c",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let facts = facts(&item_type, &mode, &kind);
+    let event = CaseEvent::Withdraw {
+        reason: reason.to_string(),
+    };
+    let next = transition(Some(parse_state(&state)), &facts, user.role(), &event)
+        .map_err(|e| AppError::Rejected(e.to_string()))?;
+    sqlx::query(
+        "UPDATE cases SET state = $2, version = version + 1, closed_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(next.as_str())
+    .execute(&mut *tx)
+    .await?;
+    append_event(&mut tx, id, user.id, &event, None).await?;
+    notify_applicant(&mut tx, id, Template::Withdrawn).await?;
+    tx.commit().await?;
+    tracing::info!(case = number, "case withdrawn by applicant");
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! Notifications: an outbox in PostgreSQL of SMS and in-app messages with templated Chinese
+//! texts. A worker (server `jobs`) sends due SMS through an `SmsSender`, retrying with backoff;
+//! a message is never dropped, only retried later.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The texts applicants receive, one per step that concerns them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    Received,
+    MaterialsMissing,
+    HandedIn,
+    Accepted,
+    ResultReady,
+    Delivered,
+    Withdrawn,
+}
+
+impl Template {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::Received => "received",
+            Template::MaterialsMissing => "materials_missing",
+            Template::HandedIn => "handed_in",
+            Template::Accepted => "accepted",
+            Template::ResultReady => "result_ready",
+            Template::Delivered => "delivered",
+            Template::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The message for case `number` of item `item`.
+    pub fn render(self, number: &str, item: &str) -> String {
+        let body = match self {
+            Template::Received => format!(
+                "您的帮办代办申请{number}（{item}）已提交，帮办代办员将在1个工作日内审核材料。"
+            ),
+            Template::MaterialsMissing => {
+                format!("您的申请{number}（{item}）缺少材料，请登录查看一次性告知书并补齐。")
+            }
+            Template::HandedIn => {
+                format!("您的申请{number}（{item}）材料已由帮办代办员递交窗口。")
+            }
+            Template::Accepted => format!("您的申请{number}（{item}）已由窗口受理。"),
+            Template::ResultReady => {
+                format!("您的申请{number}（{item}）已办结出证，将按您选择的方式送达。")
+            }
+            Template::Delivered => format!("您的申请{number}（{item}）办理结果已送达。"),
+            Template::Withdrawn => format!("您的申请{number}（{item}）已撤回。"),
+        };
+        format!("【内乡县政务服务】{body}")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub channel: String,
+    pub phone: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+}
+
+#[server(endpoint = "admin/outbox")]
+pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    ssr::recent(&crate::state::pool()?).await
+}
+
+/// `/admin/outbox`: the latest messages and whether they went out.
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| outbox());
+    view! {
+        <section class="card wide">
+            <h1>"通知发件箱"</h1>
+            <p class="hint">"短信经网关发送，失败自动重试（间隔逐次加长），不会丢失；站内消息即时送达。"</p>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    rows.await.map(|rows| view! {
+                        <table class="data-table outbox">
+                            <thead><tr><th>"时间"</th><th>"渠道"</th><th>"手机号"</th><th>"内容"</th><th>"状态"</th><th>"尝试"</th><th>"最近错误"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <td>{r.created_at}</td>
+                                        <td>{if r.channel == "sms" { "短信" } else { "站内" }}</td>
+                                        <td>{r.phone.unwrap_or_default()}</td>
+                                        <td>{r.body}</td>
+                                        <td>{if r.status == "sent" { "已发送" } else { "待发送" }}</td>
+                                        <td>{r.attempts}</td>
+                                        <td>{r.last_error.unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{OutboxRow, Template};
+    use crate::error::AppError;
+    use sqlx::{PgPool, Postgres, Transaction};
+
+    /// Queues the message to the case's applicant: in-app at once, SMS to the handler's phone
+    /// through the worker. Part of the caller's transaction, so a step and its message commit
+    /// together.
+    pub async fn notify_applicant(
+        tx: &mut Transaction<'_, Postgres>,
+        case_id: i64,
+        template: Template,
+    ) -> Result<(), AppError> {
+        let (applicant, phone, number, item): (i64, String, String, String) = sqlx::query_as(
+            "SELECT c.applicant_id, c.handler_phone, c.number, i.name
+             FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let body = template.render(&number, &item);
+        sqlx::query(
+            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
+             VALUES ($1, $2, 'in_app', NULL, $4, $5, 'sent', now()),
+                    ($1, $2, 'sms', $3, $4, $5, 'pending', NULL)",
+        )
+        .bind(applicant)
+        .bind(case_id)
+        .bind(phone)
+        .bind(template.as_str())
+        .bind(body)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn recent(pool: &PgPool) -> Result<Vec<OutboxRow>, AppError> {
+        let rows: Vec<(
+            i64,
+            String,
+            Option<String>,
+            String,
+            String,
+            i32,
+            Option<String>,
+            chrono::DateTime<chrono::Utc>,
+        )> = sqlx::query_as(
+            "SELECT id, channel, phone, body, status, attempts, last_error, created_at
+                 FROM notifications ORDER BY id DESC LIMIT 200",
+        )
+        .fetch_all(pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, channel, phone, body, status, attempts, last_error, at)| OutboxRow {
+                    id,
+                    channel,
+                    phone,
+                    body,
+                    status,
+                    attempts,
+                    last_error,
+                    created_at: crate::ui::beijing_time(at)
+                        .format("%m-%d %H:%M:%S")
+                        .to_string(),
+                },
+            )
+            .collect())
+    }
+
+    /// Sends SMS. The development sender writes to the log; a gateway implements the same trait.
+    pub trait SmsSender: Send + Sync {
+        fn send(
+            &self,
+            phone: &str,
+            body: &str,
+        ) -> impl std::future::Future<Output = Result<(), String>> + Send;
+    }
+
+    pub struct LogSender;
+
+    impl SmsSender for LogSender {
+        async fn send(&self, phone: &str, body: &str) -> Result<(), String> {
+            tracing::info!(phone, body, "SMS (development sender)");
+            Ok(())
+        }
+    }
+
+    /// Delay before the next try after `attempts` failures: 30 s, 1, 2, 4 … minutes, at most 1 h.
+    pub fn backoff_seconds(attempts: i32) -> i64 {
+        let exp = attempts.clamp(1, 8) as u32 - 1;
+        (30_i64 * 2_i64.pow(exp)).min(3600)
+    }
+
+    /// Sends up to `batch` due SMS; returns how many went out. Rows are locked while sending so
+    /// several workers never send one message twice.
+    pub async fn send_due<S: SmsSender>(
+        pool: &PgPool,
+        sender: &S,
+        batch: i64,
+    ) -> Result<usize, AppError> {
+        let mut tx = pool.begin().await?;
+        let due: Vec<(i64, String, String, i32)> = sqlx::query_as(
+            "SELECT id, phone, body, attempts FROM notifications
+             WHERE status = 'pending' AND channel = 'sms' AND next_attempt_at <= now()
+             ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(batch)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut sent = 0;
+        for (id, phone, body, attempts) in due {
+            match sender.send(&phone, &body).await {
+                Ok(()) => {
+                    sqlx::query(
+                        "UPDATE notifications SET status = 'sent', sent_at = now(), attempts = attempts + 1,
+                             last_error = NULL WHERE id = $1",
+                    )
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(notification = id, error = %e, "SMS failed, will retry");
+                    sqlx::query(
+                        "UPDATE notifications SET attempts = attempts + 1, last_error = $2,
+                             next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(e.chars().take(200).collect::<String>())
+                    .bind(backoff_seconds(attempts + 1) as f64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(sent)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn backoff_grows_and_is_capped() {
+            let delays: Vec<i64> = (1..=10).map(super::backoff_seconds).collect();
+            assert_eq!(&delays[..5], &[30, 60, 120, 240, 480]);
+            assert!(delays.windows(2).all(|w| w[0] <= w[1]));
+            assert_eq!(delays[9], 3600);
+        }
+    }
+}
