@@ -14,7 +14,7 @@ test('a manager adds an item with its materials, a supervisor files the list, th
 
   // Bad input is named field by field.
   await block.getByLabel('新增事项名称').fill('高龄津贴申领');
-  await block.getByLabel('类型', { exact: true }).last().selectOption('promised');
+  await block.locator('.add-item select[name="item_type"]').selectOption('promised');
   await block.getByRole('button', { name: '新增事项' }).click();
   await expect(block.locator('.add-item .field-error[data-field="category"]')).toHaveText('请选择事项类别');
   await expect(block.locator('.add-item .field-error[data-field="promised_days"]')).toHaveText('承诺件须填写承诺时限');

@@ -29,7 +29,7 @@ pub fn SignaturePad(value: RwSignal<Option<String>>) -> impl IntoView {
     };
     let up = move |_| {
         #[cfg(feature = "hydrate")]
-        if drawing.get_value().take().is_some() {
+        if drawing.get_value().is_some() {
             drawing.set_value(None);
             value.set(pad::data_url(&canvas));
         }

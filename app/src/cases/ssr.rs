@@ -213,8 +213,8 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     let mut out = Vec::with_capacity(rows.len());
     for (number, id, item, state, submitted_at) in rows {
         let state = parse_state(&state);
-        let (events, limit, _) = timed_events(pool, id).await?;
-        let next_due = compute_clocks(&events, limit, &cal, chrono::Utc::now())
+        let h = history(pool, id).await?;
+        let next_due = compute_clocks(&h.events, h.limit, &cal, chrono::Utc::now())
             .into_iter()
             .filter(|c| {
                 matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
@@ -235,35 +235,44 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     Ok(out)
 }
 
-/// The case's events with their times, the item's promised limit, and the actors' names.
-async fn timed_events(
-    pool: &PgPool,
-    case_id: i64,
-) -> Result<(Vec<TimedEvent>, u32, Vec<(String, Option<String>)>), AppError> {
-    let rows: Vec<(
-        serde_json::Value,
-        chrono::DateTime<chrono::Utc>,
-        String,
-        Option<String>,
-        i32,
-    )> = sqlx::query_as(
-        "SELECT e.event, e.at, a.display_name, e.note, i.promised_days FROM case_events e
-             JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
-             JOIN service_items i ON i.id = c.item_id
-             WHERE e.case_id = $1 ORDER BY e.at, e.id",
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    event: serde_json::Value,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: String,
+    note: Option<String>,
+    promised_days: i32,
+}
+
+/// A case's events with their times, the item's promised limit, and who did each and why.
+pub struct History {
+    pub events: Vec<TimedEvent>,
+    pub limit: u32,
+    pub who: Vec<(String, Option<String>)>,
+}
+
+pub async fn history(pool: &PgPool, case_id: i64) -> Result<History, AppError> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.event, e.at, a.display_name AS actor, e.note, i.promised_days FROM case_events e
+         JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
+         JOIN service_items i ON i.id = c.item_id
+         WHERE e.case_id = $1 ORDER BY e.at, e.id",
     )
     .bind(case_id)
     .fetch_all(pool)
     .await?;
-    let limit = rows.first().map(|r| r.4.max(0) as u32).unwrap_or(0);
+    let limit = rows
+        .first()
+        .map(|r| r.promised_days.max(0) as u32)
+        .unwrap_or(0);
     let mut events = Vec::with_capacity(rows.len());
     let mut who = Vec::with_capacity(rows.len());
-    for (event, at, actor, note) in rows.into_iter().map(|r| (r.0, r.1, r.2, r.3)) {
-        let event: CaseEvent = serde_json::from_value(event).map_err(AppError::internal)?;
-        events.push(TimedEvent { at, event });
-        who.push((actor, note));
+    for r in rows {
+        let event: CaseEvent = serde_json::from_value(r.event).map_err(AppError::internal)?;
+        events.push(TimedEvent { at: r.at, event });
+        who.push((r.actor, r.note));
     }
-    Ok((events, limit, who))
+    Ok(History { events, limit, who })
 }
 
 pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, AppError> {
@@ -302,7 +311,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     .await?;
     let application: Application =
         serde_json::from_value(r.application).map_err(AppError::internal)?;
-    let (events, limit, who) = timed_events(pool, id).await?;
+    let History { events, limit, who } = history(pool, id).await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     let clocks = compute_clocks(&events, limit, &cal, chrono::Utc::now());
     let timeline = events

@@ -2,6 +2,9 @@
 //! its special steps; adding and removing items. Everything lands in the draft and is public
 //! only once the list is filed.
 
+// Server functions take one argument per form field, and the disclosure form has many.
+#![allow(clippy::too_many_arguments)]
+
 use crate::error::AppError;
 use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
@@ -39,7 +42,6 @@ pub async fn load_item_for_edit(id: i64) -> Result<ItemForEdit, AppError> {
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "catalog/save_disclosure")]
 pub async fn save_disclosure(
     item_id: i64,

@@ -144,38 +144,39 @@ pub mod ssr {
         Ok(())
     }
 
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        channel: String,
+        phone: Option<String>,
+        body: String,
+        status: String,
+        attempts: i32,
+        last_error: Option<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    }
+
     pub async fn recent(pool: &PgPool) -> Result<Vec<OutboxRow>, AppError> {
-        let rows: Vec<(
-            i64,
-            String,
-            Option<String>,
-            String,
-            String,
-            i32,
-            Option<String>,
-            chrono::DateTime<chrono::Utc>,
-        )> = sqlx::query_as(
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, channel, phone, body, status, attempts, last_error, created_at
-                 FROM notifications ORDER BY id DESC LIMIT 200",
+             FROM notifications ORDER BY id DESC LIMIT 200",
         )
         .fetch_all(pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, channel, phone, body, status, attempts, last_error, at)| OutboxRow {
-                    id,
-                    channel,
-                    phone,
-                    body,
-                    status,
-                    attempts,
-                    last_error,
-                    created_at: crate::ui::beijing_time(at)
-                        .format("%m-%d %H:%M:%S")
-                        .to_string(),
-                },
-            )
+            .map(|r| OutboxRow {
+                id: r.id,
+                channel: r.channel,
+                phone: r.phone,
+                body: r.body,
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                created_at: crate::ui::beijing_time(r.created_at)
+                    .format("%m-%d %H:%M:%S")
+                    .to_string(),
+            })
             .collect())
     }
 

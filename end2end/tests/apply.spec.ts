@@ -1,0 +1,90 @@
+import { test, expect, Page } from '@playwright/test';
+import { hydrated, login } from './helpers';
+
+async function sign(page: Page) {
+  const pad = page.locator('canvas.signature-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    await page.mouse.move(box.x + box.width * (0.1 + i * 0.04), box.y + box.height * (0.7 - (i % 5) * 0.1));
+  }
+  await page.mouse.up();
+}
+
+test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PDF, submit and track', async ({ page }, info) => {
+  test.skip(info.project.name !== 'phone', 'the applicant flow is a phone flow');
+
+  await login(page, '13800000001');
+  await expect(page).toHaveURL(/\/me$/);
+  await page.goto('/catalog?q=营业执照');
+  await page.locator('.item-card').first().getByRole('link').click();
+  await page.getByRole('link', { name: '申请帮办代办' }).click();
+  await expect(page).toHaveURL(/\/items\/\d+\/apply$/);
+  await hydrated(page);
+
+  // Step 1: the applicant. A wrong credit code is named under its field as soon as it is left.
+  await page.getByText('企业（单位）', { exact: true }).click();
+  await page.getByLabel('企业（单位）名称').fill('内乡县宛西制药有限公司');
+  await page.getByLabel('地址', { exact: true }).fill('内乡县城关镇工业路18号');
+  await page.getByLabel('法定代表人（负责人）').fill('张秀英');
+  await page.getByLabel('统一社会信用代码').fill('91411325MA9XXXXXX0');
+  await page.getByLabel('统一社会信用代码').blur();
+  const codeError = page.locator('.field-error[data-field="id_number"]');
+  await expect(codeError).not.toBeEmpty();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.getByText('第1步 申请人')).toBeVisible();
+  await page.getByLabel('统一社会信用代码').fill('91411325MA9G7HLX4N');
+  await expect(codeError).toBeEmpty();
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  // Step 2: the handler (the account's name and phone are filled in).
+  await expect(page.getByText('第2步 经办人')).toBeVisible();
+  await expect(page.getByLabel('经办人手机号')).toHaveValue('13800000001');
+  await page.getByLabel('经办人姓名').fill('张秀英');
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  // Step 3: service content and mode.
+  await expect(page.getByText('第3步 服务内容')).toBeVisible();
+  await page.getByText('大厅综合窗口受理').click();
+  await page.getByText('邮寄送达').click();
+  await page.getByLabel('邮寄地址').fill('内乡县城关镇工业路18号');
+  await page.getByLabel('收件人').fill('李会计');
+  await page.locator('input[name="mode"][value="assist"]').check();
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  // Step 4: a material, uploaded with progress.
+  await expect(page.getByText('第4步 申请材料')).toBeVisible();
+  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles({
+    name: '公司章程.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
+  });
+  await expect(page.locator('.uploaded-list')).toContainText('已上传：公司章程.pdf');
+  // A program renamed to .pdf is refused.
+  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles({
+    name: '营业执照.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not really a pdf'),
+  });
+  await expect(page.locator('.upload .field-error[data-field="material"]')).toHaveText('只能上传PDF、JPG或PNG文件（按文件内容识别）');
+  await page.getByRole('button', { name: '下一步' }).click();
+
+  // Step 5: terms, signature, submit.
+  await expect(page.getByText('第5步 确认并签名')).toBeVisible();
+  await page.getByText('我已阅读并同意以上申请须知').click();
+  await sign(page);
+  await expect(page.locator('.signature')).toContainText('已签名');
+  await page.getByRole('button', { name: '提交申请' }).click();
+
+  await expect(page).toHaveURL(/\/cases\/411325-\d{8}-\d{4}\?new=1$/);
+  const number = page.url().match(/411325-\d{8}-\d{4}/)![0];
+  await expect(page.locator('.form-ok')).toContainText(`申请编号 ${number}`);
+  await expect(page.locator('.case-state')).toHaveText('已提交');
+  await expect(page.locator('.clocks')).toContainText('代办员审核材料');
+  await expect(page.locator('.timeline')).toContainText('提交申请');
+  await expect(page.locator('.files')).toContainText('公司章程.pdf');
+
+  // "我的申请" lists it.
+  await page.goto('/me');
+  await expect(page.locator('.case-list')).toContainText(number);
+});
