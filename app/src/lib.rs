@@ -85,6 +85,11 @@ pub fn App() -> impl IntoView {
                                 <cases::CasePage/>
                             </accounts::RequireRole>
                         }/>
+                        <Route path=path!("/cases/:number/notice") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
+                                <cases::notice::NoticePage/>
+                            </accounts::RequireRole>
+                        }/>
                         <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
                                 <cases::print::PrintApplicationPage/>

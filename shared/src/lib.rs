@@ -9,6 +9,7 @@ pub mod clocks;
 pub mod filing;
 pub mod roles;
 pub mod validate;
+pub mod work;
 
 pub use calendar::Calendar;
 pub use roles::Role;

@@ -110,10 +110,24 @@ fn err(field: &'static str, message: &str) -> FormFieldError {
     }
 }
 
-fn bounded(errors: &mut Vec<FormFieldError>, field: &'static str, label: &str, v: &str, min: usize, max: usize) {
+fn bounded(
+    errors: &mut Vec<FormFieldError>,
+    field: &'static str,
+    label: &str,
+    v: &str,
+    min: usize,
+    max: usize,
+) {
     let n = v.trim().chars().count();
     if n < min {
-        errors.push(err(field, &if min == 1 { format!("请填写{label}") } else { format!("{label}至少{min}个字") }));
+        errors.push(err(
+            field,
+            &if min == 1 {
+                format!("请填写{label}")
+            } else {
+                format!("{label}至少{min}个字")
+            },
+        ));
     } else if n > max {
         errors.push(err(field, &format!("{label}不能超过{max}个字")));
     }
@@ -124,7 +138,9 @@ impl CaseAction {
     pub fn check(&self, notices_before: usize) -> Result<(), Vec<FormFieldError>> {
         let mut e = Vec::new();
         match self {
-            CaseAction::Receive | CaseAction::WindowAccept { .. } | CaseAction::IssueResult { .. } => {}
+            CaseAction::Receive
+            | CaseAction::WindowAccept { .. }
+            | CaseAction::IssueResult { .. } => {}
             CaseAction::Forward { note } => bounded(&mut e, "note", "转报说明", note, 2, 500),
             CaseAction::HomeVisit { date, note } => {
                 if chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_err() {
@@ -132,11 +148,17 @@ impl CaseAction {
                 }
                 bounded(&mut e, "note", "登门说明", note, 2, 500);
             }
-            CaseAction::Review { checks, second_notice_reason } => {
+            CaseAction::Review {
+                checks,
+                second_notice_reason,
+            } => {
                 if checks.is_empty() {
                     e.push(err("checks", "请逐项核对材料"));
                 }
-                for c in checks.iter().filter(|c| c.status == MaterialStatus::Missing) {
+                for c in checks
+                    .iter()
+                    .filter(|c| c.status == MaterialStatus::Missing)
+                {
                     if c.how_to_get.trim().is_empty() {
                         e.push(FormFieldError {
                             field: "checks",
@@ -146,7 +168,14 @@ impl CaseAction {
                 }
                 let missing = checks.iter().any(|c| c.status == MaterialStatus::Missing);
                 if missing && notices_before > 0 {
-                    bounded(&mut e, "second_notice_reason", "再次告知的原因", second_notice_reason, 2, 500);
+                    bounded(
+                        &mut e,
+                        "second_notice_reason",
+                        "再次告知的原因",
+                        second_notice_reason,
+                        2,
+                        500,
+                    );
                 }
             }
             CaseAction::Supplement { note } => bounded(&mut e, "note", "补正说明", note, 0, 500),
@@ -156,26 +185,51 @@ impl CaseAction {
                     e.push(err("signature", "请申请人在材料交接单和委托协议上签名"));
                 }
             }
-            CaseAction::SubmitToWindow { receipt_number, .. } => {
-                bounded(&mut e, "receipt_number", "窗口收件编号", receipt_number, 1, 50)
+            CaseAction::SubmitToWindow { receipt_number, .. } => bounded(
+                &mut e,
+                "receipt_number",
+                "窗口收件编号",
+                receipt_number,
+                1,
+                50,
+            ),
+            CaseAction::StartSpecialStep { note, .. } => {
+                bounded(&mut e, "note", "说明", note, 0, 500)
             }
-            CaseAction::StartSpecialStep { note, .. } => bounded(&mut e, "note", "说明", note, 0, 500),
-            CaseAction::EndSpecialStep { outcome } => bounded(&mut e, "outcome", "环节结果", outcome, 2, 500),
+            CaseAction::EndSpecialStep { outcome } => {
+                bounded(&mut e, "outcome", "环节结果", outcome, 2, 500)
+            }
             CaseAction::StartDelivery { delivery } => {
-                if let DeliveryDetails::Mail { address, recipient, carrier, tracking_number } = delivery {
+                if let DeliveryDetails::Mail {
+                    address,
+                    recipient,
+                    carrier,
+                    tracking_number,
+                } = delivery
+                {
                     bounded(&mut e, "address", "收件地址", address, 5, 200);
                     bounded(&mut e, "recipient", "收件人", recipient, 2, 30);
                     bounded(&mut e, "carrier", "快递公司", carrier, 2, 30);
                     let t = tracking_number.trim();
-                    if t.len() < 6 || t.len() > 30 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    if t.len() < 6 || t.len() > 30 || !t.chars().all(|c| c.is_ascii_alphanumeric())
+                    {
                         e.push(err("tracking_number", "快递单号应为6至30位字母或数字"));
                     }
                 }
             }
-            CaseAction::Complete { returned_materials, .. } => {
-                bounded(&mut e, "returned_materials", "退还材料说明", returned_materials, 0, 500)
+            CaseAction::Complete {
+                returned_materials, ..
+            } => bounded(
+                &mut e,
+                "returned_materials",
+                "退还材料说明",
+                returned_materials,
+                0,
+                500,
+            ),
+            CaseAction::Terminate { reason } => {
+                bounded(&mut e, "reason", "终止原因", reason, 2, 500)
             }
-            CaseAction::Terminate { reason } => bounded(&mut e, "reason", "终止原因", reason, 2, 500),
         }
         if e.is_empty() {
             Ok(())
@@ -202,7 +256,11 @@ impl CaseAction {
             CaseAction::Handover { .. } => CaseEvent::Handover,
             CaseAction::SubmitToWindow { .. } => CaseEvent::SubmitToWindow,
             CaseAction::WindowAccept { .. } => CaseEvent::WindowAccept,
-            CaseAction::StartSpecialStep { step, counts_toward_limit, .. } => CaseEvent::StartSpecialStep {
+            CaseAction::StartSpecialStep {
+                step,
+                counts_toward_limit,
+                ..
+            } => CaseEvent::StartSpecialStep {
                 step: *step,
                 counts_toward_limit: *counts_toward_limit,
             },
@@ -212,24 +270,33 @@ impl CaseAction {
                 delivery: match delivery {
                     DeliveryDetails::WindowPickup => Delivery::WindowPickup,
                     DeliveryDetails::Door => Delivery::Door,
-                    DeliveryDetails::Mail { address, recipient, .. } => Delivery::Mail {
+                    DeliveryDetails::Mail {
+                        address, recipient, ..
+                    } => Delivery::Mail {
                         address: address.clone(),
                         recipient: recipient.clone(),
                     },
                 },
             },
             CaseAction::Complete { .. } => CaseEvent::Complete,
-            CaseAction::Terminate { reason } => CaseEvent::Terminate { reason: reason.clone() },
+            CaseAction::Terminate { reason } => CaseEvent::Terminate {
+                reason: reason.clone(),
+            },
         }
     }
 
     /// The one-line note kept with the event, shown in the timeline.
     pub fn note(&self) -> Option<String> {
         let s = match self {
-            CaseAction::Forward { note } | CaseAction::Supplement { note } | CaseAction::WindowAccept { note }
+            CaseAction::Forward { note }
+            | CaseAction::Supplement { note }
+            | CaseAction::WindowAccept { note }
             | CaseAction::IssueResult { note } => note.trim().to_string(),
             CaseAction::HomeVisit { date, note } => format!("{date} {note}"),
-            CaseAction::Review { checks, second_notice_reason } => {
+            CaseAction::Review {
+                checks,
+                second_notice_reason,
+            } => {
                 let missing: Vec<&str> = checks
                     .iter()
                     .filter(|c| c.status == MaterialStatus::Missing)
@@ -238,27 +305,53 @@ impl CaseAction {
                 match (missing.is_empty(), second_notice_reason.trim().is_empty()) {
                     (true, _) => "材料齐全".to_string(),
                     (false, true) => format!("缺少：{}", missing.join("、")),
-                    (false, false) => format!("再次告知（{}）缺少：{}", second_notice_reason.trim(), missing.join("、")),
+                    (false, false) => format!(
+                        "再次告知（{}）缺少：{}",
+                        second_notice_reason.trim(),
+                        missing.join("、")
+                    ),
                 }
             }
-            CaseAction::SubmitToWindow { receipt_number, .. } => format!("窗口收件编号 {}", receipt_number.trim()),
-            CaseAction::StartSpecialStep { step, counts_toward_limit, note } => format!(
+            CaseAction::SubmitToWindow { receipt_number, .. } => {
+                format!("窗口收件编号 {}", receipt_number.trim())
+            }
+            CaseAction::StartSpecialStep {
+                step,
+                counts_toward_limit,
+                note,
+            } => format!(
                 "{}（{}）{}",
                 step.label(),
-                if *counts_toward_limit { "计入承诺时限" } else { "不计入承诺时限" },
+                if *counts_toward_limit {
+                    "计入承诺时限"
+                } else {
+                    "不计入承诺时限"
+                },
                 note.trim()
             ),
             CaseAction::EndSpecialStep { outcome } => outcome.trim().to_string(),
             CaseAction::StartDelivery { delivery } => match delivery {
                 DeliveryDetails::WindowPickup => "通知申请人窗口领取".to_string(),
                 DeliveryDetails::Door => "上门送达".to_string(),
-                DeliveryDetails::Mail { carrier, tracking_number, .. } => {
-                    format!("邮寄送达：{} 单号 {}", carrier.trim(), tracking_number.trim())
+                DeliveryDetails::Mail {
+                    carrier,
+                    tracking_number,
+                    ..
+                } => {
+                    format!(
+                        "邮寄送达：{} 单号 {}",
+                        carrier.trim(),
+                        tracking_number.trim()
+                    )
                 }
             },
-            CaseAction::Complete { returned_materials, .. } => returned_materials.trim().to_string(),
+            CaseAction::Complete {
+                returned_materials, ..
+            } => returned_materials.trim().to_string(),
             CaseAction::Terminate { reason } => reason.trim().to_string(),
-            CaseAction::Receive | CaseAction::GoToWindow { .. } | CaseAction::Handover { .. } => String::new(),
+            CaseAction::Receive | CaseAction::GoToWindow { .. } | CaseAction::Handover { .. } => {
+                String::new()
+            }
         };
         (!s.is_empty()).then_some(s)
     }
@@ -289,20 +382,30 @@ mod tests {
         let errors = review.check(0).unwrap_err();
         assert_eq!(errors[0].message, "“股东身份证明”缺少时须写明获取途径");
         let review = CaseAction::Review {
-            checks: vec![check("股东身份证明", MaterialStatus::Missing, "股东本人携带身份证原件")],
+            checks: vec![check(
+                "股东身份证明",
+                MaterialStatus::Missing,
+                "股东本人携带身份证原件",
+            )],
             second_notice_reason: String::new(),
         };
         assert!(review.check(0).is_ok());
         assert_eq!(review.event(), CaseEvent::ReviewMissing);
         assert_eq!(review.note().unwrap(), "缺少：股东身份证明");
         // A second notice is an exception that needs its reason.
-        assert_eq!(review.check(1).unwrap_err()[0].field, "second_notice_reason");
+        assert_eq!(
+            review.check(1).unwrap_err()[0].field,
+            "second_notice_reason"
+        );
     }
 
     #[test]
     fn a_complete_review_is_review_complete() {
         let review = CaseAction::Review {
-            checks: vec![check("申请书", MaterialStatus::Received, ""), check("委托书", MaterialStatus::NotNeeded, "")],
+            checks: vec![
+                check("申请书", MaterialStatus::Received, ""),
+                check("委托书", MaterialStatus::NotNeeded, ""),
+            ],
             second_notice_reason: String::new(),
         };
         assert_eq!(review.event(), CaseEvent::ReviewComplete);
@@ -317,20 +420,39 @@ mod tests {
             carrier: "中国邮政EMS".into(),
             tracking_number: "12 34".into(),
         };
-        let action = CaseAction::StartDelivery { delivery: d.clone() };
+        let action = CaseAction::StartDelivery {
+            delivery: d.clone(),
+        };
         assert_eq!(action.check(0).unwrap_err()[0].field, "tracking_number");
-        if let DeliveryDetails::Mail { tracking_number, .. } = &mut d {
+        if let DeliveryDetails::Mail {
+            tracking_number, ..
+        } = &mut d
+        {
             *tracking_number = "EA123456789CN".into();
         }
         let action = CaseAction::StartDelivery { delivery: d };
         assert!(action.check(0).is_ok());
-        assert_eq!(action.note().unwrap(), "邮寄送达：中国邮政EMS 单号 EA123456789CN");
-        assert!(matches!(action.event(), CaseEvent::StartDelivery { delivery: Delivery::Mail { .. } }));
+        assert_eq!(
+            action.note().unwrap(),
+            "邮寄送达：中国邮政EMS 单号 EA123456789CN"
+        );
+        assert!(matches!(
+            action.event(),
+            CaseEvent::StartDelivery {
+                delivery: Delivery::Mail { .. }
+            }
+        ));
     }
 
     #[test]
     fn terminating_needs_a_reason() {
-        assert!(CaseAction::Terminate { reason: " ".into() }.check(0).is_err());
-        assert!(CaseAction::Terminate { reason: "申请人放弃办理".into() }.check(0).is_ok());
+        assert!(CaseAction::Terminate { reason: " ".into() }
+            .check(0)
+            .is_err());
+        assert!(CaseAction::Terminate {
+            reason: "申请人放弃办理".into()
+        }
+        .check(0)
+        .is_ok());
     }
 }

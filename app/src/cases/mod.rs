@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod files;
+pub mod notice;
 pub mod print;
 pub mod signature;
 #[cfg(feature = "ssr")]
@@ -65,6 +66,10 @@ pub struct CaseView {
     pub files: Vec<FileRef>,
     pub signature_file: Option<i64>,
     pub can_withdraw: bool,
+    /// The one-time notice the applicant has to answer now.
+    pub notice: Option<notice::Notice>,
+    /// The viewer works cases (agent or manager): the case page offers the steps.
+    pub staff: bool,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -170,9 +175,16 @@ pub fn CasePage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let query = leptos_router::hooks::use_query_map();
     let withdraw = ServerAction::<WithdrawCase>::new();
+    let supplement = ServerAction::<crate::workbench::SupplementDone>::new();
     let case = Resource::new(
-        move || (params.with(|p| p.get("number")), withdraw.version().get()),
-        |(number, _)| async move {
+        move || {
+            (
+                params.with(|p| p.get("number")),
+                withdraw.version().get(),
+                supplement.version().get(),
+            )
+        },
+        |(number, ..)| async move {
             match number {
                 Some(n) => load_case(n).await,
                 None => Err(AppError::NotFound),
@@ -201,6 +213,26 @@ pub fn CasePage() -> impl IntoView {
                         <p class="case-number">{format!("申请编号 {}", c.number)}</p>
                         <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
                         <p class="next-step">{needed_now(c.state)}</p>
+                        {c.notice.clone().map(|n| {
+                            let (upload_for, supplement_for, notice_href) =
+                                (number.clone(), number.clone(), format!("/cases/{number}/notice"));
+                            view! {
+                            <section class="notice-now">
+                                <h2>{if n.seq > 1 { "一次性告知：还需补齐（再次告知）" } else { "一次性告知：还需补齐" }}</h2>
+                                <notice::NoticeList notice=n/>
+                                <files::UploadButton purpose="supplement" label="上传补齐的材料" case_number=upload_for
+                                    on_uploaded=move |_| case.refetch()/>
+                                <ActionForm action=supplement>
+                                    <input type="hidden" name="number" value=supplement_for/>
+                                    <button type="submit" class="button primary big">"材料已补齐，请代办员审核"</button>
+                                </ActionForm>
+                                <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
+                            </section>
+                            }
+                        })}
+                        {c.staff.then(|| view! {
+                            <crate::workbench::WorkPanel number=number.clone() on_done=move |_| case.refetch()/>
+                        })}
 
                         <h2>"办理期限"</h2>
                         <ul class="clocks">

@@ -10,6 +10,7 @@ use shared::case::{transition, CaseEvent, CaseFacts, CaseState, HandlingMode, It
 use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::HashMap;
 
 pub fn today_in_beijing() -> chrono::NaiveDate {
     crate::ui::beijing_time(chrono::Utc::now()).date_naive()
@@ -56,6 +57,7 @@ pub struct NewCase<'a> {
 /// click, a retried request). All or nothing: case, first event, files, message.
 pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError> {
     let (center_id, department_id, _) = public_item(pool, new.item_id).await?;
+    let cal = crate::calendar::ssr::load(pool).await?;
     if let Some(number) = existing(pool, new.token).await? {
         return Ok(number);
     }
@@ -128,6 +130,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         .execute(&mut *tx)
         .await?;
     append_event(&mut tx, case_id, new.applicant.id, &CaseEvent::Submit, None).await?;
+    refresh_due(&mut tx, &cal, case_id).await?;
     sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
         .bind(new.applicant.id)
         .bind(new.item_id)
@@ -155,14 +158,29 @@ pub async fn append_event(
     event: &CaseEvent,
     note: Option<&str>,
 ) -> Result<(), AppError> {
+    append_event_with(tx, case_id, actor, event, note, None).await
+}
+
+/// Appends an event with the step's details (a review's checklist, a window and receipt…).
+pub async fn append_event_with(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: i64,
+    actor: i64,
+    event: &CaseEvent,
+    note: Option<&str>,
+    details: Option<&serde_json::Value>,
+) -> Result<(), AppError> {
     let event = serde_json::to_value(event).map_err(AppError::internal)?;
-    sqlx::query("INSERT INTO case_events (case_id, actor_id, event, note) VALUES ($1, $2, $3, $4)")
-        .bind(case_id)
-        .bind(actor)
-        .bind(event)
-        .bind(note)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, actor_id, event, note, details) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(actor)
+    .bind(event)
+    .bind(note)
+    .bind(details)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -187,12 +205,12 @@ pub async fn visible_case(pool: &PgPool, user: &User, number: &str) -> Result<i6
     id.ok_or(AppError::NotFound)
 }
 
-fn parse_state(s: &str) -> CaseState {
+pub fn parse_state(s: &str) -> CaseState {
     CaseState::parse(s).unwrap_or(CaseState::Submitted)
 }
 
 /// What the state machine needs besides the state, from the stored columns.
-fn facts(item_type: &str, mode: &str, center_kind: &str) -> CaseFacts {
+pub fn facts(item_type: &str, mode: &str, center_kind: &str) -> CaseFacts {
     CaseFacts {
         item_type: ItemType::parse(item_type).unwrap_or(ItemType::Promised),
         mode: HandlingMode::parse(mode).unwrap_or(HandlingMode::Assist),
@@ -251,7 +269,10 @@ pub struct History {
     pub who: Vec<(String, Option<String>)>,
 }
 
-pub async fn history(pool: &PgPool, case_id: i64) -> Result<History, AppError> {
+pub async fn history<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    case_id: i64,
+) -> Result<History, AppError> {
     let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT e.event, e.at, a.display_name AS actor, e.note, i.promised_days FROM case_events e
          JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
@@ -259,7 +280,7 @@ pub async fn history(pool: &PgPool, case_id: i64) -> Result<History, AppError> {
          WHERE e.case_id = $1 ORDER BY e.at, e.id",
     )
     .bind(case_id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     let limit = rows
         .first()
@@ -273,6 +294,112 @@ pub async fn history(pool: &PgPool, case_id: i64) -> Result<History, AppError> {
         who.push((r.actor, r.note));
     }
     Ok(History { events, limit, who })
+}
+
+/// The events and promised limits of many cases at once (for queues), by case id.
+pub async fn histories(
+    pool: &PgPool,
+    ids: &[i64],
+) -> Result<HashMap<i64, (Vec<TimedEvent>, u32)>, AppError> {
+    let rows: Vec<(i64, serde_json::Value, chrono::DateTime<chrono::Utc>, i32)> = sqlx::query_as(
+        "SELECT e.case_id, e.event, e.at, i.promised_days FROM case_events e
+         JOIN cases c ON c.id = e.case_id JOIN service_items i ON i.id = c.item_id
+         WHERE e.case_id = ANY($1) ORDER BY e.case_id, e.at, e.id",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut out: HashMap<i64, (Vec<TimedEvent>, u32)> = HashMap::new();
+    for (case, event, at, limit) in rows {
+        let event: CaseEvent = serde_json::from_value(event).map_err(AppError::internal)?;
+        let entry = out
+            .entry(case)
+            .or_insert_with(|| (Vec::new(), limit.max(0) as u32));
+        entry.0.push(TimedEvent { at, event });
+    }
+    Ok(out)
+}
+
+/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues.
+pub async fn refresh_due(
+    tx: &mut Transaction<'_, Postgres>,
+    cal: &shared::Calendar,
+    case_id: i64,
+) -> Result<(), AppError> {
+    let h = history(&mut **tx, case_id).await?;
+    let due = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now())
+        .into_iter()
+        .filter(|c| {
+            c.stopped_at.is_none()
+                && c.limit_days.is_some()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+        })
+        .filter_map(|c| c.due_at)
+        .min();
+    sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(due)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The latest one-time notice of the case, with its number among the case's notices.
+pub async fn latest_notice(
+    pool: &PgPool,
+    case_id: i64,
+) -> Result<Option<super::notice::Notice>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        details: Option<serde_json::Value>,
+        at: chrono::DateTime<chrono::Utc>,
+        agent: String,
+        seq: i64,
+        number: String,
+        item: String,
+        applicant: String,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT e.details, e.at, a.display_name AS agent, c.number, i.name AS item, c.unit_name AS applicant,
+                (SELECT count(*) FROM case_events e2
+                 WHERE e2.case_id = e.case_id AND e2.event->>'kind' = 'review_missing' AND e2.id <= e.id) AS seq
+         FROM case_events e JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
+         JOIN service_items i ON i.id = c.item_id
+         WHERE e.case_id = $1 AND e.event->>'kind' = 'review_missing'
+         ORDER BY e.id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let (missing, second_reason) = match r
+        .details
+        .map(serde_json::from_value::<shared::work::CaseAction>)
+    {
+        Some(Ok(shared::work::CaseAction::Review {
+            checks,
+            second_notice_reason,
+        })) => (
+            checks
+                .into_iter()
+                .filter(|c| c.status == shared::work::MaterialStatus::Missing)
+                .collect(),
+            second_notice_reason,
+        ),
+        _ => (Vec::new(), String::new()),
+    };
+    Ok(Some(super::notice::Notice {
+        number: r.number,
+        item: r.item,
+        applicant: r.applicant,
+        issued_at: crate::ui::beijing_time(r.at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        agent: r.agent,
+        seq: r.seq,
+        second_reason,
+        missing,
+    }))
 }
 
 pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, AppError> {
@@ -373,6 +500,12 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             })
             .collect(),
         signature_file: r.signature_file,
+        notice: if state == CaseState::AwaitingSupplement {
+            latest_notice(pool, id).await?
+        } else {
+            None
+        },
+        staff: matches!(user.role(), Role::Agent | Role::Manager),
         can_withdraw: user.role() == Role::Applicant
             && transition(Some(state), &facts, Role::Applicant, &withdraw).is_ok(),
     })
@@ -409,6 +542,8 @@ pub async fn withdraw(
     .execute(&mut *tx)
     .await?;
     append_event(&mut tx, id, user.id, &event, None).await?;
+    let cal = crate::calendar::ssr::load(pool).await?;
+    refresh_due(&mut tx, &cal, id).await?;
     notify_applicant(&mut tx, id, Template::Withdrawn).await?;
     tx.commit().await?;
     tracing::info!(case = number, "case withdrawn by applicant");

@@ -147,6 +147,30 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (materials, special_steps) = item_parts(pool, id).await?;
+    Ok(ItemDetail {
+        summary: row.summary.into(),
+        seq: row.seq,
+        list_version: row.version,
+        pre_guidance: row.pre_guidance,
+        remarks: row.remarks,
+        scope: row.scope,
+        method: row.method,
+        booking_phone: row.booking_phone,
+        mailing_address: row.mailing_address,
+        mailing_recipient: row.mailing_recipient,
+        fees: row.fees,
+        materials,
+        special_steps,
+        agents: crate::teams::ssr::on_duty(pool, id).await?,
+    })
+}
+
+/// An item's materials checklist and special steps, of any version (cases keep theirs).
+pub async fn item_parts(
+    pool: &PgPool,
+    id: i64,
+) -> Result<(Vec<Material>, Vec<SpecialStep>), AppError> {
     let materials: Vec<(String, String, i32, bool, String, String)> = sqlx::query_as(
         "SELECT name, form, copies, mandatory, notes, source FROM item_materials
          WHERE item_id = $1 ORDER BY seq",
@@ -160,19 +184,8 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
     .bind(id)
     .fetch_all(pool)
     .await?;
-    Ok(ItemDetail {
-        summary: row.summary.into(),
-        seq: row.seq,
-        list_version: row.version,
-        pre_guidance: row.pre_guidance,
-        remarks: row.remarks,
-        scope: row.scope,
-        method: row.method,
-        booking_phone: row.booking_phone,
-        mailing_address: row.mailing_address,
-        mailing_recipient: row.mailing_recipient,
-        fees: row.fees,
-        materials: materials
+    Ok((
+        materials
             .into_iter()
             .map(|(name, form, copies, mandatory, notes, source)| Material {
                 name,
@@ -183,7 +196,7 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
                 source,
             })
             .collect(),
-        special_steps: steps
+        steps
             .into_iter()
             .filter_map(|(kind, counts_toward_limit, notes)| {
                 Some(SpecialStep {
@@ -193,8 +206,7 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
                 })
             })
             .collect(),
-        agents: crate::teams::ssr::on_duty(pool, id).await?,
-    })
+    ))
 }
 
 pub async fn center(pool: &PgPool, id: i64) -> Result<CenterDetail, AppError> {

@@ -17,6 +17,14 @@ pub enum Template {
     ResultReady,
     Delivered,
     Withdrawn,
+    MaterialsComplete,
+    SpecialStep,
+    Delivering,
+    Terminated,
+    Forwarded,
+    TakenUp,
+    HandedOver,
+    SpecialStepEnded,
 }
 
 impl Template {
@@ -29,6 +37,14 @@ impl Template {
             Template::ResultReady => "result_ready",
             Template::Delivered => "delivered",
             Template::Withdrawn => "withdrawn",
+            Template::MaterialsComplete => "materials_complete",
+            Template::SpecialStep => "special_step",
+            Template::Delivering => "delivering",
+            Template::Terminated => "terminated",
+            Template::Forwarded => "forwarded",
+            Template::TakenUp => "taken_up",
+            Template::HandedOver => "handed_over",
+            Template::SpecialStepEnded => "special_step_ended",
         }
     }
 
@@ -50,6 +66,30 @@ impl Template {
             }
             Template::Delivered => format!("您的申请{number}（{item}）办理结果已送达。"),
             Template::Withdrawn => format!("您的申请{number}（{item}）已撤回。"),
+            Template::MaterialsComplete => {
+                format!("您的申请{number}（{item}）材料已审核齐全，将按时限递交窗口。")
+            }
+            Template::SpecialStep => format!(
+                "您的申请{number}（{item}）进入特殊环节（专家评审、现场勘察或公示），详情请登录查看。"
+            ),
+            Template::Delivering => {
+                format!("您的申请{number}（{item}）办理结果正在送达，详情请登录查看。")
+            }
+            Template::Terminated => {
+                format!("您的申请{number}（{item}）已终止办理，原因请登录查看。")
+            }
+            Template::HandedOver => format!(
+                "您的申请{number}（{item}）已完成材料交接并签署委托协议，代办员将在2个工作日内递交窗口。"
+            ),
+            Template::SpecialStepEnded => {
+                format!("您的申请{number}（{item}）特殊环节已结束，继续审批办理。")
+            }
+            Template::TakenUp => {
+                format!("您的申请{number}（{item}）已由帮办代办员接收，正在审核材料。")
+            }
+            Template::Forwarded => {
+                format!("您的申请{number}（{item}）已转报县行政审批服务中心办理。")
+            }
         };
         format!("【内乡县政务服务】{body}")
     }

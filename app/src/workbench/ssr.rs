@@ -3,14 +3,13 @@
 
 use super::{QueueRow, WorkContext};
 use crate::accounts::ssr::User;
-use crate::cases::ssr::{append_event_with, facts, history, parse_state};
+use crate::cases::ssr::{append_event_with, facts, parse_state, refresh_due};
 use crate::error::{AppError, FieldError};
 use crate::notifications::{ssr::notify_applicant, Template};
 use shared::case::{transition, CaseEvent, CaseState};
 use shared::clocks::{compute_clocks, ClockStatus};
 use shared::work::CaseAction;
-use shared::Calendar;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 
 /// Cases an agent or manager may work: their center's, their department's, or assigned to them.
 pub const WORKABLE: &str = "(c.center_id = $2 OR c.department_id = $3 OR c.agent_id = $4)";
@@ -31,7 +30,7 @@ fn invalid(errors: Vec<shared::application::FormFieldError>) -> AppError {
 
 fn template(event: &CaseEvent) -> Option<Template> {
     Some(match event {
-        CaseEvent::Receive => Template::Received,
+        CaseEvent::Receive => Template::TakenUp,
         CaseEvent::ReviewMissing => Template::MaterialsMissing,
         CaseEvent::ReviewComplete => Template::MaterialsComplete,
         CaseEvent::GoToWindow | CaseEvent::SubmitToWindow => Template::HandedIn,
@@ -42,28 +41,10 @@ fn template(event: &CaseEvent) -> Option<Template> {
         CaseEvent::Complete => Template::Delivered,
         CaseEvent::Terminate { .. } => Template::Terminated,
         CaseEvent::Forward => Template::Forwarded,
+        CaseEvent::Handover => Template::HandedOver,
+        CaseEvent::EndSpecialStep => Template::SpecialStepEnded,
         _ => return None,
     })
-}
-
-/// The nearest due instant of the case's running clocks, stored for the queues.
-pub async fn refresh_due(
-    tx: &mut Transaction<'_, Postgres>,
-    cal: &Calendar,
-    case_id: i64,
-) -> Result<(), AppError> {
-    let h = history(&mut **tx, case_id).await?;
-    let due = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now())
-        .into_iter()
-        .filter(|c| c.stopped_at.is_none() && matches!(c.status, ClockStatus::Running | ClockStatus::Breached))
-        .filter_map(|c| c.due_at)
-        .min();
-    sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
-        .bind(case_id)
-        .bind(due)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 #[derive(sqlx::FromRow)]
@@ -159,7 +140,11 @@ pub async fn work(
                 user.id,
                 Some(case.id),
                 "signature",
-                if matches!(action, CaseAction::Handover { .. }) { "交接签名.png" } else { "签收签名.png" },
+                if matches!(action, CaseAction::Handover { .. }) {
+                    "交接签名.png"
+                } else {
+                    "签收签名.png"
+                },
             )
             .await?;
             details["signature"] = serde_json::Value::Null;
@@ -185,18 +170,36 @@ pub async fn work(
     .bind(closes)
     .execute(&mut *tx)
     .await?;
-    append_event_with(&mut tx, case.id, user.id, &event, action.note().as_deref(), Some(&details)).await?;
+    append_event_with(
+        &mut tx,
+        case.id,
+        user.id,
+        &event,
+        action.note().as_deref(),
+        Some(&details),
+    )
+    .await?;
     refresh_due(&mut tx, &cal, case.id).await?;
     if let Some(t) = template(&event) {
         notify_applicant(&mut tx, case.id, t).await?;
     }
     tx.commit().await?;
-    tracing::info!(case = number, agent = user.id, from = state.as_str(), to = next.as_str(), "case step");
+    tracing::info!(
+        case = number,
+        agent = user.id,
+        from = state.as_str(),
+        to = next.as_str(),
+        "case step"
+    );
     Ok(version + 1)
 }
 
 /// The applicant says the missing materials are in: the review starts again.
-pub async fn supplement_by_applicant(pool: &PgPool, user: &User, number: &str) -> Result<(), AppError> {
+pub async fn supplement_by_applicant(
+    pool: &PgPool,
+    user: &User,
+    number: &str,
+) -> Result<(), AppError> {
     let cal = crate::calendar::ssr::load(pool).await?;
     let mut tx = pool.begin().await?;
     let row: Option<Locked> = sqlx::query_as(
@@ -210,14 +213,27 @@ pub async fn supplement_by_applicant(pool: &PgPool, user: &User, number: &str) -
     .await?;
     let case = row.ok_or(AppError::NotFound)?;
     let f = facts(&case.item_type, &case.mode, &case.center_kind);
-    let next = transition(Some(parse_state(&case.state)), &f, user.role(), &CaseEvent::Supplement)
-        .map_err(|e| AppError::Rejected(e.to_string()))?;
+    let next = transition(
+        Some(parse_state(&case.state)),
+        &f,
+        user.role(),
+        &CaseEvent::Supplement,
+    )
+    .map_err(|e| AppError::Rejected(e.to_string()))?;
     sqlx::query("UPDATE cases SET state = $2, version = version + 1 WHERE id = $1")
         .bind(case.id)
         .bind(next.as_str())
         .execute(&mut *tx)
         .await?;
-    append_event_with(&mut tx, case.id, user.id, &CaseEvent::Supplement, Some("申请人在线补齐材料"), None).await?;
+    append_event_with(
+        &mut tx,
+        case.id,
+        user.id,
+        &CaseEvent::Supplement,
+        Some("申请人在线补齐材料"),
+        None,
+    )
+    .await?;
     refresh_due(&mut tx, &cal, case.id).await?;
     tx.commit().await?;
     Ok(())
@@ -350,11 +366,15 @@ pub async fn queue(
                 applicant: r.applicant,
                 state: CaseState::parse(&r.state).unwrap_or(CaseState::Submitted),
                 agent: r.agent,
-                due: r.due_at.map(|d| crate::ui::beijing_time(d).format("%m-%d").to_string()),
+                due: r
+                    .due_at
+                    .map(|d| crate::ui::beijing_time(d).format("%m-%d").to_string()),
                 due_at: r.due_at,
                 clock: clock.as_ref().map(|c| c.kind.label().to_string()),
                 warning: clock.as_ref().is_some_and(|c| c.warning),
-                breached: clock.as_ref().is_some_and(|c| c.status == ClockStatus::Breached),
+                breached: clock
+                    .as_ref()
+                    .is_some_and(|c| c.status == ClockStatus::Breached),
                 id: r.id,
             }
         })
@@ -413,7 +433,7 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
                 .unwrap_or_default()
         })
         .collect();
-    let item = crate::catalog::ssr::item_any_version(pool, case.item_id).await?;
+    let (materials, special_steps) = crate::catalog::ssr::item_parts(pool, case.item_id).await?;
     let windows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT w.id, c.name || ' · ' || w.name FROM windows w JOIN centers c ON c.id = w.center_id
          WHERE w.retired_at IS NULL ORDER BY (w.center_id <> $1), c.id, w.id",
@@ -430,8 +450,8 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
     Ok(WorkContext {
         version: case.version,
         allowed,
-        materials: item.materials,
-        special_steps: item.special_steps,
+        materials,
+        special_steps,
         windows,
         notices_before: notices as usize,
     })
