@@ -1,17 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { hydrated, login } from './helpers';
-
-async function sign(page: Page) {
-  const pad = page.locator('canvas.signature-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
-  await page.mouse.down();
-  for (let i = 1; i <= 20; i++) {
-    await page.mouse.move(box.x + box.width * (0.1 + i * 0.04), box.y + box.height * (0.7 - (i % 5) * 0.1));
-  }
-  await page.mouse.up();
-}
+import { test, expect } from '@playwright/test';
+import { hydrated, login, pdf, sign } from './helpers';
 
 test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PDF, submit and track', async ({ page }, info) => {
   test.skip(info.project.name !== 'phone', 'the applicant flow is a phone flow');
@@ -56,11 +44,7 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
 
   // Step 4: a material, uploaded with progress.
   await expect(page.getByText('第4步 申请材料')).toBeVisible();
-  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles({
-    name: '公司章程.pdf',
-    mimeType: 'application/pdf',
-    buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
-  });
+  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles(pdf('公司章程.pdf'));
   await expect(page.locator('.uploaded-list')).toContainText('已上传：公司章程.pdf');
   // A program renamed to .pdf is refused.
   await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles({

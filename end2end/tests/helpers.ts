@@ -20,3 +20,25 @@ export async function login(page: Page, loginName: string, password = DEMO_PASSW
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
+
+/** Draws a signature with the pointer on the page's signature pad. */
+export async function sign(page: Page) {
+  const pad = page.locator('canvas.signature-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    await page.mouse.move(box.x + box.width * (0.1 + i * 0.04), box.y + box.height * (0.7 - (i % 5) * 0.1));
+  }
+  await page.mouse.up();
+}
+
+/** A small real PDF to upload, named `name`. */
+export function pdf(name: string) {
+  return {
+    name,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
+  };
+}

@@ -65,9 +65,9 @@ async fn main() {
     .unwrap();
     sqlx::query(
         "INSERT INTO case_events (case_id, actor_id, event, at)
-         SELECT c.id, c.applicant_id, '{\"kind\": \"submit\"}', c.submitted_at FROM cases c
+         SELECT c.id, c.applicant_id, '{\"kind\": \"submit\"}'::jsonb, c.submitted_at FROM cases c
          UNION ALL
-         SELECT c.id, coalesce(c.agent_id, c.applicant_id), '{\"kind\": \"receive\"}', c.submitted_at + interval '2 hours'
+         SELECT c.id, coalesce(c.agent_id, c.applicant_id), '{\"kind\": \"receive\"}'::jsonb, c.submitted_at + interval '2 hours'
          FROM cases c WHERE c.state <> 'submitted'",
     )
     .execute(&pool)

@@ -1,4 +1,6 @@
 //! The Bangban server: configuration, database, HTTP stack and demo data.
+// Release builds compute the layout of whole page views (deeply nested types) here.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod db;

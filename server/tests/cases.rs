@@ -5,58 +5,13 @@
 mod common;
 
 use app::notifications::ssr::{send_due, SmsSender};
-use base64_free::png_data_url;
-use common::{error_of, field_message, new_client, spawn, TestApp};
+use common::{
+    error_of, field_message, new_client, signature_data_url as png_data_url, signature_png, spawn,
+    TestApp,
+};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use sqlx::PgPool;
-
-/// Test images without extra crates: a PNG signature drawn as a thick diagonal line.
-mod base64_free {
-    pub fn png(inked: bool) -> Vec<u8> {
-        let (w, h) = (600u32, 220u32);
-        let mut pixels = vec![0u8; (w * h * 4) as usize];
-        if inked {
-            for x in 50..550u32 {
-                let y = 40 + (x - 50) * 140 / 500;
-                for dy in 0..5 {
-                    let i = (((y + dy) * w + x) * 4) as usize;
-                    pixels[i..i + 4].copy_from_slice(&[31, 35, 40, 255]);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        {
-            let mut enc = png::Encoder::new(&mut out, w, h);
-            enc.set_color(png::ColorType::Rgba);
-            enc.set_depth(png::BitDepth::Eight);
-            enc.write_header()
-                .unwrap()
-                .write_image_data(&pixels)
-                .unwrap();
-        }
-        out
-    }
-
-    pub fn png_data_url(inked: bool) -> String {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let bytes = png(inked);
-        let mut s = String::from("data:image/png;base64,");
-        for c in bytes.chunks(3) {
-            let n = (c[0] as u32) << 16
-                | (*c.get(1).unwrap_or(&0) as u32) << 8
-                | *c.get(2).unwrap_or(&0) as u32;
-            for i in 0..4 {
-                if i <= c.len() {
-                    s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-                } else {
-                    s.push('=');
-                }
-            }
-        }
-        s
-    }
-}
 
 fn valid_uscc() -> String {
     let body = "91411325MA9G7HLX4";
@@ -578,7 +533,7 @@ async fn uploads_are_checked_by_content_and_size(pool: PgPool) {
         &applicant,
         "signature",
         "x.png",
-        base64_free::png(true),
+        signature_png(true),
         None,
     )
     .await;

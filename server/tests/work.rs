@@ -10,40 +10,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 fn png_data_url() -> String {
-    let (w, h) = (600u32, 220u32);
-    let mut pixels = vec![0u8; (w * h * 4) as usize];
-    for x in 50..550u32 {
-        let y = 40 + (x - 50) * 140 / 500;
-        for dy in 0..5 {
-            let i = (((y + dy) * w + x) * 4) as usize;
-            pixels[i..i + 4].copy_from_slice(&[31, 35, 40, 255]);
-        }
-    }
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w, h);
-        enc.set_color(png::ColorType::Rgba);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.write_header()
-            .unwrap()
-            .write_image_data(&pixels)
-            .unwrap();
-    }
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut s = String::from("data:image/png;base64,");
-    for c in out.chunks(3) {
-        let n = (c[0] as u32) << 16
-            | (*c.get(1).unwrap_or(&0) as u32) << 8
-            | *c.get(2).unwrap_or(&0) as u32;
-        for i in 0..4 {
-            s.push(if i <= c.len() {
-                T[(n >> (18 - 6 * i) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    s
+    common::signature_data_url(true)
 }
 
 fn citizen_form(mode: &str) -> Value {

@@ -228,14 +228,14 @@ pub fn CasePage() -> impl IntoView {
                                 </ActionForm>
                                 <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
                             </section>
-                            }
+                            }.into_any()
                         })}
                         {c.staff.then(|| view! {
                             <crate::workbench::WorkPanel number=number.clone() on_done=move |_| case.refetch()/>
-                        })}
+                        }.into_any())}
 
                         <h2>"办理期限"</h2>
-                        <ul class="clocks">
+                        {view! { <ul class="clocks">
                             {c.clocks.iter().filter(|k| k.limit_days.is_some()).map(|k| view! {
                                 <li class=clock_class(k)>
                                     <strong>{k.kind.label()}</strong>
@@ -243,7 +243,7 @@ pub fn CasePage() -> impl IntoView {
                                     <span class="clock-why">{k.explanation.clone()}</span>
                                 </li>
                             }).collect_view()}
-                        </ul>
+                        </ul> }.into_any()}
 
                         <h2>"帮办代办员"</h2>
                         {match c.agent.clone() {
@@ -282,7 +282,7 @@ pub fn CasePage() -> impl IntoView {
                         })}
 
                         <h2>"办理记录"</h2>
-                        <ol class="timeline">
+                        {view! { <ol class="timeline">
                             {c.timeline.into_iter().map(|t| view! {
                                 <li>
                                     <span class="when">{t.at}</span>
@@ -291,7 +291,7 @@ pub fn CasePage() -> impl IntoView {
                                     {t.note.map(|n| view! { <span class="note">{n}</span> })}
                                 </li>
                             }).collect_view()}
-                        </ol>
+                        </ol> }.into_any()}
 
                         <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
 

@@ -200,3 +200,38 @@ pub fn field_message(err: &Value, field: &str) -> Option<String> {
         .find(|e| e["field"] == field)
         .and_then(|e| e["message"].as_str().map(str::to_string))
 }
+
+/// A signature as the browser's pad sends it: a PNG with a thick stroke (or blank).
+pub fn signature_png(inked: bool) -> Vec<u8> {
+    let (w, h) = (600u32, 220u32);
+    let mut pixels = vec![0u8; (w * h * 4) as usize];
+    if inked {
+        for x in 50..550u32 {
+            let y = 40 + (x - 50) * 140 / 500;
+            for dy in 0..5 {
+                let i = (((y + dy) * w + x) * 4) as usize;
+                pixels[i..i + 4].copy_from_slice(&[31, 35, 40, 255]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header()
+            .unwrap()
+            .write_image_data(&pixels)
+            .unwrap();
+    }
+    out
+}
+
+/// `signature_png` as a `data:image/png;base64,…` URL.
+pub fn signature_data_url(inked: bool) -> String {
+    use base64::Engine;
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(signature_png(inked))
+    )
+}

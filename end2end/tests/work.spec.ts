@@ -1,0 +1,94 @@
+import { test, expect, devices } from '@playwright/test';
+import { hydrated, login, pdf, sign } from './helpers';
+
+test('an applicant applies on a phone, an agent works the case to mail delivery, the applicant sees every step', async ({ browser }, info) => {
+  test.skip(info.project.name !== 'desktop', 'two people, two devices: runs once');
+  test.setTimeout(120_000);
+
+  // The applicant, on a phone, applies by proxy for 最低生活保障.
+  const phone = await (await browser.newContext({ ...devices['Pixel 7'], locale: 'zh-CN' })).newPage();
+  await login(phone, '13800000001');
+  await expect(phone).toHaveURL(/\/me$/);
+  await phone.goto('/catalog?q=低保');
+  await phone.locator('.item-card').first().getByRole('link').click();
+  await phone.getByRole('link', { name: '申请帮办代办' }).click();
+  await hydrated(phone);
+  await phone.getByText('个人', { exact: true }).click();
+  await phone.getByLabel('姓名', { exact: true }).fill('张秀英');
+  await phone.getByLabel('地址', { exact: true }).fill('内乡县湍东镇八里营村3组');
+  await phone.getByLabel('公民身份号码').fill('11010519491231002X');
+  await phone.getByRole('button', { name: '下一步' }).click();
+  await phone.getByLabel('经办人姓名').fill('张秀英');
+  await phone.getByRole('button', { name: '下一步' }).click();
+  await phone.getByText('大厅综合窗口受理').click();
+  await phone.getByText('邮寄送达').click();
+  await phone.getByLabel('邮寄地址').fill('内乡县湍东镇八里营村3组');
+  await phone.getByLabel('收件人').fill('张秀英');
+  await phone.locator('input[name="mode"][value="proxy"]').check();
+  await phone.getByRole('button', { name: '下一步' }).click();
+  await phone.getByRole('button', { name: '下一步' }).click();
+  await phone.getByText('我已阅读并同意以上申请须知').click();
+  await sign(phone);
+  await phone.getByRole('button', { name: '提交申请' }).click();
+  await expect(phone).toHaveURL(/\/cases\/411325-/);
+  const number = phone.url().match(/411325-\d{8}-\d{4}/)![0];
+
+  // The agent, at a desk, finds it among the new applications.
+  const desk = await (await browser.newContext({ ...devices['Desktop Chrome'], locale: 'zh-CN' })).newPage();
+  await login(desk, 'agent01');
+  await expect(desk).toHaveURL(/\/workbench$/);
+  await hydrated(desk);
+  await desk.locator(`tr[data-case="${number}"]`).getByRole('link').click();
+  await hydrated(desk);
+  const panel = desk.locator('.work-panel');
+  await panel.getByRole('button', { name: '接收申请' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
+
+  // Review: the first material is missing → the one-time notice.
+  const first = panel.locator('.review tbody tr').first();
+  const missing = (await first.getAttribute('data-material'))!;
+  await first.locator('select').selectOption('missing');
+  await first.getByLabel(`${missing}缺少原因`).fill('未提供');
+  await panel.getByRole('button', { name: '提交审核结果' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('待补齐材料');
+
+  // The applicant sees what is missing and how to get it, uploads it and says so.
+  await phone.reload();
+  await hydrated(phone);
+  await expect(phone.locator('.notice-now')).toContainText(missing);
+  await expect(phone.locator('.notice-now')).toContainText('获取途径');
+  await phone.locator('.notice-now .upload input[type=file]').setInputFiles(pdf('补正材料.pdf'));
+  await expect(phone.locator('.files')).toContainText('补正材料.pdf');
+  await phone.getByRole('button', { name: '材料已补齐，请代办员审核' }).click();
+  await expect(phone.locator('.case-state')).toHaveText('已接收，审核中');
+
+  // The agent completes the review, signs the handover, hands in, records acceptance and mail.
+  await desk.reload();
+  await hydrated(desk);
+  await panel.getByRole('button', { name: '提交审核结果' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('材料齐全');
+  await sign(desk);
+  await panel.getByRole('button', { name: '确认交接' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('材料已交接');
+  await panel.getByLabel('窗口收件编号').fill('SJ-2026-1128');
+  await panel.getByRole('button', { name: '递交窗口' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('已递交窗口');
+  await panel.getByRole('button', { name: '窗口已受理' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('窗口已受理');
+  await panel.getByRole('button', { name: '已出具审批结果' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('已出结果');
+  await panel.getByLabel('收件地址').fill('内乡县湍东镇八里营村3组');
+  await panel.getByLabel('收件人').fill('张秀英');
+  await panel.getByLabel('快递单号').fill('EA123456789CN');
+  await panel.getByRole('button', { name: '送达' }).click();
+  await expect(desk.locator('.case-state')).toHaveText('送达中');
+
+  // The applicant sees the tracking number and every step.
+  await phone.reload();
+  const timeline = phone.locator('.timeline');
+  for (const step of ['提交申请', '接收申请', '一次性告知缺少材料', '补齐材料', '审核通过，材料齐全', '材料交接并签署委托协议', '递交窗口', '窗口受理', '出具审批结果', '送达结果']) {
+    await expect(timeline).toContainText(step);
+  }
+  await expect(timeline).toContainText('EA123456789CN');
+  await expect(phone.locator('.case-page')).toContainText('李帮办');
+});
