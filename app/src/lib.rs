@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog") ssr=SsrMode::Async view=catalog::CatalogPage/>
                         <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
                         <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=|| view! {
-                            <accounts::RequireRole roles=&[Role::Applicant]>
+                            <accounts::RequireRole roles=cases::apply::APPLYING>
                                 <cases::ApplyPage/>
                             </accounts::RequireRole>
                         }/>

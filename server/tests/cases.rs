@@ -192,8 +192,12 @@ async fn bad_applications_are_refused_field_by_field_and_save_nothing(pool: PgPo
     let err =
         error_of(submit(&app, &applicant, 999_999, &token, &enterprise_form(), &sig).await).await;
     assert_eq!(err, json!("NotFound"));
-    // Staff cannot apply as an applicant.
+    // Agents only register phone or walk-in applications (see work.rs); supervisors never apply.
     let err = error_of(submit(&app, &other, item, &token, &enterprise_form(), &sig).await).await;
+    assert!(field_message(&err, "channel").is_some(), "{err}");
+    let supervisor = app.client_as("supervisor01").await;
+    let err =
+        error_of(submit(&app, &supervisor, item, &token, &enterprise_form(), &sig).await).await;
     assert_eq!(err, json!("Forbidden"));
 
     assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 0);

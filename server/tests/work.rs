@@ -542,3 +542,123 @@ async fn only_agents_of_the_case_may_act(pool: PgPool) {
         .unwrap();
     assert!(rows.is_empty());
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_agent_registers_a_walk_in_and_the_person_claims_the_account_later(pool: PgPool) {
+    let app = spawn(pool).await;
+    let village = app.client_as("agent03").await;
+    let item: i64 = sqlx::query_scalar(
+        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = '最低生活保障申请'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let ctx: Value = app
+        .call_with(
+            &village,
+            "cases/apply_context",
+            &[("item_id", &item.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ctx["staff"], true);
+    assert_eq!(
+        ctx["form"]["handler_phone"],
+        Value::Null,
+        "nothing of the agent's own is filled in"
+    );
+    let mut form = citizen_form("proxy");
+    form["handler_phone"] = json!("13700001234");
+    form["handler_name"] = json!("张秀英");
+    let body = |channel: &str| json!({"item_id": item, "token": ctx["token"], "form": form, "signature": png_data_url(), "channel": channel});
+    let err = error_of(
+        app.call_json(&village, "cases/submit", &body("online"))
+            .await,
+    )
+    .await;
+    assert!(field_message(&err, "channel").is_some());
+    let res = app
+        .call_json(&village, "cases/submit", &body("walk_in"))
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let number: String = res.json().await.unwrap();
+
+    // Received at the station by the agent at once, the applicant's account made unclaimed.
+    let (state, channel, center, agent): (String, String, String, String) = sqlx::query_as(
+        "SELECT c.state, c.channel, ce.name, a.login_name FROM cases c JOIN centers ce ON ce.id = c.center_id
+         JOIN accounts a ON a.id = c.agent_id WHERE c.number = $1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            state.as_str(),
+            channel.as_str(),
+            center.as_str(),
+            agent.as_str()
+        ),
+        ("received", "walk_in", "湍东镇八里营村便民服务站", "agent03")
+    );
+    // Nobody can log in to the unclaimed account…
+    let res = app
+        .call_with(
+            &common::new_client(),
+            "login",
+            &[("login_name", "13700001234"), ("password", "!")],
+        )
+        .await;
+    assert!(!res.status().is_success());
+    // …until the person registers with that phone; then the case is theirs.
+    let person = common::new_client();
+    let res = app
+        .call_with(
+            &person,
+            "register",
+            &[
+                ("phone", "13700001234"),
+                ("display_name", "张秀英"),
+                ("password", "mima-2026-ok"),
+                ("password_confirm", "mima-2026-ok"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let mine: Vec<Value> = app
+        .call_with(&person, "cases/mine", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["number"], number);
+    // A claimed account cannot be registered twice.
+    let err = error_of(
+        app.call_with(
+            &common::new_client(),
+            "register",
+            &[
+                ("phone", "13700001234"),
+                ("display_name", "冒名"),
+                ("password", "another-pass-9"),
+                ("password_confirm", "another-pass-9"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "phone").as_deref(),
+        Some("该手机号已注册，请直接登录")
+    );
+    // The station forwards it to the county center as usual.
+    step(
+        &app,
+        &village,
+        &number,
+        json!({"action": "forward", "note": "申请人行动不便，转县中心代办"}),
+    )
+    .await;
+}

@@ -131,17 +131,31 @@ pub async fn register(
 
     let pool = crate::state::pool()?;
     let hash = ssr::hash_password(password.expose().to_string()).await?;
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+    // An account an agent created when registering this person's application is claimed here.
+    let inserted: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO accounts (role, login_name, display_name, phone, password_hash)
-         VALUES ('applicant', $1, $2, $1, $3) RETURNING id",
+         VALUES ('applicant', $1, $2, $1, $3)
+         ON CONFLICT (login_name) DO UPDATE SET password_hash = EXCLUDED.password_hash,
+             display_name = EXCLUDED.display_name
+         WHERE accounts.role = 'applicant' AND accounts.password_hash = $4
+         RETURNING id",
     )
     .bind(phone.as_str())
     .bind(name.as_str())
     .bind(&hash)
+    .bind(ssr::UNCLAIMED)
     .fetch_one(&pool)
-    .await;
+    .await
+    .map(Some)
+    .or_else(|e| match e {
+        sqlx::Error::RowNotFound => Ok(None),
+        e => Err(e),
+    });
     let id = match inserted {
-        Ok(id) => id,
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            return Err(AppError::field("phone", "该手机号已注册，请直接登录"));
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(AppError::field("phone", "该手机号已注册，请直接登录"));
         }

@@ -253,7 +253,14 @@ pub async fn hash_password(password: String) -> Result<String, BackendError> {
     .map_err(|e| BackendError::Hash(e.to_string()))?
 }
 
+/// The password hash of an applicant account an agent created at registration: nobody can log
+/// in with it until the person registers with that phone and sets a password.
+pub const UNCLAIMED: &str = "!";
+
 pub async fn verify_password(password: String, hash: String) -> Result<bool, BackendError> {
+    if hash == UNCLAIMED {
+        return Ok(false);
+    }
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| BackendError::Hash(e.to_string()))?;
         Ok(Argon2::default()

@@ -24,17 +24,19 @@ pub struct ApplyContext {
     pub token: String,
     /// The server's date in Beijing, so the browser checks ID birth dates the same way.
     pub today: chrono::NaiveDate,
+    /// An agent registers the application for an applicant (phone or walk-in).
+    pub staff: bool,
 }
 
 #[server(endpoint = "cases/apply_context")]
 pub async fn load_apply_context(item_id: i64) -> Result<ApplyContext, AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let user = crate::accounts::ssr::require_role(APPLYING).await?;
     ssr::context(&crate::state::pool()?, &user, item_id).await
 }
 
 #[server(endpoint = "cases/save_draft", input = Json)]
 pub async fn save_draft(item_id: i64, form: ApplicationForm) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let user = crate::accounts::ssr::require_role(APPLYING).await?;
     ssr::save_draft(&crate::state::pool()?, &user, item_id, &form).await
 }
 
@@ -45,12 +47,23 @@ pub async fn submit_application(
     token: String,
     form: ApplicationForm,
     signature: String,
+    /// For agents registering: "walk_in" or "phone".
+    channel: Option<String>,
 ) -> Result<String, AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let user = crate::accounts::ssr::require_role(APPLYING).await?;
     let state = leptos::prelude::use_context::<crate::state::AppState>()
         .ok_or_else(|| AppError::internal("AppState missing"))?;
-    ssr::submit(&state, &user, item_id, &token, &form, &signature).await
+    let channel = channel.unwrap_or_default();
+    ssr::submit(&state, &user, item_id, &token, &form, &signature, &channel).await
 }
+
+/// Applicants apply online; agents and managers register phone and walk-in applications on an
+/// applicant's behalf with the same form.
+pub const APPLYING: &[shared::Role] = &[
+    shared::Role::Applicant,
+    shared::Role::Agent,
+    shared::Role::Manager,
+];
 
 /// The screens of the flow, with the fields each one holds.
 const STEPS: [(&str, &[&str]); 5] = [
@@ -121,6 +134,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     let step = RwSignal::new(0usize);
     let touched = RwSignal::new(Vec::<&'static str>::new());
     let signature = RwSignal::new(None::<String>);
+    let channel = RwSignal::new(if ctx.staff { "walk_in" } else { "online" }.to_string());
     let submit = ServerAction::<SubmitApplication>::new();
     let server_errors = Signal::derive(move || match submit.value().get() {
         Some(Err(AppError::Invalid(errors))) => errors,
@@ -220,6 +234,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 token: token.clone(),
                 form: form.get(),
                 signature: sig,
+                channel: Some(channel.get()),
             });
         }
     };
@@ -376,6 +391,18 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     <span>"我已阅读并同意以上申请须知"</span>
                 </label>
                 <Msg text=message("terms_accepted") field="terms_accepted"/>
+                {ctx.staff.then(|| view! {
+                    <div class="choice" role="radiogroup" aria-label="登记方式">
+                        {[("walk_in", "现场登记"), ("phone", "电话预约登记")].into_iter().map(|(v, label)| view! {
+                            <label class="choice-option">
+                                <input type="radio" name="channel" value=v prop:checked=move || channel.get() == v
+                                    on:change=move |_| channel.set(v.to_string())/>
+                                <span>{label}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                    <p class="hint">"请申请人在平板上签名；电话预约的，请在申请人到场时补签。提交即视为代办员已接收。"</p>
+                })}
                 <h2>"经办人签名"</h2>
                 <SignaturePad value=signature/>
                 <Msg text=message("signature") field="signature"/>
@@ -446,7 +473,9 @@ pub mod ssr {
         // The draft, made on first visit with the account's name and phone filled in.
         let (form, token): (serde_json::Value, String) = sqlx::query_as(
             "INSERT INTO application_drafts (applicant_id, item_id, form)
-             SELECT a.id, $2, jsonb_build_object('handler_name', a.display_name, 'handler_phone', a.phone)
+             SELECT a.id, $2, CASE WHEN a.role = 'applicant'
+                 THEN jsonb_build_object('handler_name', a.display_name, 'handler_phone', a.phone)
+                 ELSE '{}'::jsonb END
              FROM accounts a WHERE a.id = $1
              ON CONFLICT (applicant_id, item_id) DO UPDATE SET updated_at = application_drafts.updated_at
              RETURNING form, submission_token::text",
@@ -465,6 +494,7 @@ pub mod ssr {
             form,
             token,
             today: super::super::ssr::today_in_beijing(),
+            staff: user.role() != shared::Role::Applicant,
         })
     }
 
@@ -497,7 +527,14 @@ pub mod ssr {
         token: &str,
         form: &ApplicationForm,
         signature: &str,
+        channel: &str,
     ) -> Result<String, AppError> {
+        let staff = user.role() != shared::Role::Applicant;
+        let channel = match (staff, channel) {
+            (false, _) => "online",
+            (true, c @ ("phone" | "walk_in")) => c,
+            (true, _) => return Err(AppError::field("channel", "请选择现场登记或电话预约登记")),
+        };
         if uuid::Uuid::parse_str(token).is_err() {
             return Err(AppError::Rejected(
                 "提交的内容不完整，请刷新页面后重试".into(),
@@ -533,7 +570,8 @@ pub mod ssr {
         let created = super::super::ssr::create(
             &state.pool,
             super::super::ssr::NewCase {
-                applicant: user,
+                submitter: user,
+                channel,
                 item_id,
                 token,
                 application: &application,

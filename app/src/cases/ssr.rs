@@ -44,7 +44,9 @@ pub async fn public_item(pool: &PgPool, item_id: i64) -> Result<(i64, i64, Strin
 }
 
 pub struct NewCase<'a> {
-    pub applicant: &'a User,
+    /// The applicant applying online, or the agent registering a phone or walk-in application.
+    pub submitter: &'a User,
+    pub channel: &'a str,
     pub item_id: i64,
     pub token: &'a str,
     pub application: &'a Application,
@@ -68,7 +70,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         "SELECT count(*) FROM stored_files WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL",
     )
     .bind(&own_files)
-    .bind(new.applicant.id)
+    .bind(new.submitter.id)
     .fetch_one(&mut *tx)
     .await?;
     if unattached as usize != own_files.len() {
@@ -78,15 +80,23 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         ));
     }
     let number = next_number(&mut tx).await?;
+    // Registered by an agent: the applicant is found, or created unclaimed, by the handler's
+    // phone; the case stays at the agent's center and counts as received now.
+    let registrar = (new.submitter.role() != Role::Applicant).then_some(new.submitter);
+    let applicant_id = match registrar {
+        None => new.submitter.id,
+        Some(_) => applicant_for(&mut tx, new.application).await?,
+    };
+    let center_id = registrar.and_then(|r| r.center_id).unwrap_or(center_id);
     let application = serde_json::to_value(new.application).map_err(AppError::internal)?;
     let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, channel, mode, state,
              application, applicant_kind, unit_name, handler_phone, submission_token)
-         VALUES ($1, $2, $3, $4, $5, 'online', $6, 'submitted', $7, $8, $9, $10, $11::uuid)
+         VALUES ($1, $2, $3, $4, $5, $12, $6, 'submitted', $7, $8, $9, $10, $11::uuid)
          RETURNING id",
     )
     .bind(&number)
-    .bind(new.applicant.id)
+    .bind(applicant_id)
     .bind(new.item_id)
     .bind(center_id)
     .bind(department_id)
@@ -99,6 +109,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     .bind(&new.application.unit_name)
     .bind(&new.application.handler_phone)
     .bind(new.token)
+    .bind(new.channel)
     .fetch_one(&mut *tx)
     .await;
     let case_id = match inserted {
@@ -113,7 +124,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     let signature = super::files::ssr::record(
         &mut tx,
         &new.signature,
-        new.applicant.id,
+        new.submitter.id,
         Some(case_id),
         "signature",
         "签名.png",
@@ -129,17 +140,56 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         .bind(&own_files)
         .execute(&mut *tx)
         .await?;
-    append_event(&mut tx, case_id, new.applicant.id, &CaseEvent::Submit, None).await?;
+    append_event(&mut tx, case_id, new.submitter.id, &CaseEvent::Submit, None).await?;
+    if let Some(agent) = registrar {
+        let note = if new.channel == "phone" {
+            "电话预约登记"
+        } else {
+            "现场登记"
+        };
+        append_event(&mut tx, case_id, agent.id, &CaseEvent::Receive, Some(note)).await?;
+        sqlx::query(
+            "UPDATE cases SET state = 'received', agent_id = $2, received_at = now(), version = version + 1
+             WHERE id = $1",
+        )
+        .bind(case_id)
+        .bind(agent.id)
+        .execute(&mut *tx)
+        .await?;
+    }
     refresh_due(&mut tx, &cal, case_id).await?;
     sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
-        .bind(new.applicant.id)
+        .bind(new.submitter.id)
         .bind(new.item_id)
         .execute(&mut *tx)
         .await?;
     notify_applicant(&mut tx, case_id, Template::Received).await?;
     tx.commit().await?;
-    tracing::info!(case = %number, applicant = new.applicant.id, "case submitted");
+    tracing::info!(case = %number, applicant = new.submitter.id, "case submitted");
     Ok(number)
+}
+
+/// The applicant account of the handler's phone, created unclaimed (no password: they claim it
+/// by registering with that phone) when the person has never used the system.
+async fn applicant_for(
+    tx: &mut Transaction<'_, Postgres>,
+    a: &Application,
+) -> Result<i64, AppError> {
+    sqlx::query(
+        "INSERT INTO accounts (role, login_name, display_name, phone, password_hash)
+         VALUES ('applicant', $1, $2, $1, $3) ON CONFLICT (login_name) DO NOTHING",
+    )
+    .bind(&a.handler_phone)
+    .bind(&a.handler_name)
+    .bind(crate::accounts::ssr::UNCLAIMED)
+    .execute(&mut **tx)
+    .await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM accounts WHERE login_name = $1 AND role = 'applicant'")
+            .bind(&a.handler_phone)
+            .fetch_optional(&mut **tx)
+            .await?;
+    id.ok_or_else(|| AppError::field("handler_phone", "该手机号不能作为申请人账号"))
 }
 
 pub async fn existing(pool: &PgPool, token: &str) -> Result<Option<String>, AppError> {

@@ -192,10 +192,16 @@ pub async fn return_team(team_id: i64, reason: String) -> Result<(), AppError> {
     decide(&pool, &user, Subject::AgentTeam, team_id, decision).await
 }
 
-/// Bumps `refresh` each time an action completes, so the page reloads what it shows.
-fn refresh_after(version: RwSignal<usize>, refresh: RwSignal<u32>) {
+/// Bumps `refresh` each time an action succeeds, so the page reloads what it shows; a failed
+/// action leaves the page (and its error message) as it is.
+fn refresh_after<T>(action: ServerAction<T>, refresh: RwSignal<u32>)
+where
+    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Clone + Send + Sync + 'static,
+{
     Effect::new(move |_| {
-        if version.get() > 0 {
+        action.version().get();
+        if matches!(action.value().get_untracked(), Some(Ok(_))) {
             refresh.update(|n| *n += 1);
         }
     });
@@ -208,9 +214,9 @@ pub fn ManageTeamPage() -> impl IntoView {
     let start = ServerAction::<StartTeamDraft>::new();
     let add = ServerAction::<AddMember>::new();
     let submit = ServerAction::<SubmitTeam>::new();
-    for v in [start.version(), add.version(), submit.version()] {
-        refresh_after(v, refresh);
-    }
+    refresh_after(start, refresh);
+    refresh_after(add, refresh);
+    refresh_after(submit, refresh);
     let team = Resource::new(move || refresh.get(), |_| my_team());
     let add_error = action_error(add);
     let page_error = Signal::derive(move || {
@@ -294,15 +300,11 @@ fn MemberCard(
     let remove_item = ServerAction::<RemoveMemberItem>::new();
     let train = ServerAction::<AddTraining>::new();
     let untrain = ServerAction::<RemoveTraining>::new();
-    for v in [
-        remove.version(),
-        add_item.version(),
-        remove_item.version(),
-        train.version(),
-        untrain.version(),
-    ] {
-        refresh_after(v, refresh);
-    }
+    refresh_after(remove, refresh);
+    refresh_after(add_item, refresh);
+    refresh_after(remove_item, refresh);
+    refresh_after(train, refresh);
+    refresh_after(untrain, refresh);
     let train_error = action_error(train);
     let item_error = action_error(add_item);
     let other_error = Signal::derive(move || {

@@ -28,6 +28,8 @@ pub struct QueueRow {
     pub clock: Option<String>,
     pub warning: bool,
     pub breached: bool,
+    /// Working days left on that clock (0 on its due day).
+    pub left_days: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,6 +123,7 @@ pub fn WorkbenchPage() -> impl IntoView {
     view! {
         <section class="card wide workbench">
             <h1>"帮办代办工作台"</h1>
+            <p class="actions"><A href="/catalog" attr:class="button">"代申请人登记（现场、电话预约）"</A></p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let counts = counts.await.unwrap_or_default();
@@ -166,7 +169,11 @@ pub fn WorkbenchPage() -> impl IntoView {
                                                 <td>{r.state.label()}</td>
                                                 <td>{r.agent.unwrap_or_else(|| "—".into())}</td>
                                                 <td class=class>{match (r.due, r.clock) {
-                                                    (Some(d), Some(c)) => format!("{c} {d}{}", if r.breached { " 已超期" } else { "" }),
+                                                    (Some(d), Some(c)) => match (r.breached, r.left_days) {
+                                                        (true, _) => format!("{c} 已超期（{d}）"),
+                                                        (false, Some(n)) => format!("{c} 剩{n}个工作日（{d}）"),
+                                                        (false, None) => format!("{c} {d}"),
+                                                    },
                                                     (Some(d), None) => d,
                                                     _ => "—".into(),
                                                 }}</td>
@@ -199,29 +206,33 @@ pub fn WorkbenchPage() -> impl IntoView {
 #[component]
 pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    let n = number.clone();
-    let ctx = Resource::new(
-        move || act.version().get(),
-        move |_| load_work_context(n.clone()),
-    );
+    let number = StoredValue::new(number);
+    // Loaded in the browser only (see below), again after each step.
+    let ctx = LocalResource::new(move || {
+        act.version().get();
+        load_work_context(number.get_value())
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = act.value().get() {
             on_done.run(());
         }
     });
     let error = action_error(act);
+    // Drawn in the browser only: the steps load their own data after the page is interactive,
+    // so the server-rendered page never has to agree with them while hydrating.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     view! {
         <section class="work-panel">
             <h2>"办理"</h2>
             <FormError error=error/>
-            <Transition fallback=|| ()>
-                {move || Suspend::new({
-                    let number = number.clone();
-                    async move {
-                        ctx.await.map(|c| view! { <Steps c number act/> })
-                    }
-                })}
-            </Transition>
+            <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                    {move || Suspend::new(async move {
+                        ctx.await.map(|c| view! { <Steps c number=number.get_value() act/> })
+                    })}
+                </Transition>
+            </Show>
         </section>
     }
 }

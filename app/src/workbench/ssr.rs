@@ -375,6 +375,10 @@ pub async fn queue(
                 breached: clock
                     .as_ref()
                     .is_some_and(|c| c.status == ClockStatus::Breached),
+                left_days: clock
+                    .as_ref()
+                    .and_then(|c| Some(c.limit_days? as i64 - c.used_days as i64))
+                    .map(|n| n.max(0)),
                 id: r.id,
             }
         })
