@@ -90,6 +90,11 @@ pub fn App() -> impl IntoView {
                                 <cases::notice::NoticePage/>
                             </accounts::RequireRole>
                         }/>
+                        <Route path=path!("/cases/:number/handover") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
+                                <cases::handover::HandoverPage/>
+                            </accounts::RequireRole>
+                        }/>
                         <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
                                 <cases::print::PrintApplicationPage/>

@@ -40,6 +40,29 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// What `fetch` returns for the route parameter `param`; a value that does not parse is simply
+/// not found.
+pub fn route_resource<K, T, Fut>(
+    param: &'static str,
+    fetch: fn(K) -> Fut,
+) -> Resource<Result<T, AppError>>
+where
+    K: std::str::FromStr + Clone + PartialEq + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    Resource::new(
+        move || params.read().get(param).and_then(|v| v.parse::<K>().ok()),
+        move |key| async move {
+            match key {
+                Some(key) => fetch(key).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
 /// Times are shown in Beijing time whatever the server's zone.
 pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");

@@ -152,6 +152,18 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         json!({"action": "handover", "signature": png_data_url()}),
     )
     .await;
+    // The handover record lists what was received and carries the signature.
+    let record: Value = app
+        .call_with(&agent, "cases/handover", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        record["materials"].as_array().unwrap().len(),
+        ctx["materials"].as_array().unwrap().len()
+    );
+    assert!(record["signature_file"].is_i64(), "{record}");
     let err = error_of(act(&app, &agent, &number, json!({"action": "submit_to_window", "window_id": window(&app).await, "receipt_number": ""})).await).await;
     assert!(field_message(&err, "receipt_number").is_some());
     step(&app, &agent, &number, json!({"action": "submit_to_window", "window_id": window(&app).await, "receipt_number": "SJ-2026-0815"})).await;
@@ -294,17 +306,25 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
         &app,
         &agent,
         &number,
-        json!({"action": "start_delivery", "delivery": {"kind": "window_pickup"}}),
+        json!({"action": "start_delivery", "delivery": {"kind": "door"}}),
     )
     .await;
+    // Door delivery: the recipient signs on the agent's device.
     step(
         &app,
         &agent,
         &number,
-        json!({"action": "complete", "returned_materials": ""}),
+        json!({"action": "complete", "returned_materials": "", "signature": png_data_url()}),
     )
     .await;
     assert_eq!(state(&app, &number).await, "completed");
+    let signed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stored_files WHERE purpose = 'signature' AND original_name = '签收签名.png'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(signed, 1);
     let due: Option<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("SELECT due_at FROM cases WHERE number = $1")
             .bind(&number)

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod files;
+pub mod handover;
 pub mod notice;
 pub mod print;
 pub mod signature;
@@ -160,6 +161,16 @@ fn needed_now(state: CaseState) -> &'static str {
     }
 }
 
+fn clock_status(c: &Clock) -> &'static str {
+    match c.status {
+        ClockStatus::Met => "按时完成",
+        ClockStatus::Breached => "已超期",
+        ClockStatus::Paused => "暂停计时",
+        ClockStatus::Running if c.warning => "即将到期",
+        ClockStatus::Running => "进行中",
+    }
+}
+
 fn clock_class(c: &Clock) -> &'static str {
     match c.status {
         ClockStatus::Breached => "clock breached",
@@ -240,6 +251,7 @@ pub fn CasePage() -> impl IntoView {
                                 <li class=clock_class(k)>
                                     <strong>{k.kind.label()}</strong>
                                     <span>{k.due_date.map(|d| format!("期限 {d}")).unwrap_or_default()}</span>
+                                    <span class="clock-status">{clock_status(k)}</span>
                                     <span class="clock-why">{k.explanation.clone()}</span>
                                 </li>
                             }).collect_view()}

@@ -51,16 +51,7 @@ pub fn NoticeList(notice: Notice) -> impl IntoView {
 /// `/cases/:number/notice`: the printable notice.
 #[component]
 pub fn NoticePage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let notice = Resource::new(
-        move || params.with(|p| p.get("number")),
-        |n| async move {
-            match n {
-                Some(n) => load_notice(n).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let notice = crate::ui::route_resource("number", load_notice);
     view! {
         <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {

@@ -2,22 +2,12 @@
 //! handler's signature and, once received, the agent and the receipt time.
 
 use super::{load_case, CaseView};
-use crate::error::AppError;
 use leptos::prelude::*;
 use shared::application::{ApplicantId, ServiceContent};
 
 #[component]
 pub fn PrintApplicationPage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let case = Resource::new(
-        move || params.with(|p| p.get("number")),
-        |number| async move {
-            match number {
-                Some(n) => load_case(n).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let case = crate::ui::route_resource("number", load_case);
     view! {
         <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {

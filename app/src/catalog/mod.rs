@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use shared::case::{ItemType, SpecialStepKind};
 use shared::catalog::{fees_label, item_type_label, Category, MaterialForm};
@@ -237,32 +237,9 @@ pub fn CatalogPage() -> impl IntoView {
     }
 }
 
-/// What `fetch` returns for the route's `:id`; an id that is not a number is simply not found.
-fn resource_for_route_id<T, Fut>(fetch: fn(i64) -> Fut) -> Resource<Result<T, AppError>>
-where
-    T: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
-{
-    let params = use_params_map();
-    Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        },
-        move |id| async move {
-            match id {
-                Some(id) => fetch(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    )
-}
-
 #[component]
 pub fn ItemPage() -> impl IntoView {
-    let item = resource_for_route_id(get_item);
+    let item = crate::ui::route_resource("id", get_item);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
@@ -403,7 +380,7 @@ fn or_none(s: &str) -> String {
 
 #[component]
 pub fn CenterPage() -> impl IntoView {
-    let center = resource_for_route_id(get_center);
+    let center = crate::ui::route_resource("id", get_center);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
@@ -446,7 +423,7 @@ pub fn CenterPage() -> impl IntoView {
 /// The print-ready A4 page of a unit's list, in the columns of the policy's 附件2.
 #[component]
 pub fn PrintListPage() -> impl IntoView {
-    let list = resource_for_route_id(get_printable_list);
+    let list = crate::ui::route_resource("id", get_printable_list);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {

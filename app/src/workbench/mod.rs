@@ -240,6 +240,7 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
 #[component]
 fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl IntoView {
     let version = c.version;
+    let handover_href = format!("/cases/{number}/handover");
     let send = move |action: CaseAction| {
         act.dispatch(WorkCase {
             number: number.clone(),
@@ -361,6 +362,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                 <div class="handover">
                     <h3>"材料交接与委托协议"</h3>
                     <p class="hint">"请申请人核对材料交接单和委托协议后签名。"</p>
+                    <p><a href=handover_href.clone() target="_blank">"打印材料交接单和委托协议"</a></p>
                     <crate::cases::signature::SignaturePad value=signature/>
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Handover { signature: signature.get().unwrap_or_default() })>"确认交接"</button>
                 </div>
@@ -412,7 +414,12 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("complete").then(|| view! {
                 <div>{text("退还材料说明", note)}
-                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::Complete { signature: String::new(), returned_materials: note.get() })>"办结"</button>
+                    <details class="door-signature"><summary>"上门送达：请签收人签名"</summary>
+                        <crate::cases::signature::SignaturePad value=signature/>
+                    </details>
+                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::Complete {
+                        signature: signature.get().unwrap_or_default(), returned_materials: note.get(),
+                    })>"办结"</button>
                 </div>
             })}
             {has("terminate").then(|| view! {
