@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+const TOO_LARGE: &str = "文件超过20MB，请压缩或分页扫描后再上传";
 
 pub fn purpose_label(purpose: &str) -> &'static str {
     match purpose {
@@ -53,7 +54,7 @@ pub fn UploadButton(
             };
             error.set(None);
             if file.size() > MAX_BYTES as f64 {
-                error.set(Some("文件超过20MB，请压缩或分页扫描后再上传".into()));
+                error.set(Some(TOO_LARGE.into()));
                 el.set_value("");
                 return;
             }
@@ -158,7 +159,7 @@ mod client {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{UploadError, Uploaded, MAX_BYTES};
+    use super::{UploadError, Uploaded, MAX_BYTES, TOO_LARGE};
     use crate::accounts::ssr::{AuthSession, User};
     use crate::error::AppError;
     use crate::state::AppState;
@@ -197,10 +198,7 @@ pub mod ssr {
             return Err(AppError::field("file", "文件是空的，请重新选择"));
         }
         if bytes.len() > MAX_BYTES {
-            return Err(AppError::field(
-                "file",
-                "文件超过20MB，请压缩或分页扫描后再上传",
-            ));
+            return Err(AppError::field("file", TOO_LARGE));
         }
         let content_type = sniff(bytes).ok_or_else(|| {
             AppError::field("file", "只能上传PDF、JPG或PNG文件（按文件内容识别）")
@@ -271,6 +269,15 @@ pub mod ssr {
         refuse(status, e.to_string())
     }
 
+    /// A broken upload stream: the request body limit shows as one (413), else the network.
+    fn stream_broken(e: axum::extract::multipart::MultipartError) -> Response {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
+        }
+        tracing::info!(error = %e, "upload stream broken");
+        refuse(StatusCode::BAD_REQUEST, "上传中断，请重试")
+    }
+
     /// `POST /files` (multipart: `purpose`, optional `case` number, `file`).
     pub async fn upload(
         State(state): State<AppState>,
@@ -287,10 +294,7 @@ pub mod ssr {
             let field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
-                Err(e) => {
-                    tracing::info!(error = %e, "upload stream broken");
-                    return refuse(StatusCode::BAD_REQUEST, "上传中断，请重试");
-                }
+                Err(e) => return stream_broken(e),
             };
             match field.name().unwrap_or_default() {
                 "purpose" => purpose = field.text().await.ok(),
@@ -303,15 +307,12 @@ pub mod ssr {
                         match field.chunk().await {
                             Ok(Some(chunk)) => {
                                 if bytes.len() + chunk.len() > MAX_BYTES {
-                                    return refuse(
-                                        StatusCode::PAYLOAD_TOO_LARGE,
-                                        "文件超过20MB，请压缩或分页扫描后再上传",
-                                    );
+                                    return refuse(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE);
                                 }
                                 bytes.extend_from_slice(&chunk);
                             }
                             Ok(None) => break,
-                            Err(_) => return refuse(StatusCode::BAD_REQUEST, "上传中断，请重试"),
+                            Err(e) => return stream_broken(e),
                         }
                     }
                     file = Some((name, bytes));
