@@ -23,6 +23,12 @@ pub mod ssr {
             }
         }
 
+        pub fn parse(s: &str) -> Option<Subject> {
+            [Subject::ItemList, Subject::AgentTeam]
+                .into_iter()
+                .find(|x| x.as_str() == s)
+        }
+
         fn table(self) -> &'static str {
             match self {
                 Subject::ItemList => "item_lists",
@@ -244,6 +250,67 @@ pub mod ssr {
     }
 }
 
+use crate::error::AppError;
+use crate::ui::{action_error, FieldMessage};
+use leptos::prelude::*;
+
+/// The county center files a submitted list or team (`subject`: item_list or agent_team).
+#[server(endpoint = "filing/file")]
+pub async fn file_version(subject: String, id: i64) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
+    let subject = ssr::Subject::parse(&subject).ok_or(AppError::NotFound)?;
+    ssr::decide(
+        &crate::state::pool()?,
+        &user,
+        subject,
+        id,
+        ssr::Decision::File,
+    )
+    .await
+}
+
+/// The county center returns a submitted list or team with a reason.
+#[server(endpoint = "filing/return")]
+pub async fn return_version(subject: String, id: i64, reason: String) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
+    let subject = ssr::Subject::parse(&subject).ok_or(AppError::NotFound)?;
+    let reason =
+        shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
+    let decision = ssr::Decision::Return {
+        reason: reason.as_str(),
+    };
+    ssr::decide(&crate::state::pool()?, &user, subject, id, decision).await
+}
+
+/// The supervisor's two buttons under a submitted version: file it, or return it with a reason.
+#[component]
+pub fn DecisionForms(
+    subject: &'static str,
+    id: i64,
+    file: ServerAction<FileVersion>,
+    ret: ServerAction<ReturnVersion>,
+) -> impl IntoView {
+    let ret_error = action_error(ret);
+    view! {
+        <div class="decision">
+            <ActionForm action=file>
+                <input type="hidden" name="subject" value=subject/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <button type="submit" class="button primary">"备案并公示"</button>
+            </ActionForm>
+            <ActionForm action=ret attr:novalidate=true>
+                <input type="hidden" name="subject" value=subject/>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label class="field"><span>"退回原因"</span>
+                    <input type="text" name="reason"/>
+                    <FieldMessage error=ret_error field="reason"/>
+                </label>
+                <button type="submit" class="button">"退回修改"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
 /// One step in a version's filing history.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FilingEvent {
@@ -254,9 +321,8 @@ pub struct FilingEvent {
 }
 
 /// The filing history under a list or a team.
-#[leptos::component]
-pub fn FilingHistory(events: Vec<FilingEvent>) -> impl leptos::IntoView {
-    use leptos::prelude::*;
+#[component]
+pub fn FilingHistory(events: Vec<FilingEvent>) -> impl IntoView {
     (!events.is_empty()).then(|| {
         view! {
             <details class="history">

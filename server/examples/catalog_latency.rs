@@ -2,8 +2,8 @@
 //! catalog_latency` (needs DATABASE_URL pointing at a server where it may create a database).
 //! Prints p50/p99 of the public search server function, measured over HTTP on loopback.
 
-use app::state::AppState;
-use server::config::{Config, Mode};
+mod support;
+
 use std::time::{Duration, Instant};
 
 const ITEMS: i64 = 10_000;
@@ -11,25 +11,7 @@ const ROUNDS: usize = 40;
 
 #[tokio::main]
 async fn main() {
-    let admin = std::env::var("DATABASE_URL")
-        .unwrap_or("postgres://postgres@127.0.0.1:5432/postgres".into());
-    let url = format!(
-        "{}/bangban_latency",
-        admin.rsplit_once('/').map(|(a, _)| a).unwrap_or(&admin)
-    );
-    {
-        use sqlx::migrate::MigrateDatabase;
-        if sqlx::Postgres::database_exists(&url).await.unwrap() {
-            sqlx::Postgres::force_drop_database(&url).await.unwrap();
-        }
-    }
-    let pool = server::db::connect(&url).await.unwrap();
-    server::db::migrate(&pool).await.unwrap();
-    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
-        .migrate()
-        .await
-        .unwrap();
-    server::seed::load(&pool).await.unwrap();
+    let (pool, url) = support::fresh_demo_database("bangban_latency").await;
 
     // Grow every department's filed list to 10,000 items in all, by varying the demo items.
     sqlx::query(
@@ -51,29 +33,7 @@ async fn main() {
         .await
         .unwrap();
 
-    let state = AppState {
-        leptos_options: server::http::leptos_options("target/site"),
-        pool,
-        files_dir: std::env::temp_dir().join("bangban-bench-files"),
-    };
-    let config = Config {
-        database_url: url,
-        mode: Mode::Development,
-        files_dir: std::path::PathBuf::new(),
-        secure_cookies: false,
-        public_origin: None,
-    };
-    let app = server::http::router(state, &config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let base = support::serve(pool, url).await;
 
     let client = reqwest::Client::new();
     let queries = [

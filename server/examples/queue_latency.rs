@@ -3,8 +3,8 @@
 //! Prints p50/p99 of the queue server function for each queue, measured over HTTP on loopback
 //! as the county center's agent (who sees the most cases).
 
-use app::state::AppState;
-use server::config::{Config, Mode};
+mod support;
+
 use std::time::{Duration, Instant};
 
 const CASES: i32 = 100_000;
@@ -12,25 +12,7 @@ const ROUNDS: usize = 30;
 
 #[tokio::main]
 async fn main() {
-    let admin = std::env::var("DATABASE_URL")
-        .unwrap_or("postgres://postgres@127.0.0.1:5432/postgres".into());
-    let url = format!(
-        "{}/bangban_queue_latency",
-        admin.rsplit_once('/').map(|(a, _)| a).unwrap_or(&admin)
-    );
-    {
-        use sqlx::migrate::MigrateDatabase;
-        if sqlx::Postgres::database_exists(&url).await.unwrap() {
-            sqlx::Postgres::force_drop_database(&url).await.unwrap();
-        }
-    }
-    let pool = server::db::connect(&url).await.unwrap();
-    server::db::migrate(&pool).await.unwrap();
-    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
-        .migrate()
-        .await
-        .unwrap();
-    server::seed::load(&pool).await.unwrap();
+    let (pool, url) = support::fresh_demo_database("bangban_queue_latency").await;
 
     // 100,000 open cases over every published item, spread over the centers (about a third at
     // the county center), in every open state, with due dates from 10 days ago to 10 days ahead
@@ -79,29 +61,7 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    let state = AppState {
-        leptos_options: server::http::leptos_options("target/site"),
-        pool,
-        files_dir: std::env::temp_dir().join("bangban-bench-files"),
-    };
-    let config = Config {
-        database_url: url,
-        mode: Mode::Development,
-        files_dir: std::path::PathBuf::new(),
-        secure_cookies: false,
-        public_origin: None,
-    };
-    let app = server::http::router(state, &config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let base = support::serve(pool, url).await;
 
     let client = reqwest::Client::builder()
         .cookie_store(true)

@@ -147,8 +147,8 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     let err = error_of(
         app.call_with(
             &manager,
-            "catalog/file_list",
-            &[("list_id", &list.to_string())],
+            "filing/file",
+            &[("subject", "item_list"), ("id", &list.to_string())],
         )
         .await,
     )
@@ -168,8 +168,8 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     assert!(app
         .call_with(
             &supervisor,
-            "catalog/file_list",
-            &[("list_id", &list.to_string())]
+            "filing/file",
+            &[("subject", "item_list"), ("id", &list.to_string())]
         )
         .await
         .status()
@@ -190,8 +190,8 @@ async fn a_list_is_public_only_once_a_supervisor_files_it(pool: PgPool) {
     let err = error_of(
         app.call_with(
             &supervisor,
-            "catalog/file_list",
-            &[("list_id", &list.to_string())],
+            "filing/file",
+            &[("subject", "item_list"), ("id", &list.to_string())],
         )
         .await,
     )
@@ -229,8 +229,12 @@ async fn a_returned_list_stays_private_and_can_be_fixed(pool: PgPool) {
     let err = error_of(
         app.call_with(
             &supervisor,
-            "catalog/return_list",
-            &[("list_id", &list.to_string()), ("reason", "")],
+            "filing/return",
+            &[
+                ("subject", "item_list"),
+                ("id", &list.to_string()),
+                ("reason", ""),
+            ],
         )
         .await,
     )
@@ -239,9 +243,10 @@ async fn a_returned_list_stays_private_and_can_be_fixed(pool: PgPool) {
     let res = app
         .call_with(
             &supervisor,
-            "catalog/return_list",
+            "filing/return",
             &[
-                ("list_id", &list.to_string()),
+                ("subject", "item_list"),
+                ("id", &list.to_string()),
                 ("reason", "名称请与省目录一致"),
             ],
         )
@@ -508,7 +513,11 @@ async fn a_manager_adds_an_item_with_materials_and_steps_and_removes_another(poo
     );
     let supervisor = app.client_as("supervisor01").await;
     assert!(app
-        .call_with(&supervisor, "catalog/file_list", &[("list_id", &l)])
+        .call_with(
+            &supervisor,
+            "filing/file",
+            &[("subject", "item_list"), ("id", &l)]
+        )
         .await
         .status()
         .is_success());

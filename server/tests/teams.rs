@@ -263,8 +263,12 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         .call_with(&manager, "teams/submit", &[("team_id", &t)])
         .await));
     let err = error_of(
-        app.call_with(&manager, "teams/file", &[("team_id", &t)])
-            .await,
+        app.call_with(
+            &manager,
+            "filing/file",
+            &[("subject", "agent_team"), ("id", &t)],
+        )
+        .await,
     )
     .await;
     assert_eq!(err, serde_json::json!("Forbidden"), "a manager cannot file");
@@ -290,8 +294,8 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
     let err = error_of(
         app.call_with(
             &supervisor,
-            "teams/return",
-            &[("team_id", &t), ("reason", "")],
+            "filing/return",
+            &[("subject", "agent_team"), ("id", &t), ("reason", "")],
         )
         .await,
     )
@@ -300,8 +304,12 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
     assert!(ok(&app
         .call_with(
             &supervisor,
-            "teams/return",
-            &[("team_id", &t), ("reason", "请补充孙帮办的岗前培训记录")]
+            "filing/return",
+            &[
+                ("subject", "agent_team"),
+                ("id", &t),
+                ("reason", "请补充孙帮办的岗前培训记录")
+            ]
         )
         .await));
     // Returned: still private, editable again, resubmitted, then filed.
@@ -324,7 +332,11 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         .call_with(&manager, "teams/submit", &[("team_id", &t)])
         .await));
     assert!(ok(&app
-        .call_with(&supervisor, "teams/file", &[("team_id", &t)])
+        .call_with(
+            &supervisor,
+            "filing/file",
+            &[("subject", "agent_team"), ("id", &t)]
+        )
         .await));
 
     let agents = on_duty(&app, "最低生活保障申请").await;

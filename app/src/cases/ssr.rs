@@ -278,18 +278,15 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     .fetch_all(pool)
     .await?;
     let cal = crate::calendar::ssr::load(pool).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let mut all = histories(pool, &ids).await?;
+    let now = chrono::Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for (number, id, item, state, submitted_at) in rows {
         let state = parse_state(&state);
-        let h = history(pool, id).await?;
-        let next_due = compute_clocks(&h.events, h.limit, &cal, chrono::Utc::now())
-            .into_iter()
-            .filter(|c| {
-                matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
-                    && c.stopped_at.is_none()
-            })
-            .filter_map(|c| c.due_date)
-            .min();
+        let (events, limit) = all.remove(&id).unwrap_or_default();
+        let clocks = compute_clocks(&events, limit, &cal, now);
+        let next_due = next_due_clock(&clocks).and_then(|c| c.due_date);
         out.push(CaseSummary {
             number,
             item_name: item,
@@ -370,6 +367,18 @@ pub async fn histories(
     Ok(out)
 }
 
+/// The running (or overdue) clock with a limit that falls due first: what a case waits on.
+pub fn next_due_clock(clocks: &[shared::clocks::Clock]) -> Option<&shared::clocks::Clock> {
+    clocks
+        .iter()
+        .filter(|c| {
+            c.stopped_at.is_none()
+                && c.limit_days.is_some()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+        })
+        .min_by_key(|c| c.due_at)
+}
+
 /// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues.
 pub async fn refresh_due(
     tx: &mut Transaction<'_, Postgres>,
@@ -377,15 +386,8 @@ pub async fn refresh_due(
     case_id: i64,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
-    let due = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now())
-        .into_iter()
-        .filter(|c| {
-            c.stopped_at.is_none()
-                && c.limit_days.is_some()
-                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
-        })
-        .filter_map(|c| c.due_at)
-        .min();
+    let clocks = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now());
+    let due = next_due_clock(&clocks).and_then(|c| c.due_at);
     sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
         .bind(case_id)
         .bind(due)

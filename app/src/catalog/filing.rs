@@ -76,36 +76,6 @@ pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
     ssr::pending(&crate::state::pool()?).await
 }
 
-#[server(endpoint = "catalog/file_list")]
-pub async fn file_list(list_id: i64) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    crate::filing::ssr::decide(
-        &crate::state::pool()?,
-        &user,
-        crate::filing::ssr::Subject::ItemList,
-        list_id,
-        crate::filing::ssr::Decision::File,
-    )
-    .await
-}
-
-#[server(endpoint = "catalog/return_list")]
-pub async fn return_list(list_id: i64, reason: String) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    let reason =
-        shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
-    crate::filing::ssr::decide(
-        &crate::state::pool()?,
-        &user,
-        crate::filing::ssr::Subject::ItemList,
-        list_id,
-        crate::filing::ssr::Decision::Return {
-            reason: reason.as_str(),
-        },
-    )
-    .await
-}
-
 /// The manager's screen: their departments' lists, item by item.
 #[component]
 pub fn ManageListsPage() -> impl IntoView {
@@ -266,8 +236,8 @@ pub fn ManageListsPage() -> impl IntoView {
 /// The supervisor's screen: lists waiting to be filed or returned.
 #[component]
 pub fn PendingListsPage() -> impl IntoView {
-    let file = ServerAction::<FileList>::new();
-    let ret = ServerAction::<ReturnList>::new();
+    let file = ServerAction::<crate::filing::FileVersion>::new();
+    let ret = ServerAction::<crate::filing::ReturnVersion>::new();
     let pending = Resource::new(
         move || (file.version().get(), ret.version().get()),
         |_| pending_lists(),
@@ -276,7 +246,8 @@ pub fn PendingListsPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"事项清单备案"</h1>
-            <FormError error=action_error(file)/>
+            <FormError error=Signal::derive(move || action_error(file).get()
+                .or_else(|| ret_error.get().filter(|e| !e.is_field_error())))/>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     pending.await.map(|lists| {
@@ -299,20 +270,7 @@ pub fn PendingListsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <div class="decision">
-                                    <ActionForm action=file>
-                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
-                                        <button type="submit" class="button primary">"备案并公示"</button>
-                                    </ActionForm>
-                                    <ActionForm action=ret attr:novalidate=true>
-                                        <input type="hidden" name="list_id" value=list.id.to_string()/>
-                                        <label class="field"><span>"退回原因"</span>
-                                            <input type="text" name="reason"/>
-                                            <FieldMessage error=ret_error field="reason"/>
-                                        </label>
-                                        <button type="submit" class="button">"退回修改"</button>
-                                    </ActionForm>
-                                </div>
+                                <crate::filing::DecisionForms subject="item_list" id=list.id file ret/>
                             </section>
                         }).collect_view().into_any()
                     })

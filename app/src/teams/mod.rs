@@ -171,27 +171,6 @@ pub async fn pending_teams() -> Result<Vec<TeamView>, AppError> {
     ssr::pending(&crate::state::pool()?).await
 }
 
-#[server(endpoint = "teams/file")]
-pub async fn file_team(team_id: i64) -> Result<(), AppError> {
-    use crate::filing::ssr::{decide, Decision, Subject};
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    let pool = crate::state::pool()?;
-    decide(&pool, &user, Subject::AgentTeam, team_id, Decision::File).await
-}
-
-#[server(endpoint = "teams/return")]
-pub async fn return_team(team_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::filing::ssr::{decide, Decision, Subject};
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
-    let reason =
-        shared::validate::Reason::parse(&reason).map_err(|e| AppError::field("reason", e.0))?;
-    let pool = crate::state::pool()?;
-    let decision = Decision::Return {
-        reason: reason.as_str(),
-    };
-    decide(&pool, &user, Subject::AgentTeam, team_id, decision).await
-}
-
 /// Bumps `refresh` each time an action succeeds, so the page reloads what it shows; a failed
 /// action leaves the page (and its error message) as it is.
 fn refresh_after<T>(action: ServerAction<T>, refresh: RwSignal<u32>)
@@ -397,8 +376,8 @@ fn MemberCard(
 /// The supervisor's screen: teams waiting to be filed or returned.
 #[component]
 pub fn PendingTeamsPage() -> impl IntoView {
-    let file = ServerAction::<FileTeam>::new();
-    let ret = ServerAction::<ReturnTeam>::new();
+    let file = ServerAction::<crate::filing::FileVersion>::new();
+    let ret = ServerAction::<crate::filing::ReturnVersion>::new();
     let pending = Resource::new(
         move || (file.version().get(), ret.version().get()),
         |_| pending_teams(),
@@ -431,20 +410,7 @@ pub fn PendingTeamsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 <FilingHistory events=t.history.clone()/>
-                                <div class="decision">
-                                    <ActionForm action=file>
-                                        <input type="hidden" name="team_id" value=t.id.to_string()/>
-                                        <button type="submit" class="button primary">"备案并公示"</button>
-                                    </ActionForm>
-                                    <ActionForm action=ret attr:novalidate=true>
-                                        <input type="hidden" name="team_id" value=t.id.to_string()/>
-                                        <label class="field"><span>"退回原因"</span>
-                                            <input type="text" name="reason"/>
-                                            <FieldMessage error=ret_error field="reason"/>
-                                        </label>
-                                        <button type="submit" class="button">"退回修改"</button>
-                                    </ActionForm>
-                                </div>
+                                <crate::filing::DecisionForms subject="agent_team" id=t.id file ret/>
                             </section>
                         }).collect_view().into_any()
                     })

@@ -47,8 +47,9 @@ fn template(event: &CaseEvent) -> Option<Template> {
     })
 }
 
+/// A case with what the state machine needs besides the event.
 #[derive(sqlx::FromRow)]
-struct Locked {
+struct CaseRow {
     id: i64,
     state: String,
     version: i32,
@@ -56,6 +57,51 @@ struct Locked {
     item_type: String,
     mode: String,
     center_kind: String,
+}
+
+const CASE_ROW: &str =
+    "SELECT c.id, c.state, c.version, c.item_id, i.item_type, c.mode, ce.kind AS center_kind
+    FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id";
+
+impl CaseRow {
+    fn facts(&self) -> shared::case::CaseFacts {
+        facts(&self.item_type, &self.mode, &self.center_kind)
+    }
+}
+
+/// Case `number` if `user` may work it, locked for the transaction when `lock`.
+async fn workable_case<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    user: &User,
+    number: &str,
+    lock: bool,
+) -> Result<CaseRow, AppError> {
+    let sql = format!(
+        "{CASE_ROW} WHERE c.number = $1 AND {WORKABLE}{}",
+        if lock { " FOR UPDATE OF c" } else { "" }
+    );
+    sqlx::query_as(&sql)
+        .bind(number)
+        .bind(user.center_id)
+        .bind(user.department_id)
+        .bind(user.id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// How many one-time notices the case has had.
+async fn notices_before<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    case_id: i64,
+) -> Result<usize, AppError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'",
+    )
+    .bind(case_id)
+    .fetch_one(db)
+    .await?;
+    Ok(n as usize)
 }
 
 /// Applies `action` to case `number` at `version` as `user`; returns the new version.
@@ -68,29 +114,12 @@ pub async fn work(
 ) -> Result<i32, AppError> {
     let cal = crate::calendar::ssr::load(pool).await?;
     let mut tx = pool.begin().await?;
-    let sql = format!(
-        "SELECT c.id, c.state, c.version, c.item_id, i.item_type, c.mode, ce.kind AS center_kind
-         FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id
-         WHERE c.number = $1 AND {WORKABLE} FOR UPDATE OF c"
-    );
-    let case: Locked = sqlx::query_as(&sql)
-        .bind(number)
-        .bind(user.center_id)
-        .bind(user.department_id)
-        .bind(user.id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let case = workable_case(&mut *tx, user, number, true).await?;
     if case.version != version {
         return Err(AppError::Rejected(CHANGED.into()));
     }
-    let notices: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'",
-    )
-    .bind(case.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    action.check(notices as usize).map_err(invalid)?;
+    let notices = notices_before(&mut *tx, case.id).await?;
+    action.check(notices).map_err(invalid)?;
 
     let mut event = action.event();
     let mut details = serde_json::to_value(action).map_err(AppError::internal)?;
@@ -122,7 +151,7 @@ pub async fn work(
         _ => {}
     }
     let state = parse_state(&case.state);
-    let f = facts(&case.item_type, &case.mode, &case.center_kind);
+    let f = case.facts();
     let next = transition(Some(state), &f, user.role(), &event)
         .map_err(|e| AppError::Rejected(e.to_string()))?;
 
@@ -202,17 +231,14 @@ pub async fn supplement_by_applicant(
 ) -> Result<(), AppError> {
     let cal = crate::calendar::ssr::load(pool).await?;
     let mut tx = pool.begin().await?;
-    let row: Option<Locked> = sqlx::query_as(
-        "SELECT c.id, c.state, c.version, c.item_id, i.item_type, c.mode, ce.kind AS center_kind
-         FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id
-         WHERE c.number = $1 AND c.applicant_id = $2 FOR UPDATE OF c",
-    )
-    .bind(number)
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let sql = format!("{CASE_ROW} WHERE c.number = $1 AND c.applicant_id = $2 FOR UPDATE OF c");
+    let row: Option<CaseRow> = sqlx::query_as(&sql)
+        .bind(number)
+        .bind(user.id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let case = row.ok_or(AppError::NotFound)?;
-    let f = facts(&case.item_type, &case.mode, &case.center_kind);
+    let f = case.facts();
     let next = transition(
         Some(parse_state(&case.state)),
         &f,
@@ -413,20 +439,8 @@ pub async fn counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, Ap
 
 /// What the case page needs to offer an agent the steps allowed now.
 pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkContext, AppError> {
-    let sql = format!(
-        "SELECT c.id, c.state, c.version, c.item_id, i.item_type, c.mode, ce.kind AS center_kind
-         FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id
-         WHERE c.number = $1 AND {WORKABLE}"
-    );
-    let case: Locked = sqlx::query_as(&sql)
-        .bind(number)
-        .bind(user.center_id)
-        .bind(user.department_id)
-        .bind(user.id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let f = facts(&case.item_type, &case.mode, &case.center_kind);
+    let case = workable_case(pool, user, number, false).await?;
+    let f = case.facts();
     let state = parse_state(&case.state);
     let allowed = shared::case::allowed_events(state, &f, user.role())
         .into_iter()
@@ -445,18 +459,13 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
     .bind(user.center_id)
     .fetch_all(pool)
     .await?;
-    let notices: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'",
-    )
-    .bind(case.id)
-    .fetch_one(pool)
-    .await?;
+    let notices = notices_before(pool, case.id).await?;
     Ok(WorkContext {
         version: case.version,
         allowed,
         materials,
         special_steps,
         windows,
-        notices_before: notices as usize,
+        notices_before: notices,
     })
 }

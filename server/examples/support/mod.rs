@@ -1,0 +1,58 @@
+//! What the latency examples share: a fresh database with the demo data, and the whole app
+//! served on a random loopback port.
+
+use app::state::AppState;
+use server::config::{Config, Mode};
+use sqlx::PgPool;
+
+/// Drops and recreates database `name` on the server of `DATABASE_URL`, migrated, with demo data.
+pub async fn fresh_demo_database(name: &str) -> (PgPool, String) {
+    let admin = std::env::var("DATABASE_URL")
+        .unwrap_or("postgres://postgres@127.0.0.1:5432/postgres".into());
+    let url = format!(
+        "{}/{name}",
+        admin.rsplit_once('/').map(|(a, _)| a).unwrap_or(&admin)
+    );
+    {
+        use sqlx::migrate::MigrateDatabase;
+        if sqlx::Postgres::database_exists(&url).await.unwrap() {
+            sqlx::Postgres::force_drop_database(&url).await.unwrap();
+        }
+    }
+    let pool = server::db::connect(&url).await.unwrap();
+    server::db::migrate(&pool).await.unwrap();
+    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+        .migrate()
+        .await
+        .unwrap();
+    server::seed::load(&pool).await.unwrap();
+    (pool, url)
+}
+
+/// Serves the app on 127.0.0.1 and returns its base URL.
+pub async fn serve(pool: PgPool, url: String) -> String {
+    let state = AppState {
+        leptos_options: server::http::leptos_options("target/site"),
+        pool,
+        files_dir: std::env::temp_dir().join("bangban-bench-files"),
+    };
+    let config = Config {
+        database_url: url,
+        mode: Mode::Development,
+        files_dir: std::path::PathBuf::new(),
+        secure_cookies: false,
+        public_origin: None,
+    };
+    let app = server::http::router(state, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    base
+}
