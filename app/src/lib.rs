@@ -4,9 +4,11 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod case_log;
 pub mod cases;
 pub mod catalog;
 pub mod error;
+pub mod files;
 pub mod filing;
 pub mod home;
 pub mod notifications;
@@ -85,6 +87,11 @@ pub fn App() -> impl IntoView {
                                 <cases::CasePage/>
                             </accounts::RequireRole>
                         }/>
+                        <Route path=path!("/cases/:number/sign") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Applicant]>
+                                <cases::sign::SignPage/>
+                            </accounts::RequireRole>
+                        }/>
                         <Route path=path!("/cases/:number/notice") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]>
                                 <cases::notice::NoticePage/>
@@ -117,6 +124,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workbench") ssr=SsrMode::Async view=|| view! {
                             <accounts::RequireRole roles=&[Role::Agent, Role::Manager]>
                                 <workbench::WorkbenchPage/>
+                            </accounts::RequireRole>
+                        }/>
+                        <Route path=path!("/workbench/assign") ssr=SsrMode::Async view=|| view! {
+                            <accounts::RequireRole roles=&[Role::Manager]>
+                                <workbench::AssignPage/>
                             </accounts::RequireRole>
                         }/>
                         <Route path=path!("/supervision") ssr=SsrMode::Async view=|| view! {

@@ -42,7 +42,7 @@ test('on a phone: an item page lists the filed agents on duty with their phones'
   const agents = page.locator('.agents');
   await expect(agents).toContainText('李帮办');
   await expect(agents).toContainText('王代办');
-  // The village station's agent is not in a filed team.
-  await expect(agents).not.toContainText('赵站长');
+  // A county agent not yet in the filed team is not public.
+  await expect(agents).not.toContainText('孙帮办');
   await expect(agents.getByRole('link', { name: '13900000001' })).toHaveAttribute('href', 'tel:13900000001');
 });

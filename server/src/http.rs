@@ -58,11 +58,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route(
             "/files",
-            post(app::cases::files::ssr::upload).layer(DefaultBodyLimit::max(
-                app::cases::files::MAX_BYTES + 64 * 1024,
-            )),
+            post(app::files::ssr::upload)
+                .layer(DefaultBodyLimit::max(app::files::MAX_BYTES + 64 * 1024)),
         )
-        .route("/files/{id}", get(app::cases::files::ssr::open))
+        .route("/files/{id}", get(app::files::ssr::open))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -6,10 +6,9 @@ mod common;
 
 use app::notifications::ssr::{send_due, SmsSender};
 use common::{
-    error_of, field_message, new_client, signature_data_url as png_data_url, signature_png, spawn,
-    TestApp,
+    error_of, field_message, new_client, pdf, signature_data_url as png_data_url, signature_png,
+    spawn, upload, TestApp,
 };
-use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
@@ -81,33 +80,6 @@ async fn submit(
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
-}
-
-async fn upload(
-    app: &TestApp,
-    client: &reqwest::Client,
-    purpose: &str,
-    name: &str,
-    bytes: Vec<u8>,
-    case: Option<&str>,
-) -> reqwest::Response {
-    let mut form = Form::new()
-        .text("purpose", purpose.to_string())
-        .part("file", Part::bytes(bytes).file_name(name.to_string()));
-    if let Some(c) = case {
-        form = form.text("case", c.to_string());
-    }
-    client
-        .post(format!("{}/files", app.base))
-        .header("Origin", &app.base)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

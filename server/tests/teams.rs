@@ -92,11 +92,12 @@ fn ok(res: &reqwest::Response) -> bool {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
     let app = spawn(pool).await;
-    // Demo: the county agent and the township agent are filed, the village agent is not.
+    // Demo: the county, township and village agents are filed; agent05 (孙帮办) is not yet.
     let agents = on_duty(&app, "最低生活保障申请").await;
     assert!(agents.contains(&"李帮办".to_string()), "{agents:?}");
     assert!(agents.contains(&"王代办".to_string()), "{agents:?}");
-    assert!(!agents.contains(&"赵站长".to_string()), "{agents:?}");
+    assert!(agents.contains(&"赵站长".to_string()), "{agents:?}");
+    assert!(!agents.contains(&"孙帮办".to_string()), "{agents:?}");
 
     let manager = app.client_as("manager01").await;
     let team: i64 = app
@@ -345,17 +346,23 @@ async fn only_agents_of_a_filed_team_are_public(pool: PgPool) {
         agents.contains(&"李帮办".to_string()),
         "copied member still public"
     );
-    let filed = app::teams::ssr::is_filed_agent(&app.pool, new_agent.parse().unwrap())
+    // Filed for the item: the new agent may now be responsible for its cases.
+    let lineage: i64 = sqlx::query_scalar(
+        "SELECT i.lineage FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
+         WHERE i.name = '最低生活保障申请'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let filed = app::case_log::ssr::covers_item(&app.pool, new_agent.parse().unwrap(), lineage)
         .await
         .unwrap();
     assert!(filed);
-    let unfiled = app::teams::ssr::is_filed_agent(
-        &app.pool,
-        account_id(&app, "agent03").await.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    assert!(!unfiled);
+    let manager_id = account_id(&app, "manager01").await.parse().unwrap();
+    let unfiled = app::case_log::ssr::covers_item(&app.pool, manager_id, lineage)
+        .await
+        .unwrap();
+    assert!(!unfiled, "a manager is no agent");
 
     // Exactly one filed version per unit; every step recorded with who did it.
     let statuses: Vec<String> = sqlx::query_scalar(

@@ -13,6 +13,11 @@ fn png_data_url() -> String {
     common::signature_data_url(true)
 }
 
+/// The agent takes the case, signing under 代办人.
+fn receive() -> Value {
+    json!({"action": "receive", "signature": png_data_url()})
+}
+
 fn citizen_form(mode: &str) -> Value {
     json!({
         "applicant_kind": "citizen",
@@ -118,7 +123,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
     let number = apply(&app, "建设项目环境影响评价报告书审批", "proxy").await;
     let agent = app.client_as("agent01").await;
 
-    step(&app, &agent, &number, json!({"action": "receive"})).await;
+    step(&app, &agent, &number, receive()).await;
     let ctx = context(&app, &agent, &number).await;
     step(&app, &agent, &number, all_received(&ctx)).await;
     assert_eq!(state(&app, &number).await, "materials_complete");
@@ -127,7 +132,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         &app,
         &agent,
         &number,
-        json!({"action": "go_to_window", "window_id": window(&app).await, "on_behalf": true}),
+        json!({"action": "go_to_window", "window_id": window(&app).await}),
     )
     .await;
     assert!(error_of(res).await["Rejected"]
@@ -263,7 +268,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(signatures, 2, "application + handover");
+    assert_eq!(signatures, 3, "application + agent on receipt + handover");
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -271,7 +276,7 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
     let app = spawn(pool).await;
     let number = apply(&app, "发票申领", "assist").await;
     let agent = app.client_as("agent01").await;
-    step(&app, &agent, &number, json!({"action": "receive"})).await;
+    step(&app, &agent, &number, receive()).await;
     let ctx = context(&app, &agent, &number).await;
     step(&app, &agent, &number, all_received(&ctx)).await;
     let err = error_of(
@@ -284,17 +289,21 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
         .await,
     )
     .await;
-    assert!(err["Rejected"]
-        .as_str()
+    assert!(
+        err["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("帮办无需材料交接"),
+        "{err}"
+    );
+    // Assist: the applicant goes to the window in person, and the agent says so.
+    let window_id = window(&app).await;
+    let go = |attended: bool| json!({"action": "go_to_window", "window_id": window_id, "applicant_attended": attended});
+    let err = error_of(act(&app, &agent, &number, go(false)).await).await;
+    assert!(field_message(&err, "applicant_attended")
         .unwrap()
-        .contains("即办类事项直接到窗口办理"));
-    step(
-        &app,
-        &agent,
-        &number,
-        json!({"action": "go_to_window", "window_id": window(&app).await, "on_behalf": false}),
-    )
-    .await;
+        .contains("申请人本人"));
+    step(&app, &agent, &number, go(true)).await;
     step(
         &app,
         &agent,
@@ -339,7 +348,7 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
     let app = spawn(pool).await;
     let number = apply(&app, "最低生活保障申请", "assist").await;
     let agent = app.client_as("agent01").await;
-    step(&app, &agent, &number, json!({"action": "receive"})).await;
+    step(&app, &agent, &number, receive()).await;
     let ctx = context(&app, &agent, &number).await;
     let first = ctx["materials"][0]["name"].as_str().unwrap().to_string();
     let mut review = all_received(&ctx);
@@ -425,7 +434,7 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn a_station_forwards_a_case_to_the_county_center(pool: PgPool) {
+async fn a_case_goes_up_the_tree_and_the_stations_keep_watching(pool: PgPool) {
     let app = spawn(pool).await;
     let number = apply(&app, "最低生活保障申请", "proxy").await;
     // A walk-in at the village station (registered there).
@@ -435,7 +444,7 @@ async fn a_station_forwards_a_case_to_the_county_center(pool: PgPool) {
         .await
         .unwrap();
     let village = app.client_as("agent03").await;
-    step(&app, &village, &number, json!({"action": "receive"})).await;
+    step(&app, &village, &number, receive()).await;
     let err = error_of(
         act(
             &app,
@@ -451,18 +460,73 @@ async fn a_station_forwards_a_case_to_the_county_center(pool: PgPool) {
         &app,
         &village,
         &number,
-        json!({"action": "forward", "note": "申请人行动不便，材料已收齐，转县中心代办"}),
+        json!({"action": "forward", "note": "申请人行动不便，材料已收齐，转镇中心代办"}),
     )
     .await;
-    assert_eq!(state(&app, &number).await, "submitted");
+    let at = |app: &TestApp| {
+        let number = number.clone();
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, String, Option<i64>)>(
+                "SELECT c.state, ce.name, c.agent_id FROM cases c JOIN centers ce ON ce.id = c.center_id WHERE c.number = $1",
+            )
+            .bind(number)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // One level up: the village station's township center, nobody responsible yet.
+    assert_eq!(
+        at(&app).await,
+        ("submitted".into(), "湍东镇便民服务中心".into(), None)
+    );
+    // The station still sees the case and its progress, read-only.
+    let ctx = context(&app, &village, &number).await;
+    assert_eq!(ctx["allowed"], json!([]), "{ctx}");
+    let view: Value = app
+        .call_with(&village, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        view["read_only"]
+            .as_str()
+            .is_some_and(|r| r.contains("湍东镇便民服务中心")),
+        "{view}"
+    );
     let err = error_of(
-        app.call_with(&village, "work/context", &[("number", &number)])
-            .await,
+        act(
+            &app,
+            &village,
+            &number,
+            json!({"action": "terminate", "reason": "不办了"}),
+        )
+        .await,
     )
     .await;
-    assert_eq!(err, json!("NotFound"), "the station no longer holds it");
+    assert!(err["Rejected"].is_string(), "{err}");
+    let forwarded: Vec<Value> = app
+        .call_with(&village, "work/queue", &[("queue", "forwarded")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(forwarded[0]["number"], number);
+
+    let township = app.client_as("agent06").await;
+    step(&app, &township, &number, receive()).await;
+    step(
+        &app,
+        &township,
+        &number,
+        json!({"action": "forward", "note": "需县民政局审批，转县中心"}),
+    )
+    .await;
+    assert_eq!(at(&app).await.1, "内乡县行政审批服务中心");
     let county = app.client_as("agent01").await;
-    step(&app, &county, &number, json!({"action": "receive"})).await;
+    step(&app, &county, &number, receive()).await;
     // The county center cannot forward further.
     let err = error_of(
         act(
@@ -475,6 +539,28 @@ async fn a_station_forwards_a_case_to_the_county_center(pool: PgPool) {
     )
     .await;
     assert!(err["Rejected"].as_str().unwrap().contains("转报"), "{err}");
+    // Both stations follow it; the applicant sees the whole way.
+    for station in [&village, &township] {
+        let view: Value = app
+            .call_with(station, "cases/view", &[("number", &number)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(view["state"], "received");
+        assert_eq!(view["can_act"], false);
+    }
+    let labels: Vec<String> = sqlx::query_scalar(
+        "SELECT e.event->>'kind' FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 ORDER BY e.id",
+    )
+    .bind(&number)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        labels,
+        ["submit", "receive", "forward", "receive", "forward", "receive"]
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -484,7 +570,7 @@ async fn two_agents_at_once_one_wins_and_the_other_is_told_to_reload(pool: PgPoo
     let a = app.client_as("agent01").await;
     let b = app.client_as("agent04").await;
     let version = context(&app, &a, &number).await["version"].clone();
-    let body = json!({"number": number, "version": version, "action": {"action": "receive"}});
+    let body = json!({"number": number, "version": version, "action": receive()});
     let (ra, rb) = tokio::join!(
         app.call_json(&a, "work/act", &body),
         app.call_json(&b, "work/act", &body)
@@ -545,10 +631,28 @@ async fn only_agents_of_the_case_may_act(pool: PgPool) {
         .await,
     )
     .await;
-    assert_eq!(err["Rejected"], "当前状态为“已提交”，不能出具审批结果");
+    assert_eq!(
+        err["Rejected"],
+        "此代办件尚未接收：请先接收，接收后由您承办"
+    );
+    step(&app, &agent, &number, receive()).await;
+    let err = error_of(
+        act(
+            &app,
+            &agent,
+            &number,
+            json!({"action": "issue_result", "note": ""}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        err["Rejected"],
+        "当前状态为“已接收，审核中”，不能出具审批结果"
+    );
     // The queue shows it to the county agent, nearest due first.
     let rows: Vec<Value> = app
-        .call_with(&agent, "work/queue", &[("queue", "new")])
+        .call_with(&agent, "work/queue", &[("queue", "mine")])
         .await
         .json()
         .await
@@ -680,4 +784,544 @@ async fn an_agent_registers_a_walk_in_and_the_person_claims_the_account_later(po
         json!({"action": "forward", "note": "申请人行动不便，转县中心代办"}),
     )
     .await;
+}
+
+/// Applies with `form` changes as the demo applicant; returns the case number.
+async fn apply_with(app: &TestApp, item: &str, change: impl FnOnce(&mut Value)) -> String {
+    let applicant = app.client_as("13800000001").await;
+    let id = item_id(app, item).await;
+    let ctx: Value = app
+        .call_with(
+            &applicant,
+            "cases/apply_context",
+            &[("item_id", &id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut form = citizen_form("assist");
+    change(&mut form);
+    let res = app
+        .call_json(
+            &applicant,
+            "cases/submit",
+            &json!({"item_id": id, "token": ctx["token"], "form": form, "signature": png_data_url()}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn item_id(app: &TestApp, item: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = $1",
+    )
+    .bind(item)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+async fn account(app: &TestApp, login: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM accounts WHERE login_name = $1")
+        .bind(login)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn responsible(app: &TestApp, number: &str) -> Option<String> {
+    sqlx::query_scalar(
+        "SELECT a.login_name FROM cases c LEFT JOIN accounts a ON a.id = c.agent_id WHERE c.number = $1",
+    )
+    .bind(number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool) {
+    let app = spawn(pool).await;
+    let number = apply(&app, "发票申领", "assist").await;
+    // agent05 works at the county center but is not in its filed team.
+    let unfiled = app.client_as("agent05").await;
+    let err = error_of(act(&app, &unfiled, &number, receive()).await).await;
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("登记备案"),
+        "{err}"
+    );
+    assert_eq!(context(&app, &unfiled, &number).await["allowed"], json!([]));
+    // The receiver becomes responsible; another agent of the unit only watches.
+    let agent = app.client_as("agent01").await;
+    step(&app, &agent, &number, receive()).await;
+    assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent01"));
+    let other = app.client_as("agent04").await;
+    let ctx = context(&app, &other, &number).await;
+    assert_eq!(ctx["allowed"], json!([]));
+    let review = all_received(&ctx);
+    let err = error_of(act(&app, &other, &number, review.clone()).await).await;
+    assert_eq!(err["Rejected"], "此代办件由其他帮办代办员承办，您只能查看");
+    // Agents do not assign.
+    let err = error_of(act(&app, &agent, &number, json!({"action": "assign", "agent_id": account(&app, "agent04").await, "reason": "请假"})).await).await;
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("不能指派"),
+        "{err}"
+    );
+
+    // The manager sees every agent's load and reassigns, with a reason, to a filed agent only.
+    let manager = app.client_as("manager01").await;
+    let board: Value = app
+        .call_with(&manager, "work/assignments", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let loads: Vec<(String, i64)> = board["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap().to_string(),
+                a["open_cases"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(loads.contains(&("李帮办".into(), 1)), "{loads:?}");
+    assert!(
+        !loads.iter().any(|(n, _)| n == "孙帮办"),
+        "unfiled agents are not offered"
+    );
+    let assign =
+        |to: i64, reason: &str| json!({"action": "assign", "agent_id": to, "reason": reason});
+    let err = error_of(
+        act(
+            &app,
+            &manager,
+            &number,
+            assign(account(&app, "agent05").await, "分担工作"),
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "agent_id").is_some(), "{err}");
+    let err = error_of(
+        act(
+            &app,
+            &manager,
+            &number,
+            assign(account(&app, "agent04").await, ""),
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "reason").is_some(), "{err}");
+    let err = error_of(
+        act(
+            &app,
+            &manager,
+            &number,
+            assign(account(&app, "agent03").await, "换人"),
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        field_message(&err, "agent_id").is_some(),
+        "another center's agent: {err}"
+    );
+    step(
+        &app,
+        &manager,
+        &number,
+        assign(account(&app, "agent04").await, "李帮办休假，由刘市监承办"),
+    )
+    .await;
+    assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent04"));
+    let err = error_of(act(&app, &agent, &number, all_received(&ctx)).await).await;
+    assert_eq!(err["Rejected"], "此代办件由其他帮办代办员承办，您只能查看");
+    step(&app, &other, &number, all_received(&ctx)).await;
+    // The manager acts too; the reason is in the record.
+    let note: String = sqlx::query_scalar(
+        "SELECT e.note FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 AND e.event->>'kind' = 'assign'",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(note, "李帮办休假，由刘市监承办");
+
+    // A supervisor reads everything and changes nothing, files included.
+    let supervisor = app.client_as("supervisor01").await;
+    let view: Value = app
+        .call_with(&supervisor, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["can_act"], false);
+    assert_eq!(view["can_upload"], false);
+    let res = common::upload(
+        &app,
+        &supervisor,
+        "supplement",
+        "督查.pdf",
+        common::pdf(),
+        Some(&number),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+    // The applicant uploads while the case is open, and nobody once it is closed.
+    let applicant = app.client_as("13800000001").await;
+    let res = common::upload(
+        &app,
+        &applicant,
+        "supplement",
+        "补充.pdf",
+        common::pdf(),
+        Some(&number),
+    )
+    .await;
+    assert!(res.status().is_success());
+    step(
+        &app,
+        &manager,
+        &number,
+        json!({"action": "terminate", "reason": "申请人放弃办理"}),
+    )
+    .await;
+    for client in [&applicant, &other] {
+        let res = common::upload(
+            &app,
+            client,
+            "supplement",
+            "晚了.pdf",
+            common::pdf(),
+            Some(&number),
+        )
+        .await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("不能再上传"),
+            "{body}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn proxy_hands_over_first_even_for_an_immediate_item_and_a_window_may_refuse(pool: PgPool) {
+    let app = spawn(pool).await;
+    let number = apply(&app, "发票申领", "proxy").await;
+    let agent = app.client_as("agent01").await;
+    step(&app, &agent, &number, receive()).await;
+    // Home visits and mail-in are events with date, place and materials.
+    step(&app, &agent, &number, json!({"action": "home_visit", "date": "2026-12-01", "place": "内乡县湍东镇八里营村3组", "materials": "身份证复印件", "note": ""})).await;
+    let err = error_of(act(&app, &agent, &number, json!({"action": "mail_in", "date": "2026-12-02", "carrier": "EMS", "tracking_number": "x", "materials": "税务UKey"})).await).await;
+    assert!(field_message(&err, "tracking_number").is_some());
+    step(&app, &agent, &number, json!({"action": "mail_in", "date": "2026-12-02", "carrier": "中国邮政EMS", "tracking_number": "EA987654321CN", "materials": "税务UKey申领表"})).await;
+    let ctx = context(&app, &agent, &number).await;
+    step(&app, &agent, &number, all_received(&ctx)).await;
+    let window_id = window(&app).await;
+    let err = error_of(
+        act(
+            &app,
+            &agent,
+            &number,
+            json!({"action": "go_to_window", "window_id": window_id}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err["Rejected"], "代办须先办理材料交接并签署委托协议");
+    step(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "handover", "signature": png_data_url()}),
+    )
+    .await;
+    step(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "go_to_window", "window_id": window_id}),
+    )
+    .await;
+    // Not accepted: the reason is recorded and the case goes back to review.
+    let err = error_of(
+        act(
+            &app,
+            &agent,
+            &number,
+            json!({"action": "window_reject", "reason": ""}),
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "reason").is_some());
+    step(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "window_reject", "reason": "身份证复印件不清晰"}),
+    )
+    .await;
+    assert_eq!(state(&app, &number).await, "received");
+    let view: Value = app
+        .call_with(&agent, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let timeline = view["timeline"].to_string();
+    assert!(
+        timeline.contains("在内乡县湍东镇八里营村3组收取：身份证复印件"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("EA987654321CN"), "{timeline}");
+    assert!(timeline.contains("身份证复印件不清晰"), "{timeline}");
+    let reviews = view["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "agent_review")
+        .count();
+    assert_eq!(reviews, 2, "the review clock runs again");
+    let details: Value = sqlx::query_scalar(
+        "SELECT e.details FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 AND e.event->>'kind' = 'go_to_window'",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(details["on_behalf"], true, "{details}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_promised_item_with_assist_goes_to_the_window_with_the_applicant(pool: PgPool) {
+    let app = spawn(pool).await;
+    let number = apply(&app, "最低生活保障申请", "assist").await;
+    let agent = app.client_as("agent01").await;
+    step(&app, &agent, &number, receive()).await;
+    let ctx = context(&app, &agent, &number).await;
+    step(&app, &agent, &number, all_received(&ctx)).await;
+    let allowed = context(&app, &agent, &number).await["allowed"].clone();
+    assert!(
+        !allowed.as_array().unwrap().contains(&json!("handover")),
+        "{allowed}"
+    );
+    let window_id = window(&app).await;
+    let submit = |attended: bool| json!({"action": "submit_to_window", "window_id": window_id, "receipt_number": "SJ-01", "applicant_attended": attended});
+    let err = error_of(act(&app, &agent, &number, submit(false)).await).await;
+    assert!(field_message(&err, "applicant_attended").is_some(), "{err}");
+    step(&app, &agent, &number, submit(true)).await;
+    assert_eq!(state(&app, &number).await, "submitted_to_window");
+    let entrustments: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.number = $1 AND e.event->>'kind' = 'handover'",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(entrustments, 0, "assist: no entrustment");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_pre_guidance_request_closes_with_its_outcome_and_becomes_an_application(pool: PgPool) {
+    let app = spawn(pool).await;
+    let number = apply_with(&app, "最低生活保障申请", |f| {
+        f["services"] = json!(["pre_guidance"]);
+        f["pre_guidance_item"] = json!("低保政策咨询");
+    })
+    .await;
+    let agent = app.client_as("agent01").await;
+    step(&app, &agent, &number, receive()).await;
+    let ctx = context(&app, &agent, &number).await;
+    assert!(
+        ctx["allowed"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("close_guidance")),
+        "{ctx}"
+    );
+    let err = error_of(act(&app, &agent, &number, all_received(&ctx)).await).await;
+    assert!(
+        err["Rejected"].as_str().unwrap().contains("辅导结果"),
+        "{err}"
+    );
+    let err = error_of(
+        act(
+            &app,
+            &agent,
+            &number,
+            json!({"action": "close_guidance", "advice": "", "to_prepare": ""}),
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "advice").is_some());
+    step(&app, &agent, &number, json!({"action": "close_guidance", "advice": "家庭人均收入低于当地低保标准，可以申请", "to_prepare": "户口簿、家庭收入证明", "special_steps": "需入户调查和公示"})).await;
+    assert_eq!(state(&app, &number).await, "guided");
+    let applicant = app.client_as("13800000001").await;
+    let view: Value = app
+        .call_with(&applicant, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["can_apply_again"], true);
+    assert!(view["timeline"]
+        .to_string()
+        .contains("户口簿、家庭收入证明"));
+    // Applying from it fills the form with what was settled, pre-guidance left out.
+    let id = item_id(&app, "最低生活保障申请").await.to_string();
+    let ctx: Value = app
+        .call_with(
+            &applicant,
+            "cases/apply_context",
+            &[("item_id", &id), ("from", &number)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ctx["form"]["unit_name"], "张秀英");
+    assert_eq!(ctx["form"]["services"], json!([]));
+    assert_eq!(ctx["form"]["terms_accepted"], false);
+    // A pre-guidance item not in the item's list entry is refused.
+    let mut form = citizen_form("assist");
+    form["pre_guidance_item"] = json!("随便写的辅导");
+    let err = error_of(
+        app.call_json(
+            &applicant,
+            "cases/submit",
+            &json!({"item_id": id.parse::<i64>().unwrap(), "token": ctx["token"], "signature": png_data_url(), "form": form}),
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "pre_guidance_item").is_some(), "{err}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: PgPool) {
+    let app = spawn(pool).await;
+    let agent = app.client_as("agent01").await;
+    let id = item_id(&app, "发票申领").await;
+    let ctx: Value = app
+        .call_with(
+            &agent,
+            "cases/apply_context",
+            &[("item_id", &id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Walk-ins sign at once; a caller is not there to sign.
+    let body = |channel: &str| json!({"item_id": id, "token": ctx["token"], "form": citizen_form("assist"), "signature": "", "channel": channel});
+    let err = error_of(
+        app.call_json(&agent, "cases/submit", &body("walk_in"))
+            .await,
+    )
+    .await;
+    assert!(field_message(&err, "signature").is_some());
+    let res = app.call_json(&agent, "cases/submit", &body("phone")).await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let number: String = res.json().await.unwrap();
+    assert_eq!(state(&app, &number).await, "received");
+    assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent01"));
+    let sms: String = sqlx::query_scalar(
+        "SELECT n.body FROM notifications n JOIN cases c ON c.id = n.case_id WHERE c.number = $1 AND n.channel = 'sms'",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(sms.contains("签名确认"), "{sms}");
+    let ctx = context(&app, &agent, &number).await;
+    assert_eq!(ctx["signed"], false);
+    step(&app, &agent, &number, all_received(&ctx)).await;
+    let go = json!({"action": "go_to_window", "window_id": window(&app).await, "applicant_attended": true});
+    let err = error_of(act(&app, &agent, &number, go.clone()).await).await;
+    assert!(
+        err["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("尚未在申请表上签名"),
+        "{err}"
+    );
+
+    // The applicant signs on the phone; a blank signature is refused; a second one too.
+    let applicant = app.client_as("13800000001").await;
+    let view: Value = app
+        .call_with(&applicant, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (view["signed"].clone(), view["can_sign"].clone()),
+        (json!(false), json!(true))
+    );
+    let err = error_of(
+        app.call_with(
+            &applicant,
+            "cases/sign",
+            &[
+                ("number", &number),
+                ("signature", &common::signature_data_url(false)),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert!(field_message(&err, "signature").is_some());
+    let stranger = {
+        let c = common::new_client();
+        app.call_with(
+            &c,
+            "register",
+            &[
+                ("phone", "13700009999"),
+                ("display_name", "路人"),
+                ("password", "mima-2026-ok"),
+                ("password_confirm", "mima-2026-ok"),
+            ],
+        )
+        .await;
+        c
+    };
+    let err = error_of(
+        app.call_with(
+            &stranger,
+            "cases/sign",
+            &[("number", &number), ("signature", &png_data_url())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err, json!("NotFound"));
+    let res = app
+        .call_with(
+            &applicant,
+            "cases/sign",
+            &[("number", &number), ("signature", &png_data_url())],
+        )
+        .await;
+    assert!(res.status().is_success());
+    let err = error_of(
+        app.call_with(
+            &applicant,
+            "cases/sign",
+            &[("number", &number), ("signature", &png_data_url())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(err["Rejected"], "申请表已签名");
+    step(&app, &agent, &number, go).await;
 }

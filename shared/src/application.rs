@@ -89,6 +89,9 @@ pub struct ApplicationForm {
     /// The uploaded power of attorney, when the handler is not the legal representative.
     pub power_of_attorney_file: Option<i64>,
     pub power_of_attorney_name: String,
+    /// An enterprise's seal (盖章): an image or scan of the stamped form.
+    pub seal_file: Option<i64>,
+    pub seal_name: String,
     /// Materials uploaded with the application: (file id, file name).
     pub material_files: Vec<(i64, String)>,
 }
@@ -124,6 +127,9 @@ pub struct Application {
     pub mode: HandlingMode,
     pub special_needs: bool,
     pub power_of_attorney_file: Option<i64>,
+    /// An enterprise's stamped form (盖章), when given.
+    #[serde(default)]
+    pub seal_file: Option<i64>,
 }
 
 impl ApplicationForm {
@@ -131,6 +137,40 @@ impl ApplicationForm {
     pub fn needs_power_of_attorney(&self) -> bool {
         let rep = self.legal_rep_or_self();
         !self.handler_name.trim().is_empty() && self.handler_name.trim() != rep.trim()
+    }
+
+    /// A form filled from an earlier application (a closed pre-guidance request): who applies
+    /// and how, with pre-guidance itself no longer asked for. Files and the consent are not
+    /// carried over: they belong to the new application.
+    pub fn from_application(a: &Application) -> ApplicationForm {
+        let (mail_address, mail_recipient) = match &a.delivery {
+            Delivery::Mail { address, recipient } => (address.clone(), recipient.clone()),
+            _ => (String::new(), String::new()),
+        };
+        ApplicationForm {
+            applicant_kind: match a.kind {
+                ApplicantId::Enterprise => "enterprise",
+                ApplicantId::Citizen => "citizen",
+            }
+            .into(),
+            unit_name: a.unit_name.clone(),
+            address: a.address.clone(),
+            legal_rep: a.legal_rep.clone(),
+            id_number: a.id_number.clone(),
+            handler_name: a.handler_name.clone(),
+            handler_phone: a.handler_phone.clone(),
+            services: a
+                .services
+                .iter()
+                .filter(|s| **s != ServiceContent::PreGuidance)
+                .map(|s| s.as_str().to_string())
+                .collect(),
+            mail_address,
+            mail_recipient,
+            mode: a.mode.as_str().into(),
+            special_needs: a.special_needs,
+            ..ApplicationForm::default()
+        }
     }
 
     fn legal_rep_or_self(&self) -> &str {
@@ -304,6 +344,7 @@ impl ApplicationForm {
                 } else {
                     None
                 },
+                seal_file: self.seal_file.filter(|_| kind == ApplicantId::Enterprise),
             }),
             _ => Err(errors),
         }
@@ -441,6 +482,22 @@ mod tests {
         assert!(errors
             .iter()
             .any(|e| e.message == "上门送达和邮寄送达只能选一种"));
+    }
+
+    #[test]
+    fn a_pre_guidance_request_becomes_a_form_without_pre_guidance() {
+        let mut f = enterprise();
+        f.id_number = valid_uscc();
+        f.services = vec!["pre_guidance".into(), "mail_delivery".into()];
+        f.mail_recipient = "张秀英".into();
+        let a = f.parse(today()).unwrap();
+        let again = ApplicationForm::from_application(&a);
+        assert_eq!(again.services, ["mail_delivery"]);
+        assert_eq!(again.mail_recipient, "张秀英");
+        assert!(!again.terms_accepted, "consent is given anew");
+        let mut again = again;
+        again.terms_accepted = true;
+        assert_eq!(again.parse(today()).unwrap().unit_name, a.unit_name);
     }
 
     #[test]

@@ -21,10 +21,12 @@ pub enum CaseState {
     Completed,
     Withdrawn,
     Terminated,
+    /// A request for pre-guidance only, closed with its recorded outcome.
+    Guided,
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 14] = [
+    pub const ALL: [CaseState; 15] = [
         CaseState::Submitted,
         CaseState::Received,
         CaseState::AwaitingSupplement,
@@ -39,6 +41,7 @@ impl CaseState {
         CaseState::Completed,
         CaseState::Withdrawn,
         CaseState::Terminated,
+        CaseState::Guided,
     ];
 
     pub fn label(self) -> &'static str {
@@ -57,6 +60,7 @@ impl CaseState {
             CaseState::Completed => "已办结",
             CaseState::Withdrawn => "已撤回",
             CaseState::Terminated => "已终止",
+            CaseState::Guided => "已完成事前辅导",
         }
     }
 
@@ -77,6 +81,7 @@ impl CaseState {
             CaseState::Completed => "completed",
             CaseState::Withdrawn => "withdrawn",
             CaseState::Terminated => "terminated",
+            CaseState::Guided => "guided",
         }
     }
 
@@ -87,7 +92,7 @@ impl CaseState {
     pub fn is_open(self) -> bool {
         !matches!(
             self,
-            CaseState::Completed | CaseState::Withdrawn | CaseState::Terminated
+            CaseState::Completed | CaseState::Withdrawn | CaseState::Terminated | CaseState::Guided
         )
     }
 }
@@ -134,6 +139,41 @@ impl HandlingMode {
     }
 }
 
+/// How an application reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Online,
+    /// 电话预约: an agent records it; the caller signs later.
+    Phone,
+    /// 现场: an agent registers it with the applicant present.
+    WalkIn,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Phone => "phone",
+            Channel::WalkIn => "walk_in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::Online, Channel::Phone, Channel::WalkIn]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Online => "网上申请",
+            Channel::Phone => "电话预约",
+            Channel::WalkIn => "现场登记",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpecialStepKind {
@@ -166,12 +206,24 @@ pub enum Delivery {
 pub enum CaseEvent {
     /// The application reaches a center (online, by phone or walk-in).
     Submit,
-    /// A station forwards the case to the county center (协助或代替申请人到上级中心办理).
-    Forward,
-    /// An agent takes the case and records the receipt time.
+    /// A station forwards the case one level up the tree: village station → township center →
+    /// county center (协助或代替申请人到上级中心办理). `to_center` is where it goes.
+    Forward {
+        #[serde(default)]
+        to_center: i64,
+    },
+    /// An agent takes the case, records the receipt time and becomes responsible (承办人).
     Receive,
+    /// A manager makes `agent` responsible for the case (or hands it to another agent).
+    Assign {
+        agent: i64,
+    },
+    /// The applicant's signature on the form, given after registration (phone bookings).
+    Sign,
     /// A home visit (登门受理) to collect materials, recorded during review.
     HomeVisit,
+    /// Materials received by mail (邮寄收件), recorded during review.
+    MailIn,
     /// Review found everything present.
     ReviewComplete,
     /// Review found materials missing: the one-time notice goes out.
@@ -184,6 +236,10 @@ pub enum CaseEvent {
     Handover,
     SubmitToWindow,
     WindowAccept,
+    /// The window did not accept the application: back to review.
+    WindowReject {
+        reason: String,
+    },
     StartSpecialStep {
         step: SpecialStepKind,
         counts_toward_limit: bool,
@@ -200,15 +256,20 @@ pub enum CaseEvent {
     Terminate {
         reason: String,
     },
+    /// A pre-guidance-only request ends with the guidance given (事前辅导结果).
+    CloseGuidance,
 }
 
 impl CaseEvent {
     pub fn label(&self) -> &'static str {
         match self {
             CaseEvent::Submit => "提交申请",
-            CaseEvent::Forward => "转报县中心",
+            CaseEvent::Forward { .. } => "转报上级中心",
             CaseEvent::Receive => "接收申请",
+            CaseEvent::Assign { .. } => "指派承办人",
+            CaseEvent::Sign => "申请人签名确认",
             CaseEvent::HomeVisit => "登门受理",
+            CaseEvent::MailIn => "邮寄收件",
             CaseEvent::ReviewComplete => "审核通过，材料齐全",
             CaseEvent::ReviewMissing => "一次性告知缺少材料",
             CaseEvent::Supplement => "补齐材料",
@@ -216,6 +277,7 @@ impl CaseEvent {
             CaseEvent::Handover => "材料交接并签署委托协议",
             CaseEvent::SubmitToWindow => "递交窗口",
             CaseEvent::WindowAccept => "窗口受理",
+            CaseEvent::WindowReject { .. } => "窗口未受理",
             CaseEvent::StartSpecialStep { .. } => "进入特殊环节",
             CaseEvent::EndSpecialStep => "特殊环节结束",
             CaseEvent::IssueResult => "出具审批结果",
@@ -223,6 +285,7 @@ impl CaseEvent {
             CaseEvent::Complete => "办结",
             CaseEvent::Withdraw { .. } => "撤回申请",
             CaseEvent::Terminate { .. } => "终止办理",
+            CaseEvent::CloseGuidance => "事前辅导办结",
         }
     }
 }
@@ -232,8 +295,13 @@ impl CaseEvent {
 pub struct CaseFacts {
     pub item_type: ItemType,
     pub mode: HandlingMode,
-    /// The case is at a village/township station, which can forward it to the county center.
+    /// The case is at a village/township station, which can forward it one level up.
     pub at_station: bool,
+    /// The applicant has signed the form (a phone booking is signed later): nothing is handed
+    /// in before.
+    pub signed: bool,
+    /// Pre-guidance (事前辅导) is the only service asked for: it ends with the guidance given.
+    pub guidance_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -254,8 +322,11 @@ pub enum TransitionError {
 fn allowed_role(event: &CaseEvent, role: Role) -> bool {
     match event {
         CaseEvent::Submit => matches!(role, Role::Applicant | Role::Agent | Role::Manager),
-        CaseEvent::Supplement => matches!(role, Role::Applicant | Role::Agent | Role::Manager),
+        CaseEvent::Supplement | CaseEvent::Sign => {
+            matches!(role, Role::Applicant | Role::Agent | Role::Manager)
+        }
         CaseEvent::Withdraw { .. } => role == Role::Applicant,
+        CaseEvent::Assign { .. } => role == Role::Manager,
         _ => matches!(role, Role::Agent | Role::Manager),
     }
 }
@@ -295,44 +366,99 @@ pub fn transition(
     }
 
     let next = match (state, event) {
-        (_, E::Withdraw { reason }) | (_, E::Terminate { reason }) if reason.trim().is_empty() => {
+        (_, E::Withdraw { reason })
+        | (_, E::Terminate { reason })
+        | (_, E::WindowReject { reason })
+            if reason.trim().is_empty() =>
+        {
             return Err(TransitionError::Precondition("请填写原因"));
         }
         (_, E::Withdraw { .. }) => S::Withdrawn,
         (_, E::Terminate { .. }) => S::Terminated,
+        (_, E::Assign { .. }) => state,
+        (_, E::Sign) if facts.signed => {
+            return Err(TransitionError::Precondition("申请表已签名"));
+        }
+        (_, E::Sign) => state,
 
-        (S::Submitted | S::Received | S::MaterialsComplete, E::Forward) => {
+        (S::Submitted | S::Received | S::MaterialsComplete, E::Forward { .. }) => {
             if !facts.at_station {
                 return Err(TransitionError::Precondition(
-                    "只有乡镇、村（社区）便民服务站的申请才能转报县中心",
+                    "只有乡镇便民服务中心、村（社区）便民服务站的申请才能转报上级中心",
                 ));
             }
             S::Submitted
         }
         (S::Submitted, E::Receive) => S::Received,
-        (S::Received, E::HomeVisit) | (S::AwaitingSupplement, E::HomeVisit) => state,
+        (S::Received | S::AwaitingSupplement, E::HomeVisit | E::MailIn) => state,
+        (S::Received, E::CloseGuidance) if facts.guidance_only => S::Guided,
+        (S::Received, E::CloseGuidance) => {
+            return Err(TransitionError::Precondition(
+                "只有仅申请事前辅导的代办件才能以辅导结果办结",
+            ));
+        }
+        (S::Received, E::ReviewComplete | E::ReviewMissing) if facts.guidance_only => {
+            return Err(TransitionError::Precondition(
+                "本申请仅需事前辅导：请记录辅导结果后办结",
+            ));
+        }
         (S::Received, E::ReviewComplete) => S::MaterialsComplete,
         (S::Received, E::ReviewMissing) => S::AwaitingSupplement,
         (S::AwaitingSupplement, E::Supplement) => S::Received,
 
-        (S::MaterialsComplete, E::GoToWindow) => {
-            if facts.item_type != ItemType::Immediate {
-                return Err(TransitionError::Precondition(
-                    "承诺类事项须先办理材料交接并签署委托协议",
-                ));
-            }
-            S::AtWindow
+        (S::MaterialsComplete | S::HandedOver, E::Handover | E::GoToWindow | E::SubmitToWindow)
+            if !facts.signed =>
+        {
+            return Err(TransitionError::Precondition(
+                "申请人尚未在申请表上签名，签名后才能交接或递交窗口",
+            ));
         }
         (S::MaterialsComplete, E::Handover) => {
-            if facts.item_type != ItemType::Promised {
+            if facts.mode != HandlingMode::Proxy {
                 return Err(TransitionError::Precondition(
-                    "即办类事项直接到窗口办理，无需材料交接",
+                    "帮办无需材料交接和委托：请带领申请人本人到窗口办理",
                 ));
             }
             S::HandedOver
         }
-        (S::HandedOver, E::SubmitToWindow) => S::SubmittedToWindow,
+        (S::MaterialsComplete | S::HandedOver, E::GoToWindow | E::SubmitToWindow) => {
+            let immediate = facts.item_type == ItemType::Immediate;
+            match (event, immediate) {
+                (E::GoToWindow, false) if facts.mode == HandlingMode::Proxy => {
+                    return Err(TransitionError::Precondition(
+                        "承诺类事项须先办理材料交接并签署委托协议，再递交窗口",
+                    ))
+                }
+                (E::GoToWindow, false) => {
+                    return Err(TransitionError::Precondition(
+                        "承诺类事项请递交窗口受理，不能当场办结",
+                    ))
+                }
+                (E::SubmitToWindow, true) => {
+                    return Err(TransitionError::Precondition(
+                        "即办类事项直接到窗口办理，当场出具结果",
+                    ))
+                }
+                _ => {}
+            }
+            // Proxy: the handover and entrustment come first; assist: the applicant goes along.
+            match (state, facts.mode) {
+                (S::MaterialsComplete, HandlingMode::Proxy) => {
+                    return Err(TransitionError::Precondition(
+                        "代办须先办理材料交接并签署委托协议",
+                    ))
+                }
+                (S::HandedOver, HandlingMode::Assist) => return Err(wrong_state(state)),
+                _ => {}
+            }
+            if immediate {
+                S::AtWindow
+            } else {
+                S::SubmittedToWindow
+            }
+        }
         (S::SubmittedToWindow, E::WindowAccept) => S::AcceptedByWindow,
+        (S::AtWindow | S::SubmittedToWindow, E::WindowReject { .. }) => S::Received,
         (S::AcceptedByWindow, E::StartSpecialStep { .. }) => S::SpecialStep,
         (S::SpecialStep, E::EndSpecialStep) => S::AcceptedByWindow,
         (S::AtWindow | S::AcceptedByWindow, E::IssueResult) => S::ResultIssued,
@@ -366,9 +492,12 @@ pub fn allowed_events(state: CaseState, facts: &CaseFacts, role: Role) -> Vec<Ca
 pub fn sample_events() -> Vec<CaseEvent> {
     vec![
         CaseEvent::Submit,
-        CaseEvent::Forward,
+        CaseEvent::Forward { to_center: 1 },
         CaseEvent::Receive,
+        CaseEvent::Assign { agent: 1 },
+        CaseEvent::Sign,
         CaseEvent::HomeVisit,
+        CaseEvent::MailIn,
         CaseEvent::ReviewComplete,
         CaseEvent::ReviewMissing,
         CaseEvent::Supplement,
@@ -376,6 +505,9 @@ pub fn sample_events() -> Vec<CaseEvent> {
         CaseEvent::Handover,
         CaseEvent::SubmitToWindow,
         CaseEvent::WindowAccept,
+        CaseEvent::WindowReject {
+            reason: "材料不符合要求".into(),
+        },
         CaseEvent::StartSpecialStep {
             step: SpecialStepKind::ExpertReview,
             counts_toward_limit: false,
@@ -392,6 +524,7 @@ pub fn sample_events() -> Vec<CaseEvent> {
         CaseEvent::Terminate {
             reason: "申请人要求".into(),
         },
+        CaseEvent::CloseGuidance,
     ]
 }
 
@@ -405,11 +538,15 @@ mod tests {
         item_type: ItemType::Promised,
         mode: HandlingMode::Proxy,
         at_station: false,
+        signed: true,
+        guidance_only: false,
     };
     const IMMEDIATE_ASSIST: CaseFacts = CaseFacts {
         item_type: ItemType::Immediate,
         mode: HandlingMode::Assist,
         at_station: false,
+        signed: true,
+        guidance_only: false,
     };
 
     fn run(facts: &CaseFacts, steps: &[(Role, CaseEvent)]) -> Result<CaseState, TransitionError> {
@@ -420,30 +557,41 @@ mod tests {
         Ok(state.unwrap())
     }
 
-    /// The expected next state for every (state, event) pair, for an agent on a promised item
-    /// at a station; `None` where the machine must refuse.
+    /// The expected next state for every (state, event) pair for an agent, written out
+    /// independently of `transition`; `None` where the machine must refuse.
     fn expected(state: S, event: &E, facts: &CaseFacts) -> Option<S> {
         if !state.is_open() {
             return None;
         }
+        let proxy = facts.mode == HandlingMode::Proxy;
+        let immediate = facts.item_type == ItemType::Immediate;
+        // Where the applicant's part is done and the agent may go to the window.
+        let ready = if proxy {
+            S::HandedOver
+        } else {
+            S::MaterialsComplete
+        };
         match (state, event) {
             (_, E::Terminate { .. }) => Some(S::Terminated),
-            (S::Submitted | S::Received | S::MaterialsComplete, E::Forward) if facts.at_station => {
+            (_, E::Sign) if !facts.signed => Some(state),
+            (S::Submitted | S::Received | S::MaterialsComplete, E::Forward { .. })
+                if facts.at_station =>
+            {
                 Some(S::Submitted)
             }
             (S::Submitted, E::Receive) => Some(S::Received),
-            (S::Received | S::AwaitingSupplement, E::HomeVisit) => Some(state),
-            (S::Received, E::ReviewComplete) => Some(S::MaterialsComplete),
-            (S::Received, E::ReviewMissing) => Some(S::AwaitingSupplement),
+            (S::Received | S::AwaitingSupplement, E::HomeVisit | E::MailIn) => Some(state),
+            (S::Received, E::CloseGuidance) if facts.guidance_only => Some(S::Guided),
+            (S::Received, E::ReviewComplete) if !facts.guidance_only => Some(S::MaterialsComplete),
+            (S::Received, E::ReviewMissing) if !facts.guidance_only => Some(S::AwaitingSupplement),
             (S::AwaitingSupplement, E::Supplement) => Some(S::Received),
-            (S::MaterialsComplete, E::GoToWindow) if facts.item_type == ItemType::Immediate => {
-                Some(S::AtWindow)
+            (S::MaterialsComplete, E::Handover) if proxy && facts.signed => Some(S::HandedOver),
+            (s, E::GoToWindow) if s == ready && immediate && facts.signed => Some(S::AtWindow),
+            (s, E::SubmitToWindow) if s == ready && !immediate && facts.signed => {
+                Some(S::SubmittedToWindow)
             }
-            (S::MaterialsComplete, E::Handover) if facts.item_type == ItemType::Promised => {
-                Some(S::HandedOver)
-            }
-            (S::HandedOver, E::SubmitToWindow) => Some(S::SubmittedToWindow),
             (S::SubmittedToWindow, E::WindowAccept) => Some(S::AcceptedByWindow),
+            (S::AtWindow | S::SubmittedToWindow, E::WindowReject { .. }) => Some(S::Received),
             (S::AcceptedByWindow, E::StartSpecialStep { .. }) => Some(S::SpecialStep),
             (S::SpecialStep, E::EndSpecialStep) => Some(S::AcceptedByWindow),
             (S::AtWindow | S::AcceptedByWindow, E::IssueResult) => Some(S::ResultIssued),
@@ -451,6 +599,24 @@ mod tests {
             (S::Delivering, E::Complete) => Some(S::Completed),
             _ => None,
         }
+    }
+
+    fn every_facts() -> Vec<CaseFacts> {
+        let mut all = Vec::new();
+        for item_type in [ItemType::Immediate, ItemType::Promised] {
+            for mode in [HandlingMode::Assist, HandlingMode::Proxy] {
+                for bits in 0..8u8 {
+                    all.push(CaseFacts {
+                        item_type,
+                        mode,
+                        at_station: bits & 1 != 0,
+                        signed: bits & 2 != 0,
+                        guidance_only: bits & 4 != 0,
+                    });
+                }
+            }
+        }
+        all
     }
 
     #[test]
@@ -465,21 +631,10 @@ mod tests {
 
     #[test]
     fn table_of_every_state_and_event_for_an_agent() {
-        for facts in [
-            PROMISED_PROXY,
-            IMMEDIATE_ASSIST,
-            CaseFacts {
-                at_station: true,
-                ..PROMISED_PROXY
-            },
-            CaseFacts {
-                at_station: true,
-                ..IMMEDIATE_ASSIST
-            },
-        ] {
+        for facts in every_facts() {
             for state in S::ALL {
                 for event in sample_events() {
-                    if matches!(event, E::Submit | E::Withdraw { .. }) {
+                    if matches!(event, E::Submit | E::Withdraw { .. } | E::Assign { .. }) {
                         continue;
                     }
                     let got = transition(Some(state), &facts, Role::Agent, &event).ok();
@@ -494,6 +649,122 @@ mod tests {
     }
 
     #[test]
+    fn only_managers_assign_and_only_open_cases() {
+        let assign = E::Assign { agent: 7 };
+        for state in S::ALL {
+            let r = transition(Some(state), &PROMISED_PROXY, Role::Manager, &assign);
+            assert_eq!(r.ok(), state.is_open().then_some(state), "{state:?}");
+            assert!(transition(Some(state), &PROMISED_PROXY, Role::Agent, &assign).is_err());
+        }
+    }
+
+    #[test]
+    fn proxy_hands_over_before_the_window_and_assist_never_does() {
+        let m = Role::Agent;
+        let immediate_proxy = CaseFacts {
+            mode: HandlingMode::Proxy,
+            ..IMMEDIATE_ASSIST
+        };
+        // An immediate item by proxy: no window before the entrustment.
+        let e = transition(
+            Some(S::MaterialsComplete),
+            &immediate_proxy,
+            m,
+            &E::GoToWindow,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "代办须先办理材料交接并签署委托协议");
+        let handed = transition(
+            Some(S::MaterialsComplete),
+            &immediate_proxy,
+            m,
+            &E::Handover,
+        );
+        assert_eq!(handed, Ok(S::HandedOver));
+        assert_eq!(
+            transition(Some(S::HandedOver), &immediate_proxy, m, &E::GoToWindow),
+            Ok(S::AtWindow)
+        );
+        // Assist: the applicant goes along; there is nothing to hand over.
+        let e = transition(
+            Some(S::MaterialsComplete),
+            &IMMEDIATE_ASSIST,
+            m,
+            &E::Handover,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("帮办无需材料交接"), "{e}");
+        let promised_assist = CaseFacts {
+            item_type: ItemType::Promised,
+            ..IMMEDIATE_ASSIST
+        };
+        assert_eq!(
+            transition(
+                Some(S::MaterialsComplete),
+                &promised_assist,
+                m,
+                &E::SubmitToWindow
+            ),
+            Ok(S::SubmittedToWindow)
+        );
+        // Unsigned (a phone booking): nothing goes to the window.
+        let unsigned = CaseFacts {
+            signed: false,
+            ..IMMEDIATE_ASSIST
+        };
+        let e = transition(Some(S::MaterialsComplete), &unsigned, m, &E::GoToWindow).unwrap_err();
+        assert!(e.to_string().contains("尚未在申请表上签名"), "{e}");
+        assert_eq!(
+            transition(
+                Some(S::MaterialsComplete),
+                &unsigned,
+                Role::Applicant,
+                &E::Sign
+            ),
+            Ok(S::MaterialsComplete)
+        );
+        assert!(transition(Some(S::MaterialsComplete), &IMMEDIATE_ASSIST, m, &E::Sign).is_err());
+    }
+
+    #[test]
+    fn a_window_that_does_not_accept_sends_the_case_back_to_review() {
+        let reject = E::WindowReject {
+            reason: "缺少法定代表人签字".into(),
+        };
+        for (facts, state) in [
+            (IMMEDIATE_ASSIST, S::AtWindow),
+            (PROMISED_PROXY, S::SubmittedToWindow),
+        ] {
+            assert_eq!(
+                transition(Some(state), &facts, Role::Agent, &reject),
+                Ok(S::Received)
+            );
+        }
+        let blank = E::WindowReject { reason: " ".into() };
+        assert!(transition(Some(S::AtWindow), &IMMEDIATE_ASSIST, Role::Agent, &blank).is_err());
+    }
+
+    #[test]
+    fn a_pre_guidance_only_request_closes_with_its_outcome() {
+        let facts = CaseFacts {
+            guidance_only: true,
+            ..PROMISED_PROXY
+        };
+        let e = transition(Some(S::Received), &facts, Role::Agent, &E::ReviewComplete);
+        assert!(e.unwrap_err().to_string().contains("辅导结果"));
+        let end = transition(Some(S::Received), &facts, Role::Agent, &E::CloseGuidance);
+        assert_eq!(end, Ok(S::Guided));
+        assert!(!S::Guided.is_open());
+        assert!(transition(
+            Some(S::Received),
+            &PROMISED_PROXY,
+            Role::Agent,
+            &E::CloseGuidance
+        )
+        .is_err());
+    }
+
+    #[test]
     fn applicants_only_supplement_and_withdraw() {
         for state in S::ALL {
             for event in sample_events() {
@@ -501,6 +772,8 @@ mod tests {
                 match event {
                     E::Withdraw { .. } => assert_eq!(r.is_ok(), state.is_open(), "{state:?}"),
                     E::Supplement => assert_eq!(r.is_ok(), state == S::AwaitingSupplement),
+                    // Signed already (the facts say so): a second signature is refused.
+                    E::Sign => assert!(r.is_err()),
                     _ => assert!(
                         matches!(
                             r,
@@ -622,8 +895,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.to_string(), "邮寄送达需要填写收件地址和收件人");
-        let e =
-            transition(Some(S::Received), &PROMISED_PROXY, Role::Agent, &E::Forward).unwrap_err();
+        let e = transition(
+            Some(S::Received),
+            &PROMISED_PROXY,
+            Role::Agent,
+            &E::Forward { to_center: 1 },
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("便民服务站"));
         let e = transition(
             Some(S::MaterialsComplete),
@@ -632,7 +910,7 @@ mod tests {
             &E::GoToWindow,
         )
         .unwrap_err();
-        assert!(e.to_string().contains("材料交接"));
+        assert!(e.to_string().contains("须先办理材料交接"), "{e}");
         let e = transition(
             Some(S::Received),
             &PROMISED_PROXY,
@@ -664,8 +942,9 @@ mod tests {
         assert_eq!(
             labels,
             [
-                "转报县中心",
+                "转报上级中心",
                 "登门受理",
+                "邮寄收件",
                 "审核通过，材料齐全",
                 "一次性告知缺少材料",
                 "终止办理"

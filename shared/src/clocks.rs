@@ -201,6 +201,13 @@ pub fn compute_clocks(
                     "申请人补齐材料，重新审核",
                 );
             }
+            CaseEvent::WindowReject { .. } => start(
+                &mut runs,
+                ClockKind::AgentReview,
+                at,
+                Some(REVIEW_LIMIT_DAYS),
+                "窗口未受理，重新审核",
+            ),
             CaseEvent::GoToWindow | CaseEvent::SubmitToWindow => {
                 stop(&mut runs, ClockKind::AgentHandIn, at)
             }
@@ -229,7 +236,10 @@ pub fn compute_clocks(
                 }
             }
             CaseEvent::IssueResult => stop(&mut runs, ClockKind::DepartmentProcessing, at),
-            CaseEvent::Complete | CaseEvent::Withdraw { .. } | CaseEvent::Terminate { .. } => {
+            CaseEvent::Complete
+            | CaseEvent::Withdraw { .. }
+            | CaseEvent::Terminate { .. }
+            | CaseEvent::CloseGuidance => {
                 for kind in [
                     ClockKind::AgentReview,
                     ClockKind::AgentHandIn,
@@ -239,7 +249,10 @@ pub fn compute_clocks(
                     stop(&mut runs, kind, at);
                 }
             }
-            CaseEvent::Forward
+            CaseEvent::Forward { .. }
+            | CaseEvent::Assign { .. }
+            | CaseEvent::Sign
+            | CaseEvent::MailIn
             | CaseEvent::HomeVisit
             | CaseEvent::Handover
             | CaseEvent::StartSpecialStep { .. }
@@ -541,21 +554,30 @@ mod properties {
     use proptest::prelude::*;
 
     fn facts() -> impl Strategy<Value = CaseFacts> {
-        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(promised, proxy, at_station)| {
-            CaseFacts {
-                item_type: if promised {
-                    ItemType::Promised
-                } else {
-                    ItemType::Immediate
+        (
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(promised, proxy, at_station, signed, guidance_only)| CaseFacts {
+                    item_type: if promised {
+                        ItemType::Promised
+                    } else {
+                        ItemType::Immediate
+                    },
+                    mode: if proxy {
+                        HandlingMode::Proxy
+                    } else {
+                        HandlingMode::Assist
+                    },
+                    at_station,
+                    signed,
+                    guidance_only,
                 },
-                mode: if proxy {
-                    HandlingMode::Proxy
-                } else {
-                    HandlingMode::Assist
-                },
-                at_station,
-            }
-        })
+            )
     }
 
     proptest! {

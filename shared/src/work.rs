@@ -4,7 +4,7 @@
 //! happen now.
 
 use crate::application::FormFieldError;
-use crate::case::{CaseEvent, Delivery, SpecialStepKind};
+use crate::case::{CaseEvent, Delivery, HandlingMode, SpecialStepKind};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,16 +42,50 @@ pub enum DeliveryDetails {
     },
 }
 
+/// What the checks of an action need to know about the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckContext {
+    /// How many one-time notices the case already had.
+    pub notices_before: usize,
+    pub mode: HandlingMode,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "action")]
 pub enum CaseAction {
-    Receive,
+    /// The agent signs under 代办人 on the form and becomes responsible.
+    Receive {
+        #[serde(default)]
+        signature: String,
+    },
+    /// A manager makes an agent responsible, with a reason.
+    Assign {
+        agent_id: i64,
+        reason: String,
+    },
+    /// The applicant's signature on the form, given on the agent's device at the first visit
+    /// (a phone booking) or on the applicant's phone.
+    Sign {
+        signature: String,
+    },
     Forward {
         note: String,
     },
+    /// 登门受理: materials collected at the applicant's home.
     HomeVisit {
         date: String,
+        #[serde(default)]
+        place: String,
+        #[serde(default)]
+        materials: String,
         note: String,
+    },
+    /// 邮寄收件: materials received by mail.
+    MailIn {
+        date: String,
+        carrier: String,
+        tracking_number: String,
+        materials: String,
     },
     Review {
         checks: Vec<MaterialCheck>,
@@ -62,9 +96,11 @@ pub enum CaseAction {
     Supplement {
         note: String,
     },
+    /// Immediate items: to the window — with the applicant (assist) or for them (proxy).
     GoToWindow {
         window_id: i64,
-        on_behalf: bool,
+        #[serde(default)]
+        applicant_attended: bool,
     },
     /// Handover record and entrustment signed by the applicant on the agent's device.
     Handover {
@@ -73,9 +109,15 @@ pub enum CaseAction {
     SubmitToWindow {
         window_id: i64,
         receipt_number: String,
+        #[serde(default)]
+        applicant_attended: bool,
     },
     WindowAccept {
         note: String,
+    },
+    /// The window did not accept: back to review (terminating is its own action).
+    WindowReject {
+        reason: String,
     },
     StartSpecialStep {
         step: SpecialStepKind,
@@ -101,6 +143,29 @@ pub enum CaseAction {
     Terminate {
         reason: String,
     },
+    /// A pre-guidance-only request: what was advised, what to prepare, special steps ahead.
+    CloseGuidance {
+        advice: String,
+        to_prepare: String,
+        #[serde(default)]
+        special_steps: String,
+    },
+}
+
+/// The note a window visit needs in assist mode: the applicant went along.
+pub const ATTEND_REQUIRED: &str = "帮办须由申请人本人到窗口办理：请确认申请人已到场";
+
+fn date(errors: &mut Vec<FormFieldError>, v: &str, label: &str) {
+    if chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_err() {
+        errors.push(err("date", &format!("请填写{label}，如 2026-12-01")));
+    }
+}
+
+fn tracking(errors: &mut Vec<FormFieldError>, v: &str) {
+    let t = v.trim();
+    if t.len() < 6 || t.len() > 30 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errors.push(err("tracking_number", "快递单号应为6至30位字母或数字"));
+    }
 }
 
 fn err(field: &'static str, message: &str) -> FormFieldError {
@@ -134,19 +199,69 @@ fn bounded(
 }
 
 impl CaseAction {
-    /// Checks the details; `notices_before` is how many one-time notices the case already had.
-    pub fn check(&self, notices_before: usize) -> Result<(), Vec<FormFieldError>> {
+    /// Checks the details against what the case is.
+    pub fn check(&self, case: CheckContext) -> Result<(), Vec<FormFieldError>> {
+        let notices_before = case.notices_before;
         let mut e = Vec::new();
         match self {
-            CaseAction::Receive
-            | CaseAction::WindowAccept { .. }
-            | CaseAction::IssueResult { .. } => {}
-            CaseAction::Forward { note } => bounded(&mut e, "note", "转报说明", note, 2, 500),
-            CaseAction::HomeVisit { date, note } => {
-                if chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").is_err() {
-                    e.push(err("date", "请填写登门日期，如 2026-12-01"));
+            CaseAction::WindowAccept { .. } | CaseAction::IssueResult { .. } => {}
+            CaseAction::Receive { signature } => {
+                if signature.is_empty() {
+                    e.push(err("signature", "请代办人签名确认接收"));
                 }
-                bounded(&mut e, "note", "登门说明", note, 2, 500);
+            }
+            CaseAction::Sign { signature } => {
+                if signature.is_empty() {
+                    e.push(err("signature", "请申请人在申请表上签名"));
+                }
+            }
+            CaseAction::Assign { agent_id, reason } => {
+                if *agent_id <= 0 {
+                    e.push(err("agent_id", "请选择承办人"));
+                }
+                bounded(&mut e, "reason", "指派原因", reason, 2, 200);
+            }
+            CaseAction::Forward { note } => bounded(&mut e, "note", "转报说明", note, 2, 500),
+            CaseAction::HomeVisit {
+                date: day,
+                place,
+                materials,
+                note,
+            } => {
+                date(&mut e, day, "登门日期");
+                bounded(&mut e, "place", "登门地点", place, 2, 200);
+                bounded(&mut e, "materials", "收取的材料", materials, 2, 500);
+                bounded(&mut e, "note", "说明", note, 0, 500);
+            }
+            CaseAction::MailIn {
+                date: day,
+                carrier,
+                tracking_number,
+                materials,
+            } => {
+                date(&mut e, day, "收件日期");
+                bounded(&mut e, "carrier", "快递公司", carrier, 2, 30);
+                tracking(&mut e, tracking_number);
+                bounded(&mut e, "materials", "收到的材料", materials, 2, 500);
+            }
+            CaseAction::WindowReject { reason } => {
+                bounded(&mut e, "reason", "窗口未受理的原因", reason, 2, 500)
+            }
+            CaseAction::CloseGuidance {
+                advice,
+                to_prepare,
+                special_steps,
+            } => {
+                bounded(&mut e, "advice", "辅导意见", advice, 2, 1000);
+                bounded(&mut e, "to_prepare", "需准备的材料", to_prepare, 2, 1000);
+                bounded(
+                    &mut e,
+                    "special_steps",
+                    "特殊环节提示",
+                    special_steps,
+                    0,
+                    500,
+                );
             }
             CaseAction::Review {
                 checks,
@@ -179,20 +294,35 @@ impl CaseAction {
                 }
             }
             CaseAction::Supplement { note } => bounded(&mut e, "note", "补正说明", note, 0, 500),
-            CaseAction::GoToWindow { .. } => {}
+            CaseAction::GoToWindow {
+                applicant_attended, ..
+            } => {
+                if case.mode == HandlingMode::Assist && !applicant_attended {
+                    e.push(err("applicant_attended", ATTEND_REQUIRED));
+                }
+            }
             CaseAction::Handover { signature } => {
                 if signature.is_empty() {
                     e.push(err("signature", "请申请人在材料交接单和委托协议上签名"));
                 }
             }
-            CaseAction::SubmitToWindow { receipt_number, .. } => bounded(
-                &mut e,
-                "receipt_number",
-                "窗口收件编号",
+            CaseAction::SubmitToWindow {
                 receipt_number,
-                1,
-                50,
-            ),
+                applicant_attended,
+                ..
+            } => {
+                bounded(
+                    &mut e,
+                    "receipt_number",
+                    "窗口收件编号",
+                    receipt_number,
+                    1,
+                    50,
+                );
+                if case.mode == HandlingMode::Assist && !applicant_attended {
+                    e.push(err("applicant_attended", ATTEND_REQUIRED));
+                }
+            }
             CaseAction::StartSpecialStep { note, .. } => {
                 bounded(&mut e, "note", "说明", note, 0, 500)
             }
@@ -210,11 +340,7 @@ impl CaseAction {
                     bounded(&mut e, "address", "收件地址", address, 5, 200);
                     bounded(&mut e, "recipient", "收件人", recipient, 2, 30);
                     bounded(&mut e, "carrier", "快递公司", carrier, 2, 30);
-                    let t = tracking_number.trim();
-                    if t.len() < 6 || t.len() > 30 || !t.chars().all(|c| c.is_ascii_alphanumeric())
-                    {
-                        e.push(err("tracking_number", "快递单号应为6至30位字母或数字"));
-                    }
+                    tracking(&mut e, tracking_number);
                 }
             }
             CaseAction::Complete {
@@ -241,9 +367,17 @@ impl CaseAction {
     /// The event this action is, for the state machine.
     pub fn event(&self) -> CaseEvent {
         match self {
-            CaseAction::Receive => CaseEvent::Receive,
-            CaseAction::Forward { .. } => CaseEvent::Forward,
+            CaseAction::Receive { .. } => CaseEvent::Receive,
+            CaseAction::Assign { agent_id, .. } => CaseEvent::Assign { agent: *agent_id },
+            CaseAction::Sign { .. } => CaseEvent::Sign,
+            // The server knows where the case goes: the parent of its center.
+            CaseAction::Forward { .. } => CaseEvent::Forward { to_center: 0 },
             CaseAction::HomeVisit { .. } => CaseEvent::HomeVisit,
+            CaseAction::MailIn { .. } => CaseEvent::MailIn,
+            CaseAction::WindowReject { reason } => CaseEvent::WindowReject {
+                reason: reason.clone(),
+            },
+            CaseAction::CloseGuidance { .. } => CaseEvent::CloseGuidance,
             CaseAction::Review { checks, .. } => {
                 if checks.iter().any(|c| c.status == MaterialStatus::Missing) {
                     CaseEvent::ReviewMissing
@@ -292,7 +426,48 @@ impl CaseAction {
             | CaseAction::Supplement { note }
             | CaseAction::WindowAccept { note }
             | CaseAction::IssueResult { note } => note.trim().to_string(),
-            CaseAction::HomeVisit { date, note } => format!("{date} {note}"),
+            CaseAction::HomeVisit {
+                date,
+                place,
+                materials,
+                note,
+            } => format!(
+                "{} 在{}收取：{}{}",
+                date.trim(),
+                place.trim(),
+                materials.trim(),
+                if note.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", note.trim())
+                }
+            ),
+            CaseAction::MailIn {
+                date,
+                carrier,
+                tracking_number,
+                materials,
+            } => format!(
+                "{} 收到{}邮件 单号 {}：{}",
+                date.trim(),
+                carrier.trim(),
+                tracking_number.trim(),
+                materials.trim()
+            ),
+            CaseAction::Assign { reason, .. } | CaseAction::WindowReject { reason } => {
+                reason.trim().to_string()
+            }
+            CaseAction::CloseGuidance {
+                advice,
+                to_prepare,
+                special_steps,
+            } => {
+                let mut s = format!("辅导意见：{}；需准备：{}", advice.trim(), to_prepare.trim());
+                if !special_steps.trim().is_empty() {
+                    s.push_str(&format!("；特殊环节：{}", special_steps.trim()));
+                }
+                s
+            }
             CaseAction::Review {
                 checks,
                 second_notice_reason,
@@ -312,9 +487,19 @@ impl CaseAction {
                     ),
                 }
             }
-            CaseAction::SubmitToWindow { receipt_number, .. } => {
-                format!("窗口收件编号 {}", receipt_number.trim())
-            }
+            CaseAction::SubmitToWindow {
+                receipt_number,
+                applicant_attended,
+                ..
+            } => format!(
+                "窗口收件编号 {}{}",
+                receipt_number.trim(),
+                if *applicant_attended {
+                    "（申请人本人到场）"
+                } else {
+                    ""
+                }
+            ),
             CaseAction::StartSpecialStep {
                 step,
                 counts_toward_limit,
@@ -349,9 +534,14 @@ impl CaseAction {
                 returned_materials, ..
             } => returned_materials.trim().to_string(),
             CaseAction::Terminate { reason } => reason.trim().to_string(),
-            CaseAction::Receive | CaseAction::GoToWindow { .. } | CaseAction::Handover { .. } => {
-                String::new()
-            }
+            CaseAction::GoToWindow {
+                applicant_attended: true,
+                ..
+            } => "申请人本人到场".to_string(),
+            CaseAction::Receive { .. }
+            | CaseAction::Sign { .. }
+            | CaseAction::GoToWindow { .. }
+            | CaseAction::Handover { .. } => String::new(),
         };
         (!s.is_empty()).then_some(s)
     }
@@ -360,6 +550,78 @@ impl CaseAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CTX: CheckContext = CheckContext {
+        notices_before: 0,
+        mode: HandlingMode::Proxy,
+    };
+
+    #[test]
+    fn assist_needs_the_applicant_at_the_window_and_proxy_does_not() {
+        let go = |attended| CaseAction::GoToWindow {
+            window_id: 1,
+            applicant_attended: attended,
+        };
+        let assist = CheckContext {
+            mode: HandlingMode::Assist,
+            ..CTX
+        };
+        assert_eq!(
+            go(false).check(assist).unwrap_err()[0].message,
+            ATTEND_REQUIRED
+        );
+        assert!(go(true).check(assist).is_ok());
+        assert!(go(false).check(CTX).is_ok());
+        assert_eq!(go(true).note().unwrap(), "申请人本人到场");
+    }
+
+    #[test]
+    fn home_visits_and_mail_in_record_date_place_and_materials() {
+        let visit = CaseAction::HomeVisit {
+            date: "2026-12-01".into(),
+            place: "湍东镇八里营村3组".into(),
+            materials: "身份证复印件、户口簿".into(),
+            note: String::new(),
+        };
+        assert!(visit.check(CTX).is_ok());
+        assert_eq!(
+            visit.note().unwrap(),
+            "2026-12-01 在湍东镇八里营村3组收取：身份证复印件、户口簿"
+        );
+        let mail = CaseAction::MailIn {
+            date: "12月1日".into(),
+            carrier: "EMS".into(),
+            tracking_number: "1".into(),
+            materials: "".into(),
+        };
+        let fields: Vec<&str> = mail
+            .check(CTX)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["date", "tracking_number", "materials"]);
+    }
+
+    #[test]
+    fn guidance_and_assignment_need_their_words() {
+        let close = CaseAction::CloseGuidance {
+            advice: "".into(),
+            to_prepare: "营业执照".into(),
+            special_steps: String::new(),
+        };
+        assert_eq!(close.check(CTX).unwrap_err()[0].field, "advice");
+        let assign = CaseAction::Assign {
+            agent_id: 3,
+            reason: "".into(),
+        };
+        assert_eq!(assign.check(CTX).unwrap_err()[0].field, "reason");
+        assert_eq!(assign.event(), CaseEvent::Assign { agent: 3 });
+        let receive = CaseAction::Receive {
+            signature: String::new(),
+        };
+        assert_eq!(receive.check(CTX).unwrap_err()[0].field, "signature");
+    }
 
     fn check(name: &str, status: MaterialStatus, how: &str) -> MaterialCheck {
         MaterialCheck {
@@ -379,7 +641,7 @@ mod tests {
             ],
             second_notice_reason: String::new(),
         };
-        let errors = review.check(0).unwrap_err();
+        let errors = review.check(CTX).unwrap_err();
         assert_eq!(errors[0].message, "“股东身份证明”缺少时须写明获取途径");
         let review = CaseAction::Review {
             checks: vec![check(
@@ -389,12 +651,18 @@ mod tests {
             )],
             second_notice_reason: String::new(),
         };
-        assert!(review.check(0).is_ok());
+        assert!(review.check(CTX).is_ok());
         assert_eq!(review.event(), CaseEvent::ReviewMissing);
         assert_eq!(review.note().unwrap(), "缺少：股东身份证明");
         // A second notice is an exception that needs its reason.
         assert_eq!(
-            review.check(1).unwrap_err()[0].field,
+            review
+                .check(CheckContext {
+                    notices_before: 1,
+                    ..CTX
+                })
+                .unwrap_err()[0]
+                .field,
             "second_notice_reason"
         );
     }
@@ -423,7 +691,7 @@ mod tests {
         let action = CaseAction::StartDelivery {
             delivery: d.clone(),
         };
-        assert_eq!(action.check(0).unwrap_err()[0].field, "tracking_number");
+        assert_eq!(action.check(CTX).unwrap_err()[0].field, "tracking_number");
         if let DeliveryDetails::Mail {
             tracking_number, ..
         } = &mut d
@@ -431,7 +699,7 @@ mod tests {
             *tracking_number = "EA123456789CN".into();
         }
         let action = CaseAction::StartDelivery { delivery: d };
-        assert!(action.check(0).is_ok());
+        assert!(action.check(CTX).is_ok());
         assert_eq!(
             action.note().unwrap(),
             "邮寄送达：中国邮政EMS 单号 EA123456789CN"
@@ -447,12 +715,12 @@ mod tests {
     #[test]
     fn terminating_needs_a_reason() {
         assert!(CaseAction::Terminate { reason: " ".into() }
-            .check(0)
+            .check(CTX)
             .is_err());
         assert!(CaseAction::Terminate {
             reason: "申请人放弃办理".into()
         }
-        .check(0)
+        .check(CTX)
         .is_ok());
     }
 }

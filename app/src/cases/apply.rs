@@ -2,9 +2,9 @@
 //! field as it is typed and again on the server; the half-filled form is kept server-side per
 //! applicant and item; submitting twice creates one case.
 
-use super::files::{UploadButton, Uploaded};
-use super::signature::SignaturePad;
 use crate::error::AppError;
+use crate::files::signature::SignaturePad;
+use crate::files::{UploadButton, Uploaded};
 use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -26,12 +26,19 @@ pub struct ApplyContext {
     pub today: chrono::NaiveDate,
     /// An agent registers the application for an applicant (phone or walk-in).
     pub staff: bool,
+    /// The item's pre-guidance entry in its list (事前辅导事项), the only one that may be picked.
+    pub pre_guidance: String,
 }
 
+/// The apply screens' data; `from` is a closed pre-guidance request of the applicant whose
+/// answers fill a fresh draft.
 #[server(endpoint = "cases/apply_context")]
-pub async fn load_apply_context(item_id: i64) -> Result<ApplyContext, AppError> {
+pub async fn load_apply_context(
+    item_id: i64,
+    #[server(default)] from: Option<String>,
+) -> Result<ApplyContext, AppError> {
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
-    ssr::context(&crate::state::pool()?, &user, item_id).await
+    ssr::context(&crate::state::pool()?, &user, item_id, from.as_deref()).await
 }
 
 #[server(endpoint = "cases/save_draft", input = Json)]
@@ -105,11 +112,12 @@ fn step_of(field: &str) -> usize {
 #[component]
 pub fn ApplyPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let ctx = Resource::new(
-        move || params.with(|p| p.get("id")),
-        |id| async move {
+        move || (params.with(|p| p.get("id")), query.with(|q| q.get("from"))),
+        |(id, from)| async move {
             match id.and_then(|id| id.parse().ok()) {
-                Some(id) => load_apply_context(id).await,
+                Some(id) => load_apply_context(id, from).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -353,8 +361,22 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                         on:change=move |ev| { let on = event_target_checked(&ev); form.update(|f| f.special_needs = on); }/>
                     <span>"行动不便或有其他特殊需要（按代办办理）"</span>
                 </label>
-                <Text form touch message field="pre_guidance_item" label=Signal::derive(|| "前置辅导事项（选填）")
-                    get=|f| f.pre_guidance_item.clone() set=|f, v| f.pre_guidance_item = v/>
+                {(!ctx.pre_guidance.is_empty()).then(|| {
+                    let entry = ctx.pre_guidance.clone();
+                    let picked = entry.clone();
+                    view! {
+                        <label class="check big-check">
+                            <input type="checkbox" prop:checked=move || form.with(|f| !f.pre_guidance_item.is_empty())
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let v = if on { picked.clone() } else { String::new() };
+                                    form.update(|f| f.pre_guidance_item = v);
+                                }/>
+                            <span>{format!("同时申请事前辅导：{entry}")}</span>
+                        </label>
+                        <Msg text=message("pre_guidance_item") field="pre_guidance_item"/>
+                    }
+                })}
             </fieldset> }.into_any()}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 3>
@@ -462,12 +484,14 @@ pub mod ssr {
     use crate::error::{AppError, FieldError};
     use crate::state::AppState;
     use shared::application::ApplicationForm;
+    use shared::case::Channel;
     use sqlx::PgPool;
 
     pub async fn context(
         pool: &PgPool,
         user: &User,
         item_id: i64,
+        from: Option<&str>,
     ) -> Result<ApplyContext, AppError> {
         let item = crate::catalog::ssr::item(pool, item_id).await?;
         // The draft, made on first visit with the account's name and phone filled in.
@@ -484,7 +508,13 @@ pub mod ssr {
         .bind(item_id)
         .fetch_one(pool)
         .await?;
-        let form: ApplicationForm = serde_json::from_value(form).unwrap_or_default();
+        let mut form: ApplicationForm = serde_json::from_value(form).unwrap_or_default();
+        if let Some(number) = from {
+            if let Some(settled) = from_guidance(pool, user, item_id, number).await? {
+                form = settled;
+                save_draft(pool, user, item_id, &form).await?;
+            }
+        }
         Ok(ApplyContext {
             item_id,
             item_name: item.summary.name.clone(),
@@ -495,7 +525,33 @@ pub mod ssr {
             token,
             today: super::super::ssr::today_in_beijing(),
             staff: user.role() != shared::Role::Applicant,
+            pre_guidance: item.pre_guidance,
         })
+    }
+
+    /// The answers of the applicant's closed pre-guidance request for this item, as a form to
+    /// apply with: the same applicant and handler, the services other than pre-guidance.
+    async fn from_guidance(
+        pool: &PgPool,
+        user: &User,
+        item_id: i64,
+        number: &str,
+    ) -> Result<Option<ApplicationForm>, AppError> {
+        let application: Option<serde_json::Value> = sqlx::query_scalar(
+            "SELECT application FROM cases
+             WHERE number = $1 AND applicant_id = $2 AND item_id = $3 AND state = 'guided'",
+        )
+        .bind(number)
+        .bind(user.id)
+        .bind(item_id)
+        .fetch_optional(pool)
+        .await?;
+        let Some(application) = application else {
+            return Ok(None);
+        };
+        let a: shared::application::Application =
+            serde_json::from_value(application).map_err(AppError::internal)?;
+        Ok(Some(ApplicationForm::from_application(&a)))
     }
 
     pub async fn save_draft(
@@ -530,9 +586,9 @@ pub mod ssr {
         channel: &str,
     ) -> Result<String, AppError> {
         let staff = user.role() != shared::Role::Applicant;
-        let channel = match (staff, channel) {
-            (false, _) => "online",
-            (true, c @ ("phone" | "walk_in")) => c,
+        let channel = match (staff, Channel::parse(channel)) {
+            (false, _) => Channel::Online,
+            (true, Some(c @ (Channel::Phone | Channel::WalkIn))) => c,
             (true, _) => return Err(AppError::field("channel", "请选择现场登记或电话预约登记")),
         };
         if uuid::Uuid::parse_str(token).is_err() {
@@ -545,27 +601,45 @@ pub mod ssr {
         }
         let today = super::super::ssr::today_in_beijing();
         let parsed = form.parse(today);
-        let signature = super::super::signature::ssr::check(signature);
-        let (application, signature) = match (parsed, signature) {
-            (Ok(a), Ok(s)) => (a, s),
-            (parsed, signature) => {
-                let mut errors: Vec<FieldError> = parsed
-                    .err()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|e| FieldError {
-                        field: e.field.into(),
-                        message: e.message,
-                    })
-                    .collect();
-                if let Err(AppError::Invalid(mut more)) = signature {
-                    errors.append(&mut more);
-                }
-                return Err(AppError::Invalid(errors));
-            }
+        // A caller on the phone is not there to sign: they sign later, on their phone or at the
+        // first visit.
+        let signature = match (channel, signature.is_empty()) {
+            (Channel::Phone, true) => Ok(None),
+            _ => crate::files::signature::ssr::check(signature).map(Some),
         };
-        let stored = super::super::files::ssr::store(&state.files_dir, &signature).await?;
-        let stored_name = stored.stored_name.clone();
+        let pre_guidance = crate::catalog::ssr::item(&state.pool, item_id)
+            .await?
+            .pre_guidance;
+        let mut errors: Vec<FieldError> = Vec::new();
+        if let Ok(a) = &parsed {
+            if !a.pre_guidance_item.is_empty() && a.pre_guidance_item != pre_guidance {
+                errors.push(FieldError {
+                    field: "pre_guidance_item".into(),
+                    message: "事前辅导事项须从本事项清单所列的辅导事项中选择".into(),
+                });
+            }
+        }
+        let (application, signature) =
+            match (parsed, signature) {
+                (Ok(a), Ok(s)) if errors.is_empty() => (a, s),
+                (parsed, signature) => {
+                    errors.extend(parsed.err().unwrap_or_default().into_iter().map(|e| {
+                        FieldError {
+                            field: e.field.into(),
+                            message: e.message,
+                        }
+                    }));
+                    if let Err(AppError::Invalid(mut more)) = signature {
+                        errors.append(&mut more);
+                    }
+                    return Err(AppError::Invalid(errors));
+                }
+            };
+        let stored = match signature {
+            Some(png) => Some(crate::files::ssr::store(&state.files_dir, &png).await?),
+            None => None,
+        };
+        let stored_name = stored.as_ref().map(|s| s.stored_name.clone());
         let material_files: Vec<i64> = form.material_files.iter().map(|(id, _)| *id).collect();
         let created = super::super::ssr::create(
             &state.pool,
@@ -580,8 +654,8 @@ pub mod ssr {
             },
         )
         .await;
-        if created.is_err() {
-            let _ = tokio::fs::remove_file(state.files_dir.join(stored_name)).await;
+        if let (Err(_), Some(name)) = (&created, stored_name) {
+            let _ = tokio::fs::remove_file(state.files_dir.join(name)).await;
         }
         created
     }

@@ -22,7 +22,10 @@ pub struct Handover {
 pub async fn load_handover(number: String) -> Result<Handover, AppError> {
     let user = crate::accounts::ssr::require_user().await?;
     let pool = crate::state::pool()?;
-    let id = super::ssr::visible_case(&pool, &user, &number).await?;
+    let id = crate::case_log::ssr::visible(&pool, &user, &number)
+        .await?
+        .0
+        .id;
     super::ssr::handover(&pool, id).await
 }
 

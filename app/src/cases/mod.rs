@@ -2,11 +2,10 @@
 //! withdrawal, and the printable application form.
 
 pub mod apply;
-pub mod files;
 pub mod handover;
 pub mod notice;
 pub mod print;
-pub mod signature;
+pub mod sign;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -18,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::application::Application;
-use shared::case::{CaseState, Delivery, HandlingMode, ItemType};
+use shared::case::{CaseState, Channel, Delivery, HandlingMode, ItemType};
 use shared::clocks::{Clock, ClockStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,7 +55,7 @@ pub struct CaseView {
     pub center: String,
     pub state: CaseState,
     pub mode: HandlingMode,
-    pub channel: String,
+    pub channel: Channel,
     pub application: Application,
     pub submitted_at: String,
     pub received_at: Option<String>,
@@ -66,11 +65,21 @@ pub struct CaseView {
     pub timeline: Vec<TimelineEntry>,
     pub files: Vec<FileRef>,
     pub signature_file: Option<i64>,
-    pub can_withdraw: bool,
+    /// The applicant has signed the form (a phone booking signs later).
+    pub signed: bool,
     /// The one-time notice the applicant has to answer now.
     pub notice: Option<notice::Notice>,
     /// The viewer works cases (agent or manager): the case page offers the steps.
     pub staff: bool,
+    /// Why the viewer sees the case without acting on it.
+    pub read_only: Option<String>,
+    pub can_act: bool,
+    pub can_withdraw: bool,
+    pub can_sign: bool,
+    pub can_supplement: bool,
+    pub can_upload: bool,
+    /// A pre-guidance-only request, closed: the applicant may now apply with it prefilled.
+    pub can_apply_again: bool,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -83,6 +92,21 @@ pub async fn my_cases() -> Result<Vec<CaseSummary>, AppError> {
 pub async fn load_case(number: String) -> Result<CaseView, AppError> {
     let user = crate::accounts::ssr::require_user().await?;
     ssr::view(&crate::state::pool()?, &user, &number).await
+}
+
+#[server(endpoint = "cases/supplement_done")]
+pub async fn supplement_done(number: String) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    ssr::supplement(&crate::state::pool()?, &user, &number).await
+}
+
+/// The applicant of a phone booking confirms the form and signs it.
+#[server(endpoint = "cases/sign")]
+pub async fn sign_case(number: String, signature: String) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
+    let state = leptos::prelude::use_context::<crate::state::AppState>()
+        .ok_or_else(|| AppError::internal("AppState missing"))?;
+    ssr::sign(&state, &user, &number, &signature).await
 }
 
 #[server(endpoint = "cases/withdraw")]
@@ -158,6 +182,7 @@ fn needed_now(state: CaseState) -> &'static str {
         CaseState::ResultIssued | CaseState::Delivering => "办理结果将按您选择的方式送达。",
         CaseState::Completed => "已办结。欢迎对本次服务作出评价。",
         CaseState::Withdrawn | CaseState::Terminated => "本申请已结束。",
+        CaseState::Guided => "事前辅导已完成，辅导意见见办理记录；准备好材料后可据此提出办理申请。",
     }
 }
 
@@ -186,7 +211,7 @@ pub fn CasePage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let query = leptos_router::hooks::use_query_map();
     let withdraw = ServerAction::<WithdrawCase>::new();
-    let supplement = ServerAction::<crate::workbench::SupplementDone>::new();
+    let supplement = ServerAction::<SupplementDone>::new();
     let case = Resource::new(
         move || {
             (
@@ -214,16 +239,32 @@ pub fn CasePage() -> impl IntoView {
                 let a = c.application.clone();
                 let number = c.number.clone();
                 let banner = format!("申请已提交！申请编号 {}，短信通知已发送到 {}。", c.number, a.handler_phone);
+                let sign_href = format!("/cases/{}/sign", c.number);
+                let again_href = format!("/items/{}/apply?from={}", c.item_id, c.number);
                 view! {
                     <article class="card case-page" data-state=c.state.as_str()>
                         <Show when=fresh>
                             <p class="form-ok" role="status">{banner.clone()}</p>
                         </Show>
-                        <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
+                        <p class="breadcrumb">{if c.staff {
+                            view! { <A href="/workbench">"工作台"</A> }.into_any()
+                        } else {
+                            view! { <A href="/me">"我的申请"</A> }.into_any()
+                        }}</p>
                         <h1>{c.item_name.clone()}</h1>
-                        <p class="case-number">{format!("申请编号 {}", c.number)}</p>
+                        <p class="case-number">{format!("申请编号 {} · {} · {}", c.number, c.channel.label(), c.mode.label())}</p>
                         <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
-                        <p class="next-step">{needed_now(c.state)}</p>
+                        {(!c.staff && !c.read_only.is_some()).then(|| view! { <p class="next-step">{needed_now(c.state)}</p> })}
+                        {c.read_only.clone().map(|why| view! { <p class="hint read-only" role="status">{why}</p> })}
+                        {(!c.signed && c.state.is_open()).then(|| view! {
+                            <p class="form-error unsigned" role="status">"电话预约登记的申请，申请人尚未签名确认；签名后才能递交窗口。"</p>
+                        })}
+                        {c.can_sign.then(|| view! {
+                            <p class="actions"><a class="button primary big" href=sign_href.clone()>"确认申请表并签名"</a></p>
+                        })}
+                        {c.can_apply_again.then(|| view! {
+                            <p class="actions"><a class="button primary big" href=again_href.clone()>"据此提出办理申请"</a></p>
+                        })}
                         {c.notice.clone().map(|n| {
                             let (upload_for, supplement_for, notice_href) =
                                 (number.clone(), number.clone(), format!("/cases/{number}/notice"));
@@ -231,17 +272,19 @@ pub fn CasePage() -> impl IntoView {
                             <section class="notice-now">
                                 <h2>{if n.seq > 1 { "一次性告知：还需补齐（再次告知）" } else { "一次性告知：还需补齐" }}</h2>
                                 <notice::NoticeList notice=n/>
-                                <files::UploadButton purpose="supplement" label="上传补齐的材料" case_number=upload_for
-                                    on_uploaded=move |_| case.refetch()/>
-                                <ActionForm action=supplement>
-                                    <input type="hidden" name="number" value=supplement_for/>
-                                    <button type="submit" class="button primary big">"材料已补齐，请代办员审核"</button>
-                                </ActionForm>
+                                {c.can_supplement.then(|| view! {
+                                    <crate::files::UploadButton purpose="supplement" label="上传补齐的材料" case_number=upload_for
+                                        on_uploaded=move |_| case.refetch()/>
+                                    <ActionForm action=supplement>
+                                        <input type="hidden" name="number" value=supplement_for/>
+                                        <button type="submit" class="button primary big">"材料已补齐，请代办员审核"</button>
+                                    </ActionForm>
+                                })}
                                 <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
                             </section>
                             }.into_any()
                         })}
-                        {c.staff.then(|| view! {
+                        {(c.staff && (c.can_act || c.state == CaseState::Submitted)).then(|| view! {
                             <crate::workbench::WorkPanel number=number.clone() on_done=move |_| case.refetch()/>
                         }.into_any())}
 
@@ -257,7 +300,7 @@ pub fn CasePage() -> impl IntoView {
                             }).collect_view()}
                         </ul> }.into_any()}
 
-                        <h2>"帮办代办员"</h2>
+                        <h2>"承办人（帮办代办员）"</h2>
                         {match c.agent.clone() {
                             Some((name, phone)) => view! {
                                 <p>{name}" "<a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a></p>
@@ -288,8 +331,8 @@ pub fn CasePage() -> impl IntoView {
                                 </ul>
                             }.into_any()
                         }}
-                        {c.state.is_open().then(|| view! {
-                            <files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
+                        {c.can_upload.then(|| view! {
+                            <crate::files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
                                 on_uploaded=move |_| case.refetch()/>
                         })}
 

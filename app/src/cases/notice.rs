@@ -23,7 +23,10 @@ pub struct Notice {
 pub async fn load_notice(number: String) -> Result<Notice, AppError> {
     let user = crate::accounts::ssr::require_user().await?;
     let pool = crate::state::pool()?;
-    let id = super::ssr::visible_case(&pool, &user, &number).await?;
+    let id = crate::case_log::ssr::visible(&pool, &user, &number)
+        .await?
+        .0
+        .id;
     super::ssr::latest_notice(&pool, id)
         .await?
         .ok_or(AppError::NotFound)

@@ -3,14 +3,14 @@
 
 use super::{CaseSummary, CaseView, FileRef, TimelineEntry};
 use crate::accounts::ssr::User;
+use crate::case_log::ssr::{self as log, History, Step};
+use crate::case_log::Access;
 use crate::error::AppError;
-use crate::notifications::{ssr::notify_applicant, Template};
 use shared::application::{case_number, Application};
-use shared::case::{transition, CaseEvent, CaseFacts, CaseState, HandlingMode, ItemType};
-use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
+use shared::case::{transition, CaseEvent, CaseState, Channel, ItemType};
+use shared::clocks::compute_clocks;
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
-use std::collections::HashMap;
 
 pub fn today_in_beijing() -> chrono::NaiveDate {
     crate::ui::beijing_time(chrono::Utc::now()).date_naive()
@@ -29,10 +29,14 @@ async fn next_number(tx: &mut Transaction<'_, Postgres>) -> Result<String, AppEr
     Ok(case_number(day, seq as u32))
 }
 
-/// A published item's facts, or `NotFound` for anything not public.
-pub async fn public_item(pool: &PgPool, item_id: i64) -> Result<(i64, i64, String), AppError> {
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT d.center_id, d.id, i.name FROM service_items i
+/// A published item: (center, department, item type, lineage), or `NotFound` for anything not
+/// public.
+pub async fn public_item(
+    pool: &PgPool,
+    item_id: i64,
+) -> Result<(i64, i64, ItemType, i64), AppError> {
+    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT d.center_id, d.id, i.item_type, i.lineage FROM service_items i
          JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
          JOIN departments d ON d.id = l.department_id AND d.retired_at IS NULL
          WHERE i.id = $1",
@@ -40,32 +44,45 @@ pub async fn public_item(pool: &PgPool, item_id: i64) -> Result<(i64, i64, Strin
     .bind(item_id)
     .fetch_optional(pool)
     .await?;
-    row.ok_or(AppError::NotFound)
+    let (center, department, item_type, lineage) = row.ok_or(AppError::NotFound)?;
+    let item_type = ItemType::parse(&item_type)
+        .ok_or_else(|| AppError::internal(format!("unknown item type {item_type:?}")))?;
+    Ok((center, department, item_type, lineage))
 }
 
 pub struct NewCase<'a> {
     /// The applicant applying online, or the agent registering a phone or walk-in application.
     pub submitter: &'a User,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub item_id: i64,
     pub token: &'a str,
     pub application: &'a Application,
-    /// The signature image, already stored on disk and checked.
-    pub signature: super::files::ssr::Stored,
+    /// The signature image, already stored on disk and checked; a phone booking has none yet.
+    pub signature: Option<crate::files::ssr::Stored>,
     pub material_files: &'a [i64],
 }
 
 /// Creates the case, or returns the number of the case this token already created (a double
-/// click, a retried request). All or nothing: case, first event, files, message.
+/// click, a retried request). All or nothing: case, first event, files, message. An agent's
+/// registration is received by that agent at once, who must be filed for the item.
 pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError> {
-    let (center_id, department_id, _) = public_item(pool, new.item_id).await?;
+    let (center_id, department_id, item_type, lineage) = public_item(pool, new.item_id).await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     if let Some(number) = existing(pool, new.token).await? {
         return Ok(number);
     }
+    // Registered by an agent: the applicant is found, or created unclaimed, by the handler's
+    // phone; the case stays at the agent's center, received by the agent now.
+    let registrar = (new.submitter.role() != Role::Applicant).then_some(new.submitter);
+    if let Some(agent) = registrar {
+        if agent.role() != Role::Agent || !log::covers_item(pool, agent.id, lineage).await? {
+            return Err(AppError::Rejected(log::NOT_FILED.into()));
+        }
+    }
     let mut tx = pool.begin().await?;
     let mut own_files: Vec<i64> = new.material_files.to_vec();
     own_files.extend(new.application.power_of_attorney_file);
+    own_files.extend(new.application.seal_file);
     let unattached: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM stored_files WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL",
     )
@@ -80,92 +97,68 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         ));
     }
     let number = next_number(&mut tx).await?;
-    // Registered by an agent: the applicant is found, or created unclaimed, by the handler's
-    // phone; the case stays at the agent's center and counts as received now.
-    let registrar = (new.submitter.role() != Role::Applicant).then_some(new.submitter);
     let applicant_id = match registrar {
         None => new.submitter.id,
         Some(_) => applicant_for(&mut tx, new.application).await?,
     };
     let center_id = registrar.and_then(|r| r.center_id).unwrap_or(center_id);
-    let application = serde_json::to_value(new.application).map_err(AppError::internal)?;
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-        "INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, channel, mode, state,
-             application, applicant_kind, unit_name, handler_phone, submission_token)
-         VALUES ($1, $2, $3, $4, $5, $12, $6, 'submitted', $7, $8, $9, $10, $11::uuid)
-         RETURNING id",
-    )
-    .bind(&number)
-    .bind(applicant_id)
-    .bind(new.item_id)
-    .bind(center_id)
-    .bind(department_id)
-    .bind(new.application.mode.as_str())
-    .bind(&application)
-    .bind(match new.application.kind {
-        shared::application::ApplicantId::Enterprise => "enterprise",
-        shared::application::ApplicantId::Citizen => "citizen",
-    })
-    .bind(&new.application.unit_name)
-    .bind(&new.application.handler_phone)
-    .bind(new.token)
-    .bind(new.channel)
-    .fetch_one(&mut *tx)
-    .await;
-    let case_id = match inserted {
-        Ok(id) => id,
-        // The same token raced us: the other request created the case.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            drop(tx);
-            return existing(pool, new.token).await?.ok_or(AppError::Internal);
-        }
-        Err(e) => return Err(e.into()),
+    let signature = match &new.signature {
+        Some(stored) => Some(
+            crate::files::ssr::record(
+                &mut tx,
+                stored,
+                new.submitter.id,
+                None,
+                "signature",
+                "签名.png",
+            )
+            .await?,
+        ),
+        None => None,
     };
-    let signature = super::files::ssr::record(
+    let opened = log::open(
         &mut tx,
-        &new.signature,
-        new.submitter.id,
-        Some(case_id),
-        "signature",
-        "签名.png",
+        &cal,
+        log::Opening {
+            submitter: new.submitter,
+            number: &number,
+            applicant_id,
+            item_id: new.item_id,
+            item_type,
+            center_id,
+            department_id,
+            channel: new.channel,
+            application: new.application,
+            token: new.token,
+            signature_file: signature,
+        },
     )
     .await?;
-    sqlx::query("UPDATE cases SET signature_file = $2 WHERE id = $1")
-        .bind(case_id)
-        .bind(signature)
-        .execute(&mut *tx)
-        .await?;
+    let Some(case_id) = opened else {
+        // The same token raced us: the other request created the case.
+        drop(tx);
+        return existing(pool, new.token).await?.ok_or(AppError::Internal);
+    };
+    own_files.extend(signature);
     sqlx::query("UPDATE stored_files SET case_id = $1 WHERE id = ANY($2)")
         .bind(case_id)
         .bind(&own_files)
         .execute(&mut *tx)
         .await?;
-    append_event(&mut tx, case_id, new.submitter.id, &CaseEvent::Submit, None).await?;
     if let Some(agent) = registrar {
-        let note = if new.channel == "phone" {
-            "电话预约登记"
-        } else {
-            "现场登记"
-        };
-        append_event(&mut tx, case_id, agent.id, &CaseEvent::Receive, Some(note)).await?;
-        sqlx::query(
-            "UPDATE cases SET state = 'received', agent_id = $2, received_at = now(), version = version + 1
-             WHERE id = $1",
-        )
-        .bind(case_id)
-        .bind(agent.id)
-        .execute(&mut *tx)
-        .await?;
+        let case = log::find(&mut *tx, &number, true).await?;
+        let mut receive = Step::new(agent, CaseEvent::Receive);
+        receive.note = Some(new.channel.label().to_string() + "登记");
+        receive.notify = false;
+        log::record(&mut tx, &cal, &case, receive).await?;
     }
-    refresh_due(&mut tx, &cal, case_id).await?;
     sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
         .bind(new.submitter.id)
         .bind(new.item_id)
         .execute(&mut *tx)
         .await?;
-    notify_applicant(&mut tx, case_id, Template::Received).await?;
     tx.commit().await?;
-    tracing::info!(case = %number, applicant = new.submitter.id, "case submitted");
+    tracing::info!(case = %number, submitter = new.submitter.id, channel = new.channel.as_str(), "case submitted");
     Ok(number)
 }
 
@@ -201,73 +194,6 @@ pub async fn existing(pool: &PgPool, token: &str) -> Result<Option<String>, AppE
     )
 }
 
-pub async fn append_event(
-    tx: &mut Transaction<'_, Postgres>,
-    case_id: i64,
-    actor: i64,
-    event: &CaseEvent,
-    note: Option<&str>,
-) -> Result<(), AppError> {
-    append_event_with(tx, case_id, actor, event, note, None).await
-}
-
-/// Appends an event with the step's details (a review's checklist, a window and receipt…).
-pub async fn append_event_with(
-    tx: &mut Transaction<'_, Postgres>,
-    case_id: i64,
-    actor: i64,
-    event: &CaseEvent,
-    note: Option<&str>,
-    details: Option<&serde_json::Value>,
-) -> Result<(), AppError> {
-    let event = serde_json::to_value(event).map_err(AppError::internal)?;
-    sqlx::query(
-        "INSERT INTO case_events (case_id, actor_id, event, note, details) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(case_id)
-    .bind(actor)
-    .bind(event)
-    .bind(note)
-    .bind(details)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The SQL condition under which `$2` (id), `$3` (role), `$4` (center), `$5` (department) may
-/// see case `c`: applicants their own; agents and managers their center's, department's or
-/// assigned cases; supervisors all (read-only supervision).
-pub const VISIBLE: &str = "(($3 = 'applicant' AND c.applicant_id = $2)
-    OR ($3 IN ('agent', 'manager') AND (c.agent_id = $2 OR c.center_id = $4 OR c.department_id = $5))
-    OR $3 = 'supervisor')";
-
-/// The case's id if `user` may see it; `NotFound` otherwise, so guessing reveals nothing.
-pub async fn visible_case(pool: &PgPool, user: &User, number: &str) -> Result<i64, AppError> {
-    let sql = format!("SELECT c.id FROM cases c WHERE c.number = $1 AND {VISIBLE}");
-    let id: Option<i64> = sqlx::query_scalar(&sql)
-        .bind(number)
-        .bind(user.id)
-        .bind(user.role().as_str())
-        .bind(user.center_id)
-        .bind(user.department_id)
-        .fetch_optional(pool)
-        .await?;
-    id.ok_or(AppError::NotFound)
-}
-
-pub fn parse_state(s: &str) -> CaseState {
-    CaseState::parse(s).unwrap_or(CaseState::Submitted)
-}
-
-/// What the state machine needs besides the state, from the stored columns.
-pub fn facts(item_type: &str, mode: &str, center_kind: &str) -> CaseFacts {
-    CaseFacts {
-        item_type: ItemType::parse(item_type).unwrap_or(ItemType::Promised),
-        mode: HandlingMode::parse(mode).unwrap_or(HandlingMode::Assist),
-        at_station: center_kind != "county_center",
-    }
-}
-
 pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppError> {
     let rows: Vec<(String, i64, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
         "SELECT c.number, c.id, i.name, c.state, c.submitted_at FROM cases c
@@ -279,14 +205,15 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     .await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
-    let mut all = histories(pool, &ids).await?;
+    let mut all = log::histories(pool, &ids).await?;
     let now = chrono::Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for (number, id, item, state, submitted_at) in rows {
-        let state = parse_state(&state);
+        let state = CaseState::parse(&state)
+            .ok_or_else(|| AppError::internal(format!("unknown case state {state:?}")))?;
         let (events, limit) = all.remove(&id).unwrap_or_default();
         let clocks = compute_clocks(&events, limit, &cal, now);
-        let next_due = next_due_clock(&clocks).and_then(|c| c.due_date);
+        let next_due = log::next_due_clock(&clocks).and_then(|c| c.due_date);
         out.push(CaseSummary {
             number,
             item_name: item,
@@ -298,102 +225,6 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
         });
     }
     Ok(out)
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    event: serde_json::Value,
-    at: chrono::DateTime<chrono::Utc>,
-    actor: String,
-    note: Option<String>,
-    promised_days: i32,
-}
-
-/// A case's events with their times, the item's promised limit, and who did each and why.
-pub struct History {
-    pub events: Vec<TimedEvent>,
-    pub limit: u32,
-    pub who: Vec<(String, Option<String>)>,
-}
-
-pub async fn history<'e, E: sqlx::PgExecutor<'e>>(
-    db: E,
-    case_id: i64,
-) -> Result<History, AppError> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.event, e.at, a.display_name AS actor, e.note, i.promised_days FROM case_events e
-         JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
-         JOIN service_items i ON i.id = c.item_id
-         WHERE e.case_id = $1 ORDER BY e.at, e.id",
-    )
-    .bind(case_id)
-    .fetch_all(db)
-    .await?;
-    let limit = rows
-        .first()
-        .map(|r| r.promised_days.max(0) as u32)
-        .unwrap_or(0);
-    let mut events = Vec::with_capacity(rows.len());
-    let mut who = Vec::with_capacity(rows.len());
-    for r in rows {
-        let event: CaseEvent = serde_json::from_value(r.event).map_err(AppError::internal)?;
-        events.push(TimedEvent { at: r.at, event });
-        who.push((r.actor, r.note));
-    }
-    Ok(History { events, limit, who })
-}
-
-/// The events and promised limits of many cases at once (for queues), by case id.
-pub async fn histories(
-    pool: &PgPool,
-    ids: &[i64],
-) -> Result<HashMap<i64, (Vec<TimedEvent>, u32)>, AppError> {
-    let rows: Vec<(i64, serde_json::Value, chrono::DateTime<chrono::Utc>, i32)> = sqlx::query_as(
-        "SELECT e.case_id, e.event, e.at, i.promised_days FROM case_events e
-         JOIN cases c ON c.id = e.case_id JOIN service_items i ON i.id = c.item_id
-         WHERE e.case_id = ANY($1) ORDER BY e.case_id, e.at, e.id",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
-    let mut out: HashMap<i64, (Vec<TimedEvent>, u32)> = HashMap::new();
-    for (case, event, at, limit) in rows {
-        let event: CaseEvent = serde_json::from_value(event).map_err(AppError::internal)?;
-        let entry = out
-            .entry(case)
-            .or_insert_with(|| (Vec::new(), limit.max(0) as u32));
-        entry.0.push(TimedEvent { at, event });
-    }
-    Ok(out)
-}
-
-/// The running (or overdue) clock with a limit that falls due first: what a case waits on.
-pub fn next_due_clock(clocks: &[shared::clocks::Clock]) -> Option<&shared::clocks::Clock> {
-    clocks
-        .iter()
-        .filter(|c| {
-            c.stopped_at.is_none()
-                && c.limit_days.is_some()
-                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
-        })
-        .min_by_key(|c| c.due_at)
-}
-
-/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues.
-pub async fn refresh_due(
-    tx: &mut Transaction<'_, Postgres>,
-    cal: &shared::Calendar,
-    case_id: i64,
-) -> Result<(), AppError> {
-    let h = history(&mut **tx, case_id).await?;
-    let clocks = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now());
-    let due = next_due_clock(&clocks).and_then(|c| c.due_at);
-    sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
-        .bind(case_id)
-        .bind(due)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// The latest one-time notice of the case, with its number among the case's notices.
@@ -509,30 +340,29 @@ pub async fn handover(pool: &PgPool, case_id: i64) -> Result<super::handover::Ha
 }
 
 pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, AppError> {
-    let id = visible_case(pool, user, number).await?;
+    let (case, access) = log::visible(pool, user, number).await?;
+    let id = case.id;
     #[derive(sqlx::FromRow)]
     struct Row {
         number: String,
         item_id: i64,
         item_name: String,
-        item_type: String,
         department: String,
         center: String,
-        state: String,
-        mode: String,
-        channel: String,
         application: serde_json::Value,
         submitted_at: chrono::DateTime<chrono::Utc>,
         received_at: Option<chrono::DateTime<chrono::Utc>>,
         agent_name: Option<String>,
         agent_phone: Option<String>,
-        center_kind: String,
         signature_file: Option<i64>,
+        forwarded_to: Option<String>,
     }
     let r: Row = sqlx::query_as(
-        "SELECT c.number, c.item_id, i.name AS item_name, i.item_type, d.name AS department, ce.name AS center,
-                c.state, c.mode, c.channel, c.application, c.submitted_at, c.received_at,
-                a.display_name AS agent_name, a.phone AS agent_phone, ce.kind AS center_kind, c.signature_file
+        "SELECT c.number, c.item_id, i.name AS item_name, coalesce(d.name, '') AS department, ce.name AS center,
+                c.application, c.submitted_at, c.received_at,
+                a.display_name AS agent_name, a.phone AS agent_phone, c.signature_file,
+                (SELECT string_agg(t.name, '、') FROM case_forwards f JOIN centers t ON t.id = f.to_center_id
+                 WHERE f.case_id = c.id AND f.from_center_id = $2) AS forwarded_to
          FROM cases c JOIN service_items i ON i.id = c.item_id
          JOIN centers ce ON ce.id = c.center_id
          LEFT JOIN departments d ON d.id = c.department_id
@@ -540,11 +370,12 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
          WHERE c.id = $1",
     )
     .bind(id)
+    .bind(user.center_id)
     .fetch_one(pool)
     .await?;
     let application: Application =
         serde_json::from_value(r.application).map_err(AppError::internal)?;
-    let History { events, limit, who } = history(pool, id).await?;
+    let History { events, limit, who } = log::history(pool, id).await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     let clocks = compute_clocks(&events, limit, &cal, chrono::Utc::now());
     let timeline = events
@@ -571,9 +402,22 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     .bind(id)
     .fetch_all(pool)
     .await?;
-    let state = parse_state(&r.state);
-    let facts = facts(&r.item_type, &r.mode, &r.center_kind);
-    let withdraw = CaseEvent::Withdraw { reason: "-".into() };
+    let state = case.state;
+    let facts = case.facts;
+    let role = user.role();
+    let acting_applicant = access == Access::Act && role == Role::Applicant;
+    let may = |e: &CaseEvent| transition(Some(state), &facts, role, e).is_ok();
+    let staff = matches!(role, Role::Agent | Role::Manager);
+    // Why a member of staff sees the case without its steps.
+    let read_only = match (staff, access) {
+        (true, Access::Read) => Some(match (&r.forwarded_to, &r.agent_name) {
+            (Some(to), _) => format!("本件已转报{to}办理，您可查看办理进度。"),
+            (None, Some(agent)) => format!("本件由{agent}承办，您可查看，不能办理。"),
+            (None, None) => "本件尚未接收，您不是本事项已备案的帮办代办员，只能查看。".into(),
+        }),
+        (false, Access::Read) => Some("督查只读：可查看代办件和材料，不能办理。".into()),
+        _ => None,
+    };
     Ok(CaseView {
         number: r.number,
         item_id: r.item_id,
@@ -583,7 +427,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         center: r.center,
         state,
         mode: facts.mode,
-        channel: r.channel,
+        channel: case.channel,
         application,
         submitted_at: crate::ui::beijing_time(r.submitted_at)
             .format("%Y-%m-%d %H:%M")
@@ -601,20 +445,44 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             .map(|(id, name, purpose, size)| FileRef {
                 id,
                 name,
-                purpose: super::files::purpose_label(&purpose).to_string(),
+                purpose: crate::files::purpose_label(&purpose).to_string(),
                 size_kb: (size + 1023) / 1024,
             })
             .collect(),
         signature_file: r.signature_file,
+        signed: facts.signed,
         notice: if state == CaseState::AwaitingSupplement {
             latest_notice(pool, id).await?
         } else {
             None
         },
-        staff: matches!(user.role(), Role::Agent | Role::Manager),
-        can_withdraw: user.role() == Role::Applicant
-            && transition(Some(state), &facts, Role::Applicant, &withdraw).is_ok(),
+        staff,
+        read_only,
+        can_act: access == Access::Act,
+        can_withdraw: acting_applicant && may(&CaseEvent::Withdraw { reason: "-".into() }),
+        can_sign: acting_applicant && may(&CaseEvent::Sign),
+        can_supplement: acting_applicant && may(&CaseEvent::Supplement),
+        can_upload: access == Access::Act && state.is_open(),
+        can_apply_again: acting_applicant && state == CaseState::Guided,
     })
+}
+
+/// Runs an applicant's own step (withdraw, supplement, sign) through the write path.
+async fn applicant_step(
+    pool: &PgPool,
+    user: &User,
+    number: &str,
+    step: Step<'_>,
+) -> Result<log::CaseRow, AppError> {
+    let cal = crate::calendar::ssr::load(pool).await?;
+    let mut tx = pool.begin().await?;
+    let case = log::find(&mut *tx, number, true).await?;
+    if case.access(user) != Access::Act || user.role() != Role::Applicant {
+        return Err(AppError::NotFound);
+    }
+    log::record(&mut tx, &cal, &case, step).await?;
+    tx.commit().await?;
+    Ok(case)
 }
 
 /// The applicant withdraws an open case, with a reason; checked by the state machine.
@@ -624,34 +492,58 @@ pub async fn withdraw(
     number: &str,
     reason: &str,
 ) -> Result<(), AppError> {
-    let id = visible_case(pool, user, number).await?;
-    let mut tx = pool.begin().await?;
-    let (state, item_type, mode, kind): (String, String, String, String) = sqlx::query_as(
-        "SELECT c.state, i.item_type, c.mode, ce.kind FROM cases c
-         JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id
-         WHERE c.id = $1 FOR UPDATE OF c",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let facts = facts(&item_type, &mode, &kind);
     let event = CaseEvent::Withdraw {
         reason: reason.to_string(),
     };
-    let next = transition(Some(parse_state(&state)), &facts, user.role(), &event)
-        .map_err(|e| AppError::Rejected(e.to_string()))?;
-    sqlx::query(
-        "UPDATE cases SET state = $2, version = version + 1, closed_at = now() WHERE id = $1",
-    )
-    .bind(id)
-    .bind(next.as_str())
-    .execute(&mut *tx)
-    .await?;
-    append_event(&mut tx, id, user.id, &event, None).await?;
-    let cal = crate::calendar::ssr::load(pool).await?;
-    refresh_due(&mut tx, &cal, id).await?;
-    notify_applicant(&mut tx, id, Template::Withdrawn).await?;
-    tx.commit().await?;
+    applicant_step(pool, user, number, Step::new(user, event)).await?;
     tracing::info!(case = number, "case withdrawn by applicant");
     Ok(())
+}
+
+/// The applicant says the missing materials are in: the review starts again.
+pub async fn supplement(pool: &PgPool, user: &User, number: &str) -> Result<(), AppError> {
+    let mut step = Step::new(user, CaseEvent::Supplement);
+    step.note = Some("申请人在线补齐材料".into());
+    applicant_step(pool, user, number, step).await?;
+    Ok(())
+}
+
+/// The applicant of a phone booking confirms the form and signs it on their phone.
+pub async fn sign(
+    state: &crate::state::AppState,
+    user: &User,
+    number: &str,
+    signature: &str,
+) -> Result<(), AppError> {
+    let png = crate::files::signature::ssr::check(signature)?;
+    let stored = crate::files::ssr::store(&state.files_dir, &png).await?;
+    let stored_name = stored.stored_name.clone();
+    let signed = async {
+        let cal = crate::calendar::ssr::load(&state.pool).await?;
+        let mut tx = state.pool.begin().await?;
+        let case = log::find(&mut *tx, number, true).await?;
+        if case.access(user) != Access::Act || user.role() != Role::Applicant {
+            return Err(AppError::NotFound);
+        }
+        let file = crate::files::ssr::record(
+            &mut tx,
+            &stored,
+            user.id,
+            Some(case.id),
+            "signature",
+            "签名.png",
+        )
+        .await?;
+        let mut step = Step::new(user, CaseEvent::Sign);
+        step.note = Some("申请人在手机上确认申请表并签名".into());
+        step.details = Some(serde_json::json!({ "signature_file": file }));
+        log::record(&mut tx, &cal, &case, step).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    if signed.is_err() {
+        let _ = tokio::fs::remove_file(state.files_dir.join(stored_name)).await;
+    }
+    signed
 }

@@ -25,6 +25,9 @@ pub enum Template {
     TakenUp,
     HandedOver,
     SpecialStepEnded,
+    PhoneRegistered,
+    WindowRejected,
+    Guided,
 }
 
 impl Template {
@@ -45,6 +48,9 @@ impl Template {
             Template::TakenUp => "taken_up",
             Template::HandedOver => "handed_over",
             Template::SpecialStepEnded => "special_step_ended",
+            Template::PhoneRegistered => "phone_registered",
+            Template::WindowRejected => "window_rejected",
+            Template::Guided => "guided",
         }
     }
 
@@ -88,7 +94,16 @@ impl Template {
                 format!("您的申请{number}（{item}）已由帮办代办员接收，正在审核材料。")
             }
             Template::Forwarded => {
-                format!("您的申请{number}（{item}）已转报县行政审批服务中心办理。")
+                format!("您的申请{number}（{item}）已转报上级便民服务中心办理。")
+            }
+            Template::PhoneRegistered => format!(
+                "您电话预约的帮办代办申请{number}（{item}）已登记。请用本手机号登录帮办平台，在“我的申请”中核对申请表并签名确认（或到场时签名），签名后方可递交窗口。"
+            ),
+            Template::WindowRejected => format!(
+                "您的申请{number}（{item}）窗口未予受理，帮办代办员正在重新审核，原因请登录查看。"
+            ),
+            Template::Guided => {
+                format!("您申请的事前辅导（{item}，{number}）已完成，辅导意见请登录查看。")
             }
         };
         format!("【内乡县政务服务】{body}")

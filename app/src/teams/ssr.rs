@@ -441,15 +441,3 @@ pub async fn on_duty(pool: &PgPool, item_id: i64) -> Result<Vec<AgentOnDuty>, Ap
         .map(|(name, unit, phone, _)| AgentOnDuty { name, unit, phone })
         .collect())
 }
-
-/// Whether the agent belongs to a filed team: only they may be assigned cases.
-pub async fn is_filed_agent(pool: &PgPool, account_id: i64) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM team_members m JOIN agent_teams t ON t.id = m.team_id
-                        JOIN accounts a ON a.id = m.account_id
-                        WHERE m.account_id = $1 AND t.status = 'filed' AND a.disabled_at IS NULL)",
-    )
-    .bind(account_id)
-    .fetch_one(pool)
-    .await?)
-}

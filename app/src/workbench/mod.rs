@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-use shared::case::{CaseState, SpecialStepKind};
+use shared::case::{CaseState, HandlingMode, SpecialStepKind};
 use shared::work::{CaseAction, DeliveryDetails, MaterialCheck, MaterialStatus};
 
 #[cfg(feature = "ssr")]
@@ -22,6 +22,8 @@ pub struct QueueRow {
     pub applicant: String,
     pub state: CaseState,
     pub agent: Option<String>,
+    /// The viewer is the responsible agent.
+    pub mine: bool,
     pub due: Option<String>,
     pub due_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The running clock nearest its due date.
@@ -41,17 +43,52 @@ pub struct WorkContext {
     pub special_steps: Vec<crate::catalog::SpecialStep>,
     pub windows: Vec<(i64, String)>,
     pub notices_before: usize,
+    pub mode: HandlingMode,
+    /// The applicant has signed the form (phone bookings sign later).
+    pub signed: bool,
+    /// For a manager: the filed agents who cover the item, least loaded first.
+    pub agents: Vec<AgentLoad>,
+    pub responsible: Option<i64>,
 }
 
-const QUEUES: [(&str, &str); 8] = [
+/// A filed agent and how many open cases they are responsible for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AgentLoad {
+    pub id: i64,
+    pub name: String,
+    pub open_cases: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AssignRow {
+    pub number: String,
+    pub version: i32,
+    pub item: String,
+    pub applicant: String,
+    pub state: String,
+    pub agent: Option<String>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignments {
+    pub cases: Vec<AssignRow>,
+    pub agents: Vec<AgentLoad>,
+}
+
+const QUEUES: [(&str, &str); 10] = [
     ("new", "新申请"),
     ("mine", "我的代办件"),
+    ("unassigned", "未指派"),
     ("due_today", "今日到期"),
     ("breached", "已超期"),
     ("awaiting_applicant", "待申请人补正"),
     ("at_window", "窗口办理中"),
     ("special_steps", "特殊环节"),
     ("to_deliver", "待送达"),
+    ("forwarded", "已转报"),
 ];
 
 #[cfg(feature = "ssr")]
@@ -95,10 +132,102 @@ pub async fn work_case(number: String, version: i32, action: CaseAction) -> Resu
     ssr::work(&crate::state::pool()?, &user, &number, version, &action).await
 }
 
-#[server(endpoint = "cases/supplement_done")]
-pub async fn supplement_done(number: String) -> Result<(), AppError> {
-    let user = crate::accounts::ssr::require_role(&[shared::Role::Applicant]).await?;
-    ssr::supplement_by_applicant(&crate::state::pool()?, &user, &number).await
+#[server(endpoint = "work/assignments")]
+pub async fn load_assignments() -> Result<Assignments, AppError> {
+    let user = crate::accounts::ssr::require_role(&[shared::Role::Manager]).await?;
+    ssr::assignments(&crate::state::pool()?, &user).await
+}
+
+/// `/workbench/assign`: a manager makes filed agents responsible for the unit's cases.
+#[component]
+pub fn AssignPage() -> impl IntoView {
+    let act = ServerAction::<WorkCase>::new();
+    let data = Resource::new(move || act.version().get(), |_| load_assignments());
+    let error = action_error(act);
+    view! {
+        <section class="card wide workbench">
+            <h1>"指派承办人"</h1>
+            <p class="hint">"只能指派给本单位已登记备案、承办该事项的帮办代办员；每次指派须写明原因，记入办理记录。"</p>
+            <FormError error=error/>
+            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    data.await.map(|d| {
+                        let agents = StoredValue::new(d.agents.clone());
+                        view! {
+                            <h2>"代办员在办件数"</h2>
+                            <table class="data-table agent-loads">
+                                <thead><tr><th>"代办员"</th><th>"在办件数"</th></tr></thead>
+                                <tbody>
+                                    {d.agents.iter().map(|a| view! {
+                                        <tr data-agent=a.name.clone()><td>{a.name.clone()}</td><td>{a.open_cases}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>"本单位在办代办件（未指派的在前）"</h2>
+                            {if d.cases.is_empty() {
+                                view! { <p class="empty">"暂无在办代办件。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="data-table assign-table">
+                                        <thead><tr><th>"编号"</th><th>"事项"</th><th>"申请人"</th><th>"状态"</th><th>"承办人"</th><th>"指派给"</th></tr></thead>
+                                        <tbody>
+                                            {d.cases.into_iter().map(|c| view! {
+                                                <AssignRowView c agents=agents.get_value() act/>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        }
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn AssignRowView(
+    c: AssignRow,
+    agents: Vec<AgentLoad>,
+    act: ServerAction<WorkCase>,
+) -> impl IntoView {
+    let agent = RwSignal::new(agents.first().map(|a| a.id).unwrap_or(0));
+    let reason = RwSignal::new(String::new());
+    let (number, version) = (c.number.clone(), c.version);
+    let state = CaseState::parse(&c.state).map(|s| s.label()).unwrap_or("—");
+    let label = format!("{}的承办人", c.number);
+    let reason_label = format!("{}指派原因", c.number);
+    let (row, href, shown) = (
+        c.number.clone(),
+        format!("/cases/{}", c.number),
+        c.number.clone(),
+    );
+    view! {
+        <tr data-case=row>
+            <td><A href=href>{shown}</A></td>
+            <td>{c.item}</td>
+            <td>{c.applicant}</td>
+            <td>{state}</td>
+            <td>{c.agent.unwrap_or_else(|| "未指派".into())}</td>
+            <td class="assign-form">
+                <select aria-label=label.clone() on:change=move |ev| agent.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {agents.iter().map(|a| view! {
+                        <option value=a.id.to_string()>{format!("{}（在办{}件）", a.name, a.open_cases)}</option>
+                    }).collect_view()}
+                </select>
+                <input type="text" aria-label=reason_label placeholder="指派原因"
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <button type="button" class="button" on:click=move |_| {
+                    act.dispatch(WorkCase {
+                        number: number.clone(),
+                        version,
+                        action: CaseAction::Assign { agent_id: agent.get(), reason: reason.get() },
+                    });
+                }>"指派"</button>
+            </td>
+        </tr>
+    }
 }
 
 /// `/workbench?q=…`: one queue at a time, 50 rows a page.
@@ -192,6 +321,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                     let manager = matches!(auth.user.await, Ok(Some(ref u)) if u.role == shared::Role::Manager);
                     manager.then(|| view! {
                         <p class="actions">
+                            <A href="/workbench/assign" attr:class="button">"指派承办人"</A>" "
                             <A href="/catalog/manage" attr:class="button">"事项清单维护"</A>" "
                             <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>
                         </p>
@@ -251,6 +381,19 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
     let send = StoredValue::new(send);
     let go = move |a: CaseAction| send.with_value(|s| s(a));
     let has = |k: &str| c.allowed.iter().any(|a| a == k);
+    let assist = c.mode == HandlingMode::Assist;
+    let attended = RwSignal::new(false);
+    let (day, place, materials) = (
+        RwSignal::new(
+            crate::ui::beijing_time(chrono::Utc::now())
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let agent = RwSignal::new(c.agents.first().map(|a| a.id).unwrap_or(0));
+    let (advice, prepare) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let note = RwSignal::new(String::new());
     let window = RwSignal::new(c.windows.first().map(|w| w.0).unwrap_or(0));
     let receipt = RwSignal::new(String::new());
@@ -298,10 +441,60 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             </label>
         }
     };
+    let attend_box =
+        move || {
+            assist.then(|| view! {
+            <label class="check"><input type="checkbox" prop:checked=move || attended.get()
+                on:change=move |ev| attended.set(event_target_checked(&ev))/>
+                <span>"申请人本人已到场（帮办：由代办员带领申请人到窗口办理）"</span></label>
+        })
+        };
+    let agents = c.agents.clone();
     view! {
         <div class="steps-available">
+            <p class="hint mode-hint">{if assist {
+                "帮办：材料齐全后，带领申请人本人到窗口办理，无需材料交接和委托。"
+            } else {
+                "代办：材料齐全后，先办理材料交接并签署委托协议，再由代办员递交窗口。"
+            }}</p>
+            {(!c.signed).then(|| view! {
+                <p class="form-error" role="status">"电话预约登记：申请人尚未在申请表上签名，签名后才能交接或递交窗口。"</p>
+            })}
             {has("receive").then(|| view! {
-                <button type="button" class="button primary" on:click=move |_| go(CaseAction::Receive)>"接收申请"</button>
+                <div class="receive">
+                    <h3>"接收申请"</h3>
+                    <p class="hint">"请代办人签名（打印在申请表“代办人”栏），接收后由您承办。"</p>
+                    <crate::files::signature::SignaturePad value=signature/>
+                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::Receive { signature: signature.get().unwrap_or_default() })>"接收申请"</button>
+                </div>
+            })}
+            {has("assign").then(|| view! {
+                <details class="assign"><summary>"指派承办人"</summary>
+                    <label class="field"><span>"承办人"</span>
+                        <select aria-label="承办人" on:change=move |ev| agent.set(event_target_value(&ev).parse().unwrap_or(0))>
+                            {agents.iter().map(|a| view! {
+                                <option value=a.id.to_string() selected=c.responsible == Some(a.id)>{format!("{}（在办{}件）", a.name, a.open_cases)}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    {text("指派原因", note)}
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::Assign { agent_id: agent.get(), reason: note.get() })>"指派"</button>
+                </details>
+            })}
+            {has("sign").then(|| view! {
+                <details class="sign-for"><summary>"申请人到场补签申请表"</summary>
+                    <crate::files::signature::SignaturePad value=signature/>
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::Sign { signature: signature.get().unwrap_or_default() })>"记录申请人签名"</button>
+                </details>
+            })}
+            {has("close_guidance").then(|| view! {
+                <div class="guidance">
+                    <h3>"事前辅导结果"</h3>
+                    {text("辅导意见", advice)}{text("需准备的材料", prepare)}{text("特殊环节提示（如有）", note)}
+                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::CloseGuidance {
+                        advice: advice.get(), to_prepare: prepare.get(), special_steps: note.get(),
+                    })>"记录辅导结果并办结"</button>
+                </div>
             })}
             {has("review_complete").then(|| view! {
                 <div class="review">
@@ -340,22 +533,33 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("home_visit").then(|| view! {
                 <details><summary>"登门受理"</summary>
-                    {text("登门日期", receipt)}{text("说明", note)}
-                    <button type="button" class="button" on:click=move |_| go(CaseAction::HomeVisit { date: receipt.get(), note: note.get() })>"记录登门受理"</button>
+                    {text("登门日期", day)}{text("登门地点", place)}{text("收取的材料", materials)}{text("说明", note)}
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::HomeVisit {
+                        date: day.get(), place: place.get(), materials: materials.get(), note: note.get(),
+                    })>"记录登门受理"</button>
+                </details>
+            })}
+            {has("mail_in").then(|| view! {
+                <details><summary>"邮寄收件"</summary>
+                    {text("收件日期", day)}{text("快递公司", carrier)}{text("快递单号", tracking)}{text("收到的材料", materials)}
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::MailIn {
+                        date: day.get(), carrier: carrier.get(), tracking_number: tracking.get(), materials: materials.get(),
+                    })>"记录邮寄收件"</button>
                 </details>
             })}
             {has("supplement").then(|| view! {
                 <button type="button" class="button" on:click=move |_| go(CaseAction::Supplement { note: "申请人现场补齐材料".into() })>"申请人已补齐材料"</button>
             })}
             {has("forward").then(|| view! {
-                <details><summary>"转报县中心"</summary>
+                <details><summary>"转报上级中心"</summary>
                     {text("转报说明", note)}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::Forward { note: note.get() })>"转报"</button>
                 </details>
             })}
             {has("go_to_window").then(|| view! {
-                <div>{window_select()}
-                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::GoToWindow { window_id: window.get(), on_behalf: true })>"到窗口办理"</button>
+                <div>{window_select()}{attend_box()}
+                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::GoToWindow { window_id: window.get(), applicant_attended: attended.get() })>
+                        {if assist { "带领申请人到窗口办理" } else { "代申请人到窗口办理" }}</button>
                 </div>
             })}
             {has("handover").then(|| view! {
@@ -363,14 +567,23 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                     <h3>"材料交接与委托协议"</h3>
                     <p class="hint">"请申请人核对材料交接单和委托协议后签名。"</p>
                     <p><a href=handover_href.clone() target="_blank">"打印材料交接单和委托协议"</a></p>
-                    <crate::cases::signature::SignaturePad value=signature/>
+                    <crate::files::signature::SignaturePad value=signature/>
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Handover { signature: signature.get().unwrap_or_default() })>"确认交接"</button>
                 </div>
             })}
             {has("submit_to_window").then(|| view! {
-                <div>{window_select()}{text("窗口收件编号", receipt)}
-                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::SubmitToWindow { window_id: window.get(), receipt_number: receipt.get() })>"递交窗口"</button>
+                <div>{window_select()}{text("窗口收件编号", receipt)}{attend_box()}
+                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::SubmitToWindow {
+                        window_id: window.get(), receipt_number: receipt.get(), applicant_attended: attended.get(),
+                    })>"递交窗口"</button>
                 </div>
+            })}
+            {has("window_reject").then(|| view! {
+                <details class="window-reject"><summary>"窗口未受理"</summary>
+                    {text("未受理的原因", reason)}
+                    <p class="hint">"记录后退回审核；无法补正的，请终止办理。"</p>
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::WindowReject { reason: reason.get() })>"记录窗口未受理"</button>
+                </details>
             })}
             {has("window_accept").then(|| view! {
                 <button type="button" class="button primary" on:click=move |_| go(CaseAction::WindowAccept { note: String::new() })>"窗口已受理"</button>
@@ -415,7 +628,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             {has("complete").then(|| view! {
                 <div>{text("退还材料说明", note)}
                     <details class="door-signature"><summary>"上门送达：请签收人签名"</summary>
-                        <crate::cases::signature::SignaturePad value=signature/>
+                        <crate::files::signature::SignaturePad value=signature/>
                     </details>
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Complete {
                         signature: signature.get().unwrap_or_default(), returned_materials: note.get(),

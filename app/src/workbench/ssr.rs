@@ -1,20 +1,17 @@
-//! Working a case: every agent action runs through the `shared` state machine inside one
-//! transaction, with an optimistic version check, and appends an event with its details.
+//! Working a case: every agent action is checked, turned into an event and applied through the
+//! case log's one write path; who may act is decided on the case itself (its responsible agent,
+//! its unit's manager; an agent of the unit filed for the item may take it up).
 
-use super::{QueueRow, WorkContext};
+use super::{AgentLoad, AssignRow, Assignments, QueueRow, WorkContext};
 use crate::accounts::ssr::User;
-use crate::cases::ssr::{append_event_with, facts, parse_state, refresh_due};
+use crate::case_log::ssr::{self as log, CaseRow, Step};
+use crate::case_log::Access;
 use crate::error::{AppError, FieldError};
-use crate::notifications::{ssr::notify_applicant, Template};
-use shared::case::{transition, CaseEvent, CaseState};
+use shared::case::{CaseEvent, CaseState, HandlingMode};
 use shared::clocks::{compute_clocks, ClockStatus};
-use shared::work::CaseAction;
-use sqlx::PgPool;
-
-/// Cases an agent or manager may work: their center's, their department's, or assigned to them.
-pub const WORKABLE: &str = "(c.center_id = $2 OR c.department_id = $3 OR c.agent_id = $4)";
-
-pub const CHANGED: &str = "此代办件刚被他人更新，请刷新页面后再操作";
+use shared::work::{CaseAction, CheckContext};
+use shared::Role;
+use sqlx::{PgPool, Postgres, Transaction};
 
 fn invalid(errors: Vec<shared::application::FormFieldError>) -> AppError {
     AppError::Invalid(
@@ -28,66 +25,55 @@ fn invalid(errors: Vec<shared::application::FormFieldError>) -> AppError {
     )
 }
 
-fn template(event: &CaseEvent) -> Option<Template> {
-    Some(match event {
-        CaseEvent::Receive => Template::TakenUp,
-        CaseEvent::ReviewMissing => Template::MaterialsMissing,
-        CaseEvent::ReviewComplete => Template::MaterialsComplete,
-        CaseEvent::GoToWindow | CaseEvent::SubmitToWindow => Template::HandedIn,
-        CaseEvent::WindowAccept => Template::Accepted,
-        CaseEvent::StartSpecialStep { .. } => Template::SpecialStep,
-        CaseEvent::IssueResult => Template::ResultReady,
-        CaseEvent::StartDelivery { .. } => Template::Delivering,
-        CaseEvent::Complete => Template::Delivered,
-        CaseEvent::Terminate { .. } => Template::Terminated,
-        CaseEvent::Forward => Template::Forwarded,
-        CaseEvent::Handover => Template::HandedOver,
-        CaseEvent::EndSpecialStep => Template::SpecialStepEnded,
-        _ => return None,
-    })
-}
+pub const HELD_BY_OTHER: &str = "此代办件由其他帮办代办员承办，您只能查看";
+pub const NOT_RECEIVED: &str = "此代办件尚未接收：请先接收，接收后由您承办";
 
-/// A case with what the state machine needs besides the event.
-#[derive(sqlx::FromRow)]
-struct CaseRow {
-    id: i64,
-    state: String,
-    version: i32,
-    item_id: i64,
-    item_type: String,
-    mode: String,
-    center_kind: String,
-}
-
-const CASE_ROW: &str =
-    "SELECT c.id, c.state, c.version, c.item_id, i.item_type, c.mode, ce.kind AS center_kind
-    FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id";
-
-impl CaseRow {
-    fn facts(&self) -> shared::case::CaseFacts {
-        facts(&self.item_type, &self.mode, &self.center_kind)
-    }
-}
-
-/// Case `number` if `user` may work it, locked for the transaction when `lock`.
-async fn workable_case<'e, E: sqlx::PgExecutor<'e>>(
+/// Whether `user` may take `action` on `case`, before the state machine is asked.
+async fn may_act<'e, E: sqlx::PgExecutor<'e>>(
     db: E,
     user: &User,
-    number: &str,
-    lock: bool,
-) -> Result<CaseRow, AppError> {
-    let sql = format!(
-        "{CASE_ROW} WHERE c.number = $1 AND {WORKABLE}{}",
-        if lock { " FOR UPDATE OF c" } else { "" }
-    );
-    sqlx::query_as(&sql)
-        .bind(number)
-        .bind(user.center_id)
-        .bind(user.department_id)
-        .bind(user.id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    case: &CaseRow,
+    action: &CaseAction,
+) -> Result<(), AppError> {
+    let receive = matches!(action, CaseAction::Receive { .. });
+    match case.access(user) {
+        Access::None => return Err(AppError::NotFound),
+        Access::Read if receive && case.open_to_receive_by(user) => {}
+        Access::Read if case.open_to_receive_by(user) => {
+            return Err(AppError::Rejected(NOT_RECEIVED.into()))
+        }
+        Access::Read => return Err(AppError::Rejected(HELD_BY_OTHER.into())),
+        Access::Act => {}
+    }
+    // Receiving makes the receiver responsible: only a filed agent covering the item.
+    if receive && !log::covers_item(db, user.id, case.item_lineage).await? {
+        return Err(AppError::Rejected(log::NOT_FILED.into()));
+    }
+    Ok(())
+}
+
+/// The agent a manager assigns must be an active agent of the case's unit, filed for the item.
+async fn check_assignee(
+    tx: &mut Transaction<'_, Postgres>,
+    case: &CaseRow,
+    agent: i64,
+) -> Result<(), AppError> {
+    let in_unit: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1 AND role = 'agent' AND disabled_at IS NULL
+                        AND (center_id = $2 OR department_id = $3))",
+    )
+    .bind(agent)
+    .bind(case.center_id)
+    .bind(case.department_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    if !in_unit || !log::covers_item(&mut **tx, agent, case.item_lineage).await? {
+        return Err(AppError::field(
+            "agent_id",
+            "只能指派给本单位已登记备案、承办本事项的帮办代办员",
+        ));
+    }
+    Ok(())
 }
 
 /// How many one-time notices the case has had.
@@ -104,6 +90,22 @@ async fn notices_before<'e, E: sqlx::PgExecutor<'e>>(
     Ok(n as usize)
 }
 
+/// Stores a signature drawn on the agent's device as a file of the case.
+async fn store_signature(
+    tx: &mut Transaction<'_, Postgres>,
+    user: &User,
+    case_id: i64,
+    signature: &str,
+    name: &str,
+) -> Result<i64, AppError> {
+    let png = crate::files::signature::ssr::check(signature)?;
+    let files_dir = leptos::prelude::use_context::<crate::state::AppState>()
+        .map(|s| s.files_dir)
+        .ok_or_else(|| AppError::internal("AppState missing"))?;
+    let stored = crate::files::ssr::store(&files_dir, &png).await?;
+    crate::files::ssr::record(tx, &stored, user.id, Some(case_id), "signature", name).await
+}
+
 /// Applies `action` to case `number` at `version` as `user`; returns the new version.
 pub async fn work(
     pool: &PgPool,
@@ -114,12 +116,22 @@ pub async fn work(
 ) -> Result<i32, AppError> {
     let cal = crate::calendar::ssr::load(pool).await?;
     let mut tx = pool.begin().await?;
-    let case = workable_case(&mut *tx, user, number, true).await?;
-    if case.version != version {
-        return Err(AppError::Rejected(CHANGED.into()));
+    let case = log::find(&mut *tx, number, true).await?;
+    if case.access(user) == Access::None {
+        return Err(AppError::NotFound);
     }
+    // A stale page first: after reloading, the person sees who holds the case now.
+    if case.version != version {
+        return Err(AppError::Rejected(log::CHANGED.into()));
+    }
+    may_act(&mut *tx, user, &case, action).await?;
     let notices = notices_before(&mut *tx, case.id).await?;
-    action.check(notices).map_err(invalid)?;
+    action
+        .check(CheckContext {
+            notices_before: notices,
+            mode: case.facts.mode,
+        })
+        .map_err(invalid)?;
 
     let mut event = action.event();
     let mut details = serde_json::to_value(action).map_err(AppError::internal)?;
@@ -132,6 +144,7 @@ pub async fn work(
                     .await?;
             let window = window.ok_or_else(|| AppError::field("window_id", "请选择窗口"))?;
             details["window"] = window.into();
+            details["on_behalf"] = (case.facts.mode == HandlingMode::Proxy).into();
         }
         // Whether the step counts toward the limit is the item's rule, not the agent's choice.
         CaseAction::StartSpecialStep { step, .. } => {
@@ -148,121 +161,38 @@ pub async fn work(
                 counts_toward_limit: counts,
             };
         }
+        CaseAction::Assign { agent_id, .. } => check_assignee(&mut tx, &case, *agent_id).await?,
+        // One level up the tree: the parent of the case's center.
+        CaseAction::Forward { .. } => {
+            event = CaseEvent::Forward {
+                to_center: case.parent_center.unwrap_or(0),
+            }
+        }
         _ => {}
     }
-    let state = parse_state(&case.state);
-    let f = case.facts();
-    let next = transition(Some(state), &f, user.role(), &event)
-        .map_err(|e| AppError::Rejected(e.to_string()))?;
-
-    // Signatures on the agent's device: kept as files with the case.
-    if let CaseAction::Handover { signature } | CaseAction::Complete { signature, .. } = action {
-        if !signature.is_empty() {
-            let png = crate::cases::signature::ssr::check(signature)?;
-            let files_dir = leptos::prelude::use_context::<crate::state::AppState>()
-                .map(|s| s.files_dir)
-                .ok_or_else(|| AppError::internal("AppState missing"))?;
-            let stored = crate::cases::files::ssr::store(&files_dir, &png).await?;
-            let file = crate::cases::files::ssr::record(
-                &mut tx,
-                &stored,
-                user.id,
-                Some(case.id),
-                "signature",
-                if matches!(action, CaseAction::Handover { .. }) {
-                    "交接签名.png"
-                } else {
-                    "签收签名.png"
-                },
-            )
-            .await?;
-            details["signature"] = serde_json::Value::Null;
-            details["signature_file"] = file.into();
-        }
+    // Signatures on the agent's device, kept as files with the case.
+    let signature = match action {
+        CaseAction::Receive { signature } => Some((signature, "代办人签名.png")),
+        CaseAction::Sign { signature } => Some((signature, "申请人签名.png")),
+        CaseAction::Handover { signature } => Some((signature, "交接签名.png")),
+        CaseAction::Complete { signature, .. } => Some((signature, "签收签名.png")),
+        _ => None,
+    };
+    if let Some((signature, name)) = signature.filter(|(s, _)| !s.is_empty()) {
+        // The state machine first, so a refused step stores nothing.
+        shared::case::transition(Some(case.state), &case.facts, user.role(), &event)
+            .map_err(|e| AppError::Rejected(e.to_string()))?;
+        let file = store_signature(&mut tx, user, case.id, signature, name).await?;
+        details["signature"] = serde_json::Value::Null;
+        details["signature_file"] = file.into();
     }
-
-    let closes = !next.is_open();
-    sqlx::query(
-        "UPDATE cases SET state = $2, version = version + 1,
-             agent_id = CASE WHEN $3 THEN $4 WHEN $5 THEN NULL ELSE agent_id END,
-             received_at = CASE WHEN $3 THEN now() ELSE received_at END,
-             closed_at = CASE WHEN $6 THEN now() ELSE closed_at END,
-             center_id = CASE WHEN $5 THEN (SELECT id FROM centers WHERE kind = 'county_center' ORDER BY id LIMIT 1)
-                              ELSE center_id END
-         WHERE id = $1",
-    )
-    .bind(case.id)
-    .bind(next.as_str())
-    .bind(matches!(event, CaseEvent::Receive))
-    .bind(user.id)
-    .bind(matches!(event, CaseEvent::Forward))
-    .bind(closes)
-    .execute(&mut *tx)
-    .await?;
-    append_event_with(
-        &mut tx,
-        case.id,
-        user.id,
-        &event,
-        action.note().as_deref(),
-        Some(&details),
-    )
-    .await?;
-    refresh_due(&mut tx, &cal, case.id).await?;
-    if let Some(t) = template(&event) {
-        notify_applicant(&mut tx, case.id, t).await?;
-    }
+    let mut step = Step::new(user, event);
+    step.expected_version = Some(version);
+    step.note = action.note();
+    step.details = Some(details);
+    log::record(&mut tx, &cal, &case, step).await?;
     tx.commit().await?;
-    tracing::info!(
-        case = number,
-        agent = user.id,
-        from = state.as_str(),
-        to = next.as_str(),
-        "case step"
-    );
     Ok(version + 1)
-}
-
-/// The applicant says the missing materials are in: the review starts again.
-pub async fn supplement_by_applicant(
-    pool: &PgPool,
-    user: &User,
-    number: &str,
-) -> Result<(), AppError> {
-    let cal = crate::calendar::ssr::load(pool).await?;
-    let mut tx = pool.begin().await?;
-    let sql = format!("{CASE_ROW} WHERE c.number = $1 AND c.applicant_id = $2 FOR UPDATE OF c");
-    let row: Option<CaseRow> = sqlx::query_as(&sql)
-        .bind(number)
-        .bind(user.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let case = row.ok_or(AppError::NotFound)?;
-    let f = case.facts();
-    let next = transition(
-        Some(parse_state(&case.state)),
-        &f,
-        user.role(),
-        &CaseEvent::Supplement,
-    )
-    .map_err(|e| AppError::Rejected(e.to_string()))?;
-    sqlx::query("UPDATE cases SET state = $2, version = version + 1 WHERE id = $1")
-        .bind(case.id)
-        .bind(next.as_str())
-        .execute(&mut *tx)
-        .await?;
-    append_event_with(
-        &mut tx,
-        case.id,
-        user.id,
-        &CaseEvent::Supplement,
-        Some("申请人在线补齐材料"),
-        None,
-    )
-    .await?;
-    refresh_due(&mut tx, &cal, case.id).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Which queue, as named in the workbench's tabs.
@@ -270,24 +200,29 @@ pub async fn supplement_by_applicant(
 pub enum Queue {
     New,
     Mine,
+    Unassigned,
     DueToday,
     Breached,
     AwaitingApplicant,
     AtWindow,
     SpecialSteps,
     ToDeliver,
+    /// Cases this center forwarded up the tree, followed read-only.
+    Forwarded,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 8] = [
+    pub const ALL: [Queue; 10] = [
         Queue::New,
         Queue::Mine,
+        Queue::Unassigned,
         Queue::DueToday,
         Queue::Breached,
         Queue::AwaitingApplicant,
         Queue::AtWindow,
         Queue::SpecialSteps,
         Queue::ToDeliver,
+        Queue::Forwarded,
     ];
 
     pub fn parse(s: &str) -> Option<Queue> {
@@ -298,29 +233,52 @@ impl Queue {
         match self {
             Queue::New => "new",
             Queue::Mine => "mine",
+            Queue::Unassigned => "unassigned",
             Queue::DueToday => "due_today",
             Queue::Breached => "breached",
             Queue::AwaitingApplicant => "awaiting_applicant",
             Queue::AtWindow => "at_window",
             Queue::SpecialSteps => "special_steps",
             Queue::ToDeliver => "to_deliver",
+            Queue::Forwarded => "forwarded",
         }
     }
 
-    /// The queue's condition over case `c`; `$4` is the agent, `$5` the end of today (Beijing).
+    /// The queue's condition over case `c`; `$1` is the user's center, `$4` the user, `$5` the
+    /// end of today (Beijing).
     fn condition(self) -> &'static str {
         match self {
             Queue::New => "c.state = 'submitted'",
             Queue::Mine => "c.agent_id = $4",
+            Queue::Unassigned => "c.agent_id IS NULL",
             Queue::DueToday => "c.due_at >= now() AND c.due_at <= $5",
             Queue::Breached => "c.due_at < now()",
             Queue::AwaitingApplicant => "c.state = 'awaiting_supplement'",
             Queue::AtWindow => "c.state IN ('at_window', 'handed_over', 'submitted_to_window', 'accepted_by_window')",
             Queue::SpecialSteps => "c.state = 'special_step'",
             Queue::ToDeliver => "c.state IN ('result_issued', 'delivering')",
+            Queue::Forwarded => "f.case_id IS NOT NULL",
+        }
+    }
+
+    /// Which cases the queue looks at: the user's unit, or what their center forwarded on.
+    fn scope(self) -> &'static str {
+        match self {
+            Queue::Forwarded => FORWARDED,
+            _ => UNIT,
         }
     }
 }
+
+/// The cases of the user's center, department, or assigned to them.
+const UNIT: &str = "FROM cases c
+    WHERE c.closed_at IS NULL AND (c.center_id = $1 OR c.department_id = $2 OR c.agent_id = $4)";
+/// The open cases the user's center forwarded on.
+const FORWARDED: &str =
+    "FROM cases c JOIN case_forwards f ON f.case_id = c.id AND f.from_center_id = $1
+    WHERE c.closed_at IS NULL";
+
+impl Queue {}
 
 fn end_of_today() -> chrono::DateTime<chrono::Utc> {
     let cst = crate::ui::beijing_time(chrono::Utc::now());
@@ -342,6 +300,7 @@ struct Row {
     applicant: String,
     state: String,
     agent: Option<String>,
+    agent_id: Option<i64>,
     due_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -354,13 +313,15 @@ pub async fn queue(
     after: Option<(Option<chrono::DateTime<chrono::Utc>>, i64)>,
 ) -> Result<Vec<QueueRow>, AppError> {
     let sql = format!(
-        "SELECT c.id, c.number, i.name AS item, c.unit_name AS applicant, c.state, a.display_name AS agent, c.due_at
-         FROM cases c JOIN service_items i ON i.id = c.item_id LEFT JOIN accounts a ON a.id = c.agent_id
-         WHERE c.closed_at IS NULL AND (c.center_id = $1 OR c.department_id = $2 OR c.agent_id = $4)
+        "SELECT c.id, c.number, i.name AS item, c.unit_name AS applicant, c.state, a.display_name AS agent, c.agent_id, c.due_at
+         FROM (SELECT c.* {}
            AND {}
            AND ($6::bool IS NOT TRUE OR (coalesce(c.due_at, 'infinity'), c.id) > (coalesce($7, 'infinity'), $8))
-         ORDER BY coalesce(c.due_at, 'infinity'), c.id
-         LIMIT {PAGE}",
+           ORDER BY coalesce(c.due_at, 'infinity'), c.id
+           LIMIT {PAGE}) c
+         JOIN service_items i ON i.id = c.item_id LEFT JOIN accounts a ON a.id = c.agent_id
+         ORDER BY coalesce(c.due_at, 'infinity'), c.id",
+        q.scope(),
         q.condition()
     );
     let rows: Vec<Row> = sqlx::query_as(&sql)
@@ -376,7 +337,7 @@ pub async fn queue(
         .await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut histories = crate::cases::ssr::histories(pool, &ids).await?;
+    let mut histories = log::histories(pool, &ids).await?;
     let now = chrono::Utc::now();
     Ok(rows
         .into_iter()
@@ -391,6 +352,7 @@ pub async fn queue(
                 item: r.item,
                 applicant: r.applicant,
                 state: CaseState::parse(&r.state).unwrap_or(CaseState::Submitted),
+                mine: r.agent_id == Some(user.id),
                 agent: r.agent,
                 due: r
                     .due_at
@@ -415,13 +377,12 @@ pub async fn queue(
 pub async fn counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, AppError> {
     let filters: Vec<String> = Queue::ALL
         .iter()
-        .map(|q| format!("count(*) FILTER (WHERE {})", q.condition()))
+        .map(|q| match q.scope() {
+            UNIT => format!("(SELECT count(*) {UNIT} AND {})", q.condition()),
+            scope => format!("(SELECT count(*) {scope})"),
+        })
         .collect();
-    let sql = format!(
-        "SELECT ARRAY[{}] FROM cases c
-         WHERE c.closed_at IS NULL AND (c.center_id = $1 OR c.department_id = $2 OR c.agent_id = $4)",
-        filters.join(", ")
-    );
+    let sql = format!("SELECT ARRAY[{}]", filters.join(", "));
     let counts: Vec<i64> = sqlx::query_scalar(&sql)
         .bind(user.center_id)
         .bind(user.department_id)
@@ -439,11 +400,18 @@ pub async fn counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, Ap
 
 /// What the case page needs to offer an agent the steps allowed now.
 pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkContext, AppError> {
-    let case = workable_case(pool, user, number, false).await?;
-    let f = case.facts();
-    let state = parse_state(&case.state);
-    let allowed = shared::case::allowed_events(state, &f, user.role())
+    let (case, access) = log::visible(pool, user, number).await?;
+    let may_receive = access == Access::Read
+        && case.open_to_receive_by(user)
+        && log::covers_item(pool, user.id, case.item_lineage).await?;
+    let allowed = match access {
+        Access::Act => shared::case::allowed_events(case.state, &case.facts, user.role()),
+        _ if may_receive => vec![CaseEvent::Receive],
+        _ => Vec::new(),
+    };
+    let allowed: Vec<String> = allowed
         .into_iter()
+        .filter(|e| !(matches!(e, CaseEvent::Receive) && user.role() != Role::Agent))
         .map(|e| {
             serde_json::to_value(&e)
                 .ok()
@@ -460,6 +428,17 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
     .fetch_all(pool)
     .await?;
     let notices = notices_before(pool, case.id).await?;
+    let agents = if allowed.iter().any(|a| a == "assign") {
+        agent_loads(
+            pool,
+            case.center_id,
+            case.department_id,
+            Some(case.item_lineage),
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(WorkContext {
         version: case.version,
         allowed,
@@ -467,5 +446,56 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
         special_steps,
         windows,
         notices_before: notices,
+        mode: case.facts.mode,
+        signed: case.facts.signed,
+        agents,
+        responsible: case.agent_id,
+    })
+}
+
+/// The filed agents of a unit with their open load; with `lineage`, only those covering it.
+async fn agent_loads(
+    pool: &PgPool,
+    center: i64,
+    department: Option<i64>,
+    lineage: Option<i64>,
+) -> Result<Vec<AgentLoad>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.display_name AS name,
+                (SELECT count(*) FROM cases c WHERE c.agent_id = a.id AND c.closed_at IS NULL) AS open_cases
+         FROM accounts a
+         WHERE a.role = 'agent' AND a.disabled_at IS NULL AND (a.center_id = $1 OR a.department_id = $2)
+           AND EXISTS (SELECT 1 FROM team_members m JOIN agent_teams t ON t.id = m.team_id AND t.status = 'filed'
+                       WHERE m.account_id = a.id
+                         AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM team_member_items mi
+                                                            WHERE mi.member_id = m.id AND mi.item_lineage = $3)))
+         ORDER BY open_cases, a.display_name",
+    )
+    .bind(center)
+    .bind(department)
+    .bind(lineage)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The manager's assignment screen: the unit's open cases, unassigned first, and each filed
+/// agent's open load.
+pub async fn assignments(pool: &PgPool, user: &User) -> Result<Assignments, AppError> {
+    let center = user.center_id.ok_or(AppError::Forbidden)?;
+    let cases: Vec<AssignRow> = sqlx::query_as(
+        "SELECT c.number, c.version, i.name AS item, c.unit_name AS applicant, c.state,
+                a.display_name AS agent, c.due_at
+         FROM cases c JOIN service_items i ON i.id = c.item_id LEFT JOIN accounts a ON a.id = c.agent_id
+         WHERE c.closed_at IS NULL AND (c.center_id = $1 OR c.department_id = $2)
+         ORDER BY (c.agent_id IS NOT NULL), coalesce(c.due_at, 'infinity'), c.id
+         LIMIT 200",
+    )
+    .bind(center)
+    .bind(user.department_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Assignments {
+        cases,
+        agents: agent_loads(pool, center, user.department_id, None).await?,
     })
 }

@@ -58,6 +58,14 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         Some(COUNTY),
         Some("市场监督管理局"),
     ),
+    (
+        "agent06",
+        "吴代办",
+        "agent",
+        "13900000006",
+        Some("湍东镇便民服务中心"),
+        None,
+    ),
     // A new county agent, not yet in the filed team: not public until the team is filed again.
     (
         "agent05",
@@ -249,11 +257,20 @@ pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Filed demo teams: (center, agent login, categories of the items they cover). The village
-/// station's agent is left unfiled, so the demo shows that only filed agents are public.
-const DEMO_TEAMS: &[(&str, &str, &[&str])] = &[
+/// Filed demo teams: (center, department, agent login, categories of the items they cover).
+/// agent05 at the county center is left out, so the demo shows that only filed agents are public
+/// and may be responsible for cases. The village station, its township center and the county
+/// center each have a team, so a case can be forwarded up the whole tree.
+type DemoTeam = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static [&'static str],
+);
+const DEMO_TEAMS: &[DemoTeam] = &[
     (
         COUNTY,
+        None,
         "agent01",
         &[
             "project_construction",
@@ -263,20 +280,42 @@ const DEMO_TEAMS: &[(&str, &str, &[&str])] = &[
             "other",
         ],
     ),
-    ("城关镇便民服务中心", "agent02", &["livelihood", "other"]),
+    (
+        "城关镇便民服务中心",
+        None,
+        "agent02",
+        &["livelihood", "other"],
+    ),
+    (
+        "湍东镇便民服务中心",
+        None,
+        "agent06",
+        &["livelihood", "other"],
+    ),
+    ("湍东镇八里营村便民服务站", None, "agent03", &["livelihood"]),
+    (
+        COUNTY,
+        Some("市场监督管理局"),
+        "agent04",
+        &["enterprise_registration"],
+    ),
 ];
 
 async fn insert_team(
     tx: &mut Transaction<'_, Postgres>,
-    (center, agent, categories): &(&str, &str, &[&str]),
+    (center, department, agent, categories): &DemoTeam,
 ) -> Result<(), sqlx::Error> {
     let team: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO agent_teams (center_id, version, status, submitted_at, decided_at)
-         SELECT c.id, 1, 'filed', now(), now() FROM centers c
-         WHERE c.name = $1 AND NOT EXISTS (SELECT 1 FROM agent_teams t WHERE t.center_id = c.id)
+        "INSERT INTO agent_teams (center_id, department_id, version, status, submitted_at, decided_at)
+         SELECT c.id, d.id, 1, 'filed', now(), now() FROM centers c
+         LEFT JOIN departments d ON d.center_id = c.id AND d.name = $2
+         WHERE c.name = $1 AND ($2::text IS NULL) = (d.id IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM agent_teams t WHERE t.center_id = c.id
+                           AND t.department_id IS NOT DISTINCT FROM d.id)
          RETURNING id",
     )
     .bind(center)
+    .bind(department)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(team) = team else { return Ok(()) };

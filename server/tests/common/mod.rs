@@ -235,3 +235,33 @@ pub fn signature_data_url(inked: bool) -> String {
         base64::engine::general_purpose::STANDARD.encode(signature_png(inked))
     )
 }
+
+/// Uploads a file as the page's upload button does, optionally onto a case.
+pub async fn upload(
+    app: &TestApp,
+    client: &Client,
+    purpose: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    case: Option<&str>,
+) -> Response {
+    use reqwest::multipart::{Form, Part};
+    let mut form = Form::new()
+        .text("purpose", purpose.to_string())
+        .part("file", Part::bytes(bytes).file_name(name.to_string()));
+    if let Some(c) = case {
+        form = form.text("case", c.to_string());
+    }
+    client
+        .post(format!("{}/files", app.base))
+        .header("Origin", &app.base)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A minimal PDF, as a scanner would make one.
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}

@@ -3,6 +3,8 @@
 //! server-chosen name with a SHA-256 checksum; opened only through a handler that checks who is
 //! asking and records every opening. Never cached by browsers: they may hold trade secrets.
 
+pub mod signature;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,7 @@ pub fn purpose_label(purpose: &str) -> &'static str {
         "power_of_attorney" => "授权委托书",
         "supplement" => "补正材料",
         "signature" => "签名",
+        "seal" => "单位盖章的申请表",
         _ => "文件",
     }
 }
@@ -321,15 +324,14 @@ pub mod ssr {
             }
         }
         let purpose = match purpose.as_deref() {
-            Some(p @ ("material" | "power_of_attorney" | "supplement")) => p.to_string(),
+            Some(p @ ("material" | "power_of_attorney" | "supplement" | "seal")) => p.to_string(),
             _ => return refuse(StatusCode::BAD_REQUEST, "上传用途不正确"),
         };
         let Some((name, bytes)) = file else {
             return refuse(StatusCode::BAD_REQUEST, "请选择要上传的文件");
         };
         let case_id = match &case {
-            Some(number) => match super::super::ssr::visible_case(&state.pool, &user, number).await
-            {
+            Some(number) => match attachable(&state.pool, &user, number).await {
                 Ok(id) => Some(id),
                 Err(e) => return refuse_error(e),
             },
@@ -368,6 +370,23 @@ pub mod ssr {
         }
     }
 
+    /// The case a file may be attached to: an open case the user works on (its applicant, its
+    /// responsible agent, its unit's manager). Readers — other agents, supervisors — attach
+    /// nothing, and nobody attaches to a closed case.
+    async fn attachable(pool: &sqlx::PgPool, user: &User, number: &str) -> Result<i64, AppError> {
+        let (case, access) = crate::case_log::ssr::visible(pool, user, number).await?;
+        if access != crate::case_log::Access::Act {
+            return Err(AppError::Forbidden);
+        }
+        if !case.state.is_open() {
+            return Err(AppError::Rejected(format!(
+                "此代办件{}，不能再上传材料",
+                case.state.label()
+            )));
+        }
+        Ok(case.id)
+    }
+
     /// Whether `user` may open file `id`: its case is visible to them, or it is their own
     /// upload not yet attached to a case.
     async fn may_open(
@@ -379,7 +398,7 @@ pub mod ssr {
             "SELECT f.stored_name, f.content_type, f.original_name FROM stored_files f
              LEFT JOIN cases c ON c.id = f.case_id
              WHERE f.id = $1 AND ((f.case_id IS NULL AND f.uploaded_by = $2) OR (c.id IS NOT NULL AND {}))",
-            super::super::ssr::VISIBLE
+            crate::case_log::ssr::VISIBLE
         );
         let row: Option<(String, String, String)> = sqlx::query_as(&sql)
             .bind(id)

@@ -1,0 +1,532 @@
+//! Cases in the database: who may see and act, the locked row with the facts the state machine
+//! needs, the write path (`open` for a new case, `record` for every later change) and the event
+//! log with the clocks derived from it. Only this module writes `cases.state`.
+
+use super::Access;
+use crate::accounts::ssr::User;
+use crate::error::AppError;
+use crate::notifications::{ssr::notify_applicant, Template};
+use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
+use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
+use shared::Role;
+use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::HashMap;
+
+pub const CHANGED: &str = "此代办件刚被他人更新，请刷新页面后再操作";
+
+/// The SQL condition under which `$2` (id), `$3` (role), `$4` (center), `$5` (department) may
+/// see case `c`: applicants their own; agents and managers their center's, department's,
+/// assigned and forwarded-on cases; supervisors all (read-only). `CaseRow::access` says the same
+/// in Rust, and which of those may act.
+pub const VISIBLE: &str = "(($3 = 'applicant' AND c.applicant_id = $2)
+    OR ($3 IN ('agent', 'manager') AND (c.agent_id = $2 OR c.center_id = $4 OR c.department_id = $5
+        OR EXISTS (SELECT 1 FROM case_forwards f WHERE f.case_id = c.id AND f.from_center_id = $4)))
+    OR $3 = 'supervisor')";
+
+/// A case with what the rules need besides the event.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: i64,
+    pub number: String,
+    pub state: CaseState,
+    pub version: i32,
+    pub item_id: i64,
+    pub item_lineage: i64,
+    pub applicant_id: i64,
+    pub center_id: i64,
+    /// Where a forward goes: the parent of the case's center.
+    pub parent_center: Option<i64>,
+    pub department_id: Option<i64>,
+    /// The responsible agent (承办人).
+    pub agent_id: Option<i64>,
+    pub channel: Channel,
+    pub facts: CaseFacts,
+    /// The centers that forwarded the case on, which keep read-only sight of it.
+    pub forwarded_from: Vec<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Raw {
+    id: i64,
+    number: String,
+    state: String,
+    version: i32,
+    item_id: i64,
+    lineage: i64,
+    applicant_id: i64,
+    center_id: i64,
+    center_kind: String,
+    parent_id: Option<i64>,
+    department_id: Option<i64>,
+    agent_id: Option<i64>,
+    channel: String,
+    item_type: String,
+    mode: String,
+    signed: bool,
+    guidance_only: bool,
+    forwarded_from: Vec<i64>,
+}
+
+const ROW: &str = "SELECT c.id, c.number, c.state, c.version, c.item_id, i.lineage, c.applicant_id,
+    c.center_id, ce.kind AS center_kind, ce.parent_id, c.department_id, c.agent_id, c.channel,
+    i.item_type, c.mode, c.signature_file IS NOT NULL AS signed,
+    c.application->'services' = '[\"pre_guidance\"]'::jsonb AS guidance_only,
+    ARRAY(SELECT f.from_center_id FROM case_forwards f WHERE f.case_id = c.id) AS forwarded_from
+    FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id";
+
+/// A stored name that is not in the vocabulary is a fault, never silently read as a default.
+fn known<T>(value: Option<T>, what: &str, stored: &str) -> Result<T, AppError> {
+    value.ok_or_else(|| AppError::internal(format!("unknown stored {what}: {stored:?}")))
+}
+
+impl TryFrom<Raw> for CaseRow {
+    type Error = AppError;
+
+    fn try_from(r: Raw) -> Result<Self, AppError> {
+        let state = known(CaseState::parse(&r.state), "case state", &r.state)?;
+        let item_type = known(ItemType::parse(&r.item_type), "item type", &r.item_type)?;
+        let mode = known(HandlingMode::parse(&r.mode), "handling mode", &r.mode)?;
+        let channel = known(Channel::parse(&r.channel), "channel", &r.channel)?;
+        Ok(CaseRow {
+            id: r.id,
+            number: r.number,
+            state,
+            version: r.version,
+            item_id: r.item_id,
+            item_lineage: r.lineage,
+            applicant_id: r.applicant_id,
+            center_id: r.center_id,
+            parent_center: r.parent_id,
+            department_id: r.department_id,
+            agent_id: r.agent_id,
+            channel,
+            facts: CaseFacts {
+                item_type,
+                mode,
+                at_station: r.center_kind != "county_center",
+                signed: r.signed,
+                guidance_only: r.guidance_only,
+            },
+            forwarded_from: r.forwarded_from,
+        })
+    }
+}
+
+impl CaseRow {
+    /// The case is at the user's center or of the user's department.
+    pub fn in_unit_of(&self, user: &User) -> bool {
+        user.center_id == Some(self.center_id)
+            || (user.department_id.is_some() && user.department_id == self.department_id)
+    }
+
+    pub fn access(&self, user: &User) -> Access {
+        let in_unit = self.in_unit_of(user);
+        let forwarded = user
+            .center_id
+            .is_some_and(|c| self.forwarded_from.contains(&c));
+        match user.role() {
+            Role::Applicant if self.applicant_id == user.id => Access::Act,
+            Role::Agent if self.agent_id == Some(user.id) => Access::Act,
+            Role::Manager if in_unit => Access::Act,
+            Role::Agent | Role::Manager if in_unit || forwarded => Access::Read,
+            Role::Supervisor => Access::Read,
+            _ => Access::None,
+        }
+    }
+
+    /// An agent of the unit may take an unassigned case, or one assigned to them (being filed
+    /// for the item is checked against the database: `covers_item`).
+    pub fn open_to_receive_by(&self, user: &User) -> bool {
+        user.role() == Role::Agent
+            && self.in_unit_of(user)
+            && self.agent_id.is_none_or(|a| a == user.id)
+    }
+}
+
+/// Case `number`, locked for the transaction when `lock`; `NotFound` when there is none.
+pub async fn find<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    number: &str,
+    lock: bool,
+) -> Result<CaseRow, AppError> {
+    let sql = format!(
+        "{ROW} WHERE c.number = $1{}",
+        if lock { " FOR UPDATE OF c" } else { "" }
+    );
+    let raw: Option<Raw> = sqlx::query_as(&sql).bind(number).fetch_optional(db).await?;
+    raw.ok_or(AppError::NotFound)?.try_into()
+}
+
+/// Case `number` if `user` may see it; `NotFound` otherwise, so guessing reveals nothing.
+pub async fn visible<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    user: &User,
+    number: &str,
+) -> Result<(CaseRow, Access), AppError> {
+    let case = find(db, number, false).await?;
+    match case.access(user) {
+        Access::None => Err(AppError::NotFound),
+        access => Ok((case, access)),
+    }
+}
+
+/// Whether `account` is an active agent of a filed team who covers the item of `lineage`: the
+/// only people who may be responsible for a case of it.
+pub async fn covers_item<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    account: i64,
+    lineage: i64,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM team_members m
+             JOIN agent_teams t ON t.id = m.team_id AND t.status = 'filed'
+             JOIN team_member_items mi ON mi.member_id = m.id AND mi.item_lineage = $2
+             JOIN accounts a ON a.id = m.account_id AND a.role = 'agent' AND a.disabled_at IS NULL
+             WHERE m.account_id = $1)",
+    )
+    .bind(account)
+    .bind(lineage)
+    .fetch_one(db)
+    .await?)
+}
+
+pub const NOT_FILED: &str = "只有已登记备案、承办本事项的帮办代办员才能接收或承办此代办件";
+
+/// One change of a case.
+pub struct Step<'a> {
+    pub actor: &'a User,
+    pub event: CaseEvent,
+    /// The version the person saw; `None` for steps that do not come from a page of the case.
+    pub expected_version: Option<i32>,
+    pub note: Option<String>,
+    /// The step's details (a review's checklist, a window and receipt…); a `signature_file`
+    /// in them is the applicant's (`Sign`) or the agent's (`Receive`) signature.
+    pub details: Option<serde_json::Value>,
+    /// Whether the applicant is told of this step.
+    pub notify: bool,
+}
+
+impl<'a> Step<'a> {
+    pub fn new(actor: &'a User, event: CaseEvent) -> Self {
+        Step {
+            actor,
+            event,
+            expected_version: None,
+            note: None,
+            details: None,
+            notify: true,
+        }
+    }
+}
+
+/// The message the applicant gets for a step, if any.
+fn template(event: &CaseEvent) -> Option<Template> {
+    Some(match event {
+        CaseEvent::Receive => Template::TakenUp,
+        CaseEvent::ReviewMissing => Template::MaterialsMissing,
+        CaseEvent::ReviewComplete => Template::MaterialsComplete,
+        CaseEvent::GoToWindow | CaseEvent::SubmitToWindow => Template::HandedIn,
+        CaseEvent::WindowAccept => Template::Accepted,
+        CaseEvent::WindowReject { .. } => Template::WindowRejected,
+        CaseEvent::StartSpecialStep { .. } => Template::SpecialStep,
+        CaseEvent::IssueResult => Template::ResultReady,
+        CaseEvent::StartDelivery { .. } => Template::Delivering,
+        CaseEvent::Complete => Template::Delivered,
+        CaseEvent::Terminate { .. } => Template::Terminated,
+        CaseEvent::Withdraw { .. } => Template::Withdrawn,
+        CaseEvent::Forward { .. } => Template::Forwarded,
+        CaseEvent::Handover => Template::HandedOver,
+        CaseEvent::EndSpecialStep => Template::SpecialStepEnded,
+        CaseEvent::CloseGuidance => Template::Guided,
+        CaseEvent::Submit
+        | CaseEvent::Assign { .. }
+        | CaseEvent::Sign
+        | CaseEvent::HomeVisit
+        | CaseEvent::MailIn
+        | CaseEvent::Supplement => return None,
+    })
+}
+
+/// Applies `step` to the locked `case`: runs the state machine, updates state, version,
+/// responsibility and place, appends the event, refreshes the due date and queues the
+/// applicant's message — all in the caller's transaction. Returns the new state.
+pub async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    cal: &shared::Calendar,
+    case: &CaseRow,
+    step: Step<'_>,
+) -> Result<CaseState, AppError> {
+    if step.expected_version.is_some_and(|v| v != case.version) {
+        return Err(AppError::Rejected(CHANGED.into()));
+    }
+    let next = transition(
+        Some(case.state),
+        &case.facts,
+        step.actor.role(),
+        &step.event,
+    )
+    .map_err(|e| AppError::Rejected(e.to_string()))?;
+    let (agent, center) = match &step.event {
+        CaseEvent::Receive => (Some(step.actor.id), case.center_id),
+        CaseEvent::Assign { agent } => (Some(*agent), case.center_id),
+        // The next level takes it up; nobody there is responsible yet.
+        CaseEvent::Forward { to_center } => (None, *to_center),
+        _ => (case.agent_id, case.center_id),
+    };
+    let signature_file = step
+        .details
+        .as_ref()
+        .and_then(|d| d.get("signature_file"))
+        .and_then(|v| v.as_i64());
+    sqlx::query(
+        "UPDATE cases SET state = $2, version = version + 1, agent_id = $3, center_id = $4,
+             received_at = CASE WHEN $5 THEN now() ELSE received_at END,
+             closed_at = CASE WHEN $6 THEN now() ELSE closed_at END,
+             signature_file = CASE WHEN $7 THEN $9 ELSE signature_file END,
+             agent_signature_file = CASE WHEN $8 THEN coalesce($9, agent_signature_file)
+                                         ELSE agent_signature_file END
+         WHERE id = $1",
+    )
+    .bind(case.id)
+    .bind(next.as_str())
+    .bind(agent)
+    .bind(center)
+    .bind(matches!(step.event, CaseEvent::Receive))
+    .bind(!next.is_open())
+    .bind(matches!(step.event, CaseEvent::Sign))
+    .bind(matches!(step.event, CaseEvent::Receive))
+    .bind(signature_file)
+    .execute(&mut **tx)
+    .await?;
+    if let CaseEvent::Forward { to_center } = step.event {
+        sqlx::query(
+            "INSERT INTO case_forwards (case_id, from_center_id, to_center_id) VALUES ($1, $2, $3)
+             ON CONFLICT (case_id, from_center_id) DO UPDATE SET to_center_id = $3, at = now()",
+        )
+        .bind(case.id)
+        .bind(case.center_id)
+        .bind(to_center)
+        .execute(&mut **tx)
+        .await?;
+    }
+    append(
+        tx,
+        case.id,
+        step.actor.id,
+        &step.event,
+        step.note.as_deref(),
+        step.details.as_ref(),
+    )
+    .await?;
+    refresh_due(tx, cal, case.id).await?;
+    if step.notify {
+        if let Some(t) = template(&step.event) {
+            notify_applicant(tx, case.id, t).await?;
+        }
+    }
+    tracing::info!(
+        case = %case.number,
+        actor = step.actor.id,
+        from = case.state.as_str(),
+        to = next.as_str(),
+        "case step"
+    );
+    Ok(next)
+}
+
+/// A new case, as the form was submitted.
+pub struct Opening<'a> {
+    /// The applicant applying online, or the agent registering a phone or walk-in application.
+    pub submitter: &'a User,
+    pub number: &'a str,
+    pub applicant_id: i64,
+    pub item_id: i64,
+    pub item_type: ItemType,
+    pub center_id: i64,
+    pub department_id: i64,
+    pub channel: Channel,
+    pub application: &'a shared::application::Application,
+    pub token: &'a str,
+    /// The applicant's signature; a phone booking has none until the applicant signs.
+    pub signature_file: Option<i64>,
+}
+
+/// Creates the case through the state machine's first step and queues the applicant's message.
+/// `None` when a case was already made with this submission token (a double click, a retried
+/// request racing this one): the transaction is then spent and the caller looks that case up.
+pub async fn open(
+    tx: &mut Transaction<'_, Postgres>,
+    cal: &shared::Calendar,
+    o: Opening<'_>,
+) -> Result<Option<i64>, AppError> {
+    let a = o.application;
+    let facts = CaseFacts {
+        item_type: o.item_type,
+        mode: a.mode,
+        at_station: false,
+        signed: o.signature_file.is_some(),
+        guidance_only: false,
+    };
+    let state = transition(None, &facts, o.submitter.role(), &CaseEvent::Submit)
+        .map_err(|e| AppError::Rejected(e.to_string()))?;
+    let application = serde_json::to_value(a).map_err(AppError::internal)?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, channel, mode, state,
+             application, applicant_kind, unit_name, handler_phone, submission_token, signature_file)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14)
+         RETURNING id",
+    )
+    .bind(o.number)
+    .bind(o.applicant_id)
+    .bind(o.item_id)
+    .bind(o.center_id)
+    .bind(o.department_id)
+    .bind(o.channel.as_str())
+    .bind(a.mode.as_str())
+    .bind(state.as_str())
+    .bind(&application)
+    .bind(match a.kind {
+        shared::application::ApplicantId::Enterprise => "enterprise",
+        shared::application::ApplicantId::Citizen => "citizen",
+    })
+    .bind(&a.unit_name)
+    .bind(&a.handler_phone)
+    .bind(o.token)
+    .bind(o.signature_file)
+    .fetch_one(&mut **tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("cases_submission_token_key") => {
+            return Ok(None)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    append(tx, id, o.submitter.id, &CaseEvent::Submit, None, None).await?;
+    refresh_due(tx, cal, id).await?;
+    let message = match o.channel {
+        Channel::Phone => Template::PhoneRegistered,
+        _ => Template::Received,
+    };
+    notify_applicant(tx, id, message).await?;
+    Ok(Some(id))
+}
+
+/// Appends an event with the step's details.
+async fn append(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: i64,
+    actor: i64,
+    event: &CaseEvent,
+    note: Option<&str>,
+    details: Option<&serde_json::Value>,
+) -> Result<(), AppError> {
+    let event = serde_json::to_value(event).map_err(AppError::internal)?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, actor_id, event, note, details) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(actor)
+    .bind(event)
+    .bind(note)
+    .bind(details)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    event: serde_json::Value,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: String,
+    note: Option<String>,
+    promised_days: i32,
+}
+
+/// A case's events with their times, the item's promised limit, and who did each and why.
+pub struct History {
+    pub events: Vec<TimedEvent>,
+    pub limit: u32,
+    pub who: Vec<(String, Option<String>)>,
+}
+
+pub async fn history<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    case_id: i64,
+) -> Result<History, AppError> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.event, e.at, a.display_name AS actor, e.note, i.promised_days FROM case_events e
+         JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
+         JOIN service_items i ON i.id = c.item_id
+         WHERE e.case_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(case_id)
+    .fetch_all(db)
+    .await?;
+    let limit = rows
+        .first()
+        .map(|r| r.promised_days.max(0) as u32)
+        .unwrap_or(0);
+    let mut events = Vec::with_capacity(rows.len());
+    let mut who = Vec::with_capacity(rows.len());
+    for r in rows {
+        let event: CaseEvent = serde_json::from_value(r.event).map_err(AppError::internal)?;
+        events.push(TimedEvent { at: r.at, event });
+        who.push((r.actor, r.note));
+    }
+    Ok(History { events, limit, who })
+}
+
+/// The events and promised limits of many cases at once (for queues), by case id.
+pub async fn histories(
+    pool: &PgPool,
+    ids: &[i64],
+) -> Result<HashMap<i64, (Vec<TimedEvent>, u32)>, AppError> {
+    let rows: Vec<(i64, serde_json::Value, chrono::DateTime<chrono::Utc>, i32)> = sqlx::query_as(
+        "SELECT e.case_id, e.event, e.at, i.promised_days FROM case_events e
+         JOIN cases c ON c.id = e.case_id JOIN service_items i ON i.id = c.item_id
+         WHERE e.case_id = ANY($1) ORDER BY e.case_id, e.at, e.id",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let mut out: HashMap<i64, (Vec<TimedEvent>, u32)> = HashMap::new();
+    for (case, event, at, limit) in rows {
+        let event: CaseEvent = serde_json::from_value(event).map_err(AppError::internal)?;
+        let entry = out
+            .entry(case)
+            .or_insert_with(|| (Vec::new(), limit.max(0) as u32));
+        entry.0.push(TimedEvent { at, event });
+    }
+    Ok(out)
+}
+
+/// The running (or overdue) clock with a limit that falls due first: what a case waits on.
+pub fn next_due_clock(clocks: &[shared::clocks::Clock]) -> Option<&shared::clocks::Clock> {
+    clocks
+        .iter()
+        .filter(|c| {
+            c.stopped_at.is_none()
+                && c.limit_days.is_some()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+        })
+        .min_by_key(|c| c.due_at)
+}
+
+/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues.
+async fn refresh_due(
+    tx: &mut Transaction<'_, Postgres>,
+    cal: &shared::Calendar,
+    case_id: i64,
+) -> Result<(), AppError> {
+    let h = history(&mut **tx, case_id).await?;
+    let clocks = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now());
+    let due = next_due_clock(&clocks).and_then(|c| c.due_at);
+    sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(due)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
