@@ -597,3 +597,60 @@ async fn sms_are_retried_with_backoff_and_never_lost(pool: PgPool) {
     let err = error_of(app.call_with(&applicant, "admin/outbox", &[]).await).await;
     assert_eq!(err, json!("Forbidden"));
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_printed_form_is_the_policys_with_seal_and_both_signatures(pool: PgPool) {
+    let app = spawn(pool).await;
+    let applicant = app.client_as("13800000001").await;
+    let item = item_id(&app, "发票申领").await;
+    let seal: Value = upload(&app, &applicant, "seal", "盖章申请表.png", signature_png(true), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = context(&app, &applicant, item).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut form = enterprise_form();
+    form["seal_file"] = seal["id"].clone();
+    let res = submit(&app, &applicant, item, &token, &form, &png_data_url(true)).await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let number: String = res.json().await.unwrap();
+    let agent = app.client_as("agent01").await;
+    let res = app
+        .call_json(
+            &agent,
+            "work/act",
+            &json!({"number": number, "version": 1, "action": {"action": "receive", "signature": png_data_url(true)}}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let html = agent
+        .get(format!("{}/cases/{number}/print", app.base))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("内乡县税务局政务服务事项"), "title names the department");
+    assert!(html.contains("申请单位名称（盖章）"));
+    assert!(html.contains(&format!("/files/{}", seal["id"])), "the seal is printed");
+    assert!(html.contains("alt=\"代办人签名\""), "the agent signed on receipt");
+    assert!(html.contains("alt=\"经办人签名\""));
+    for clause in shared::application::LEGAL_TERMS {
+        assert!(html.contains(clause), "{clause}");
+    }
+    assert!(html.contains("以下内容由税务局行政审批工作人员（帮办代办人员）填写"));
+    // The seal belongs to the case now, and only to people on it.
+    let case_of: Option<String> = sqlx::query_scalar(
+        "SELECT c.number FROM stored_files f JOIN cases c ON c.id = f.case_id WHERE f.id = $1",
+    )
+    .bind(seal["id"].as_i64().unwrap())
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(case_of.as_deref(), Some(number.as_str()));
+}

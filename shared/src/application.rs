@@ -376,10 +376,11 @@ fn check(
 }
 
 /// The legal terms shown above the submit button (附件1 申请须知).
-pub const LEGAL_TERMS: &str =
-    "本人（单位）自愿申请帮办代办服务，提交申请即授权帮办代办员代为办理所申请事项；\
-所提交材料真实、合法、有效，因材料不实产生的法律责任和后果由申请人承担；\
-经办人不是法定代表人（负责人）的，须上传授权委托书。帮办代办服务全程免费。";
+/// The form's legal terms (法律责任), the policy's two clauses word for word (附件1).
+pub const LEGAL_TERMS: [&str; 2] = [
+    "1.申请人填报本表格视为同意授权委托审批工作人员（帮办代办人员）开展相关服务，相关服务产生的法律后果及法律责任由申请人承担。",
+    "2.经办人非单位法人的，应当提交授权委托书。",
+];
 
 #[cfg(test)]
 mod tests {

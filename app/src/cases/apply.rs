@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-use shared::application::{ApplicationForm, ServiceContent, LEGAL_TERMS};
+use shared::application::{ApplicationForm, ServiceContent};
 
 /// Everything the apply screens need.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -289,6 +289,16 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 <Show when=move || enterprise.get()>
                     <Text form touch message field="legal_rep" label=Signal::derive(|| "法定代表人（负责人）")
                         get=|f| f.legal_rep.clone() set=|f, v| f.legal_rep = v/>
+                    <div class="seal">
+                        <p class="hint">"单位盖章（选填）：打印申请表盖章后拍照上传，或之后交给代办员。"</p>
+                        {move || form.with(|f| f.seal_file.map(|_| f.seal_name.clone()))
+                            .map(|name| view! { <p class="uploaded">{format!("已上传：{name}")}</p> })}
+                        <UploadButton purpose="seal" label="上传盖章的申请表"
+                            on_uploaded=move |u: Uploaded| form.update(|f| {
+                                f.seal_file = Some(u.id);
+                                f.seal_name = u.name;
+                            })/>
+                    </div>
                 </Show>
                 <Text form touch message field="id_number"
                     label=Signal::derive(move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" })
@@ -406,7 +416,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     <dt>"经办人"</dt><dd>{move || form.with(|f| format!("{} {}", f.handler_name, f.handler_phone))}</dd>
                     <dt>"申请日期"</dt><dd>{today.to_string()}</dd>
                 </dl>
-                <p class="terms">{LEGAL_TERMS}</p>
+                <super::LegalTerms/>
                 <label class="check big-check">
                     <input type="checkbox" prop:checked=move || form.with(|f| f.terms_accepted)
                         on:change=move |ev| { let on = event_target_checked(&ev); form.update(|f| f.terms_accepted = on); touch("terms_accepted"); }/>

@@ -65,6 +65,8 @@ pub struct CaseView {
     pub timeline: Vec<TimelineEntry>,
     pub files: Vec<FileRef>,
     pub signature_file: Option<i64>,
+    /// The agent's signature under 代办人, captured on receipt.
+    pub agent_signature_file: Option<i64>,
     /// The applicant has signed the form (a phone booking signs later).
     pub signed: bool,
     /// The one-time notice the applicant has to answer now.
@@ -151,6 +153,18 @@ pub fn MyCasesPage() -> impl IntoView {
             </Transition>
             <p class="actions"><A href="/catalog" attr:class="button primary big">"找事项，申请帮办代办"</A></p>
         </section>
+    }
+}
+
+/// The form's legal terms, as the policy prints them.
+#[component]
+pub fn LegalTerms() -> impl IntoView {
+    view! {
+        <div class="terms">
+            <strong>"法律责任"</strong>
+            {shared::application::LEGAL_TERMS.iter().map(|t| view! { <p>{*t}</p> }).collect_view()}
+            <p class="hint">"帮办代办服务全程免费。"</p>
+        </div>
     }
 }
 
@@ -254,7 +268,7 @@ pub fn CasePage() -> impl IntoView {
                         <h1>{c.item_name.clone()}</h1>
                         <p class="case-number">{format!("申请编号 {} · {} · {}", c.number, c.channel.label(), c.mode.label())}</p>
                         <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
-                        {(!c.staff && !c.read_only.is_some()).then(|| view! { <p class="next-step">{needed_now(c.state)}</p> })}
+                        {(!c.staff && c.read_only.is_none()).then(|| view! { <p class="next-step">{needed_now(c.state)}</p> })}
                         {c.read_only.clone().map(|why| view! { <p class="hint read-only" role="status">{why}</p> })}
                         {(!c.signed && c.state.is_open()).then(|| view! {
                             <p class="form-error unsigned" role="status">"电话预约登记的申请，申请人尚未签名确认；签名后才能递交窗口。"</p>

@@ -41,43 +41,58 @@ fn Form(c: CaseView) -> impl IntoView {
         .next()
         .unwrap_or_default()
         .to_string();
+    let unit = if c.department.is_empty() {
+        c.center.clone()
+    } else {
+        c.department.clone()
+    };
     view! {
         <article class="print-a4 application-form">
             <p class="no-print actions">
                 <button type="button" class="button" onclick="window.print()">"打印"</button>
             </p>
-            <h1>"政务服务帮办代办申请表"</h1>
+            <h1>{format!("内乡县{unit}政务服务事项")}<br/>"“事前辅导、全程帮办”申请表"</h1>
             <p class="form-number">{format!("编号：{}", c.number)}</p>
             <table class="print-table form-table">
                 <tbody>
-                    <tr><th>{if enterprise { "申请单位名称" } else { "申请人姓名" }}</th><td colspan="3">{a.unit_name.clone()}</td></tr>
-                    <tr><th>"地址"</th><td colspan="3">{a.address.clone()}</td></tr>
                     <tr>
-                        <th>"法定代表人（负责人）"</th><td>{a.legal_rep.clone()}</td>
-                        <th>{if enterprise { "统一社会信用代码" } else { "公民身份号码" }}</th><td>{a.id_number.clone()}</td>
+                        <th>{if enterprise { "申请单位名称（盖章）" } else { "申请人姓名" }}</th>
+                        <td colspan="3">{a.unit_name.clone()}
+                            {a.seal_file.map(|id| view! { <img class="seal" src=format!("/files/{id}") alt="单位盖章"/> })}</td>
+                    </tr>
+                    <tr><th>{if enterprise { "申请单位地址" } else { "地址" }}</th><td colspan="3">{a.address.clone()}</td></tr>
+                    <tr>
+                        <th>"法人或主要负责人"</th><td>{a.legal_rep.clone()}</td>
+                        <th>{if enterprise { "申请单位统一社会信用代码" } else { "公民身份号码" }}</th><td>{a.id_number.clone()}</td>
                     </tr>
                     <tr>
-                        <th>"经办人（签名）"</th>
+                        <th>"经办人（本人手签）"</th>
                         <td>{a.handler_name.clone()}
-                            {c.signature_file.map(|id| view! { <img class="sig" src=format!("/files/{id}") alt="经办人签名"/> })}</td>
-                        <th>"联系电话"</th><td>{a.handler_phone.clone()}</td>
+                            {c.signature_file.map(|id| view! { <img class="sig" src=format!("/files/{id}") alt="经办人签名"/> })}
+                            {(!c.signed).then(|| view! { <span class="unsigned">"（电话预约，待本人签名）"</span> })}</td>
+                        <th>"经办人联系电话"</th><td>{a.handler_phone.clone()}</td>
                     </tr>
-                    <tr><th>"服务事项"</th><td colspan="3">{format!("{}（{}）", c.item_name, c.department)}</td></tr>
-                    <tr><th>"前置辅导事项"</th><td colspan="3">{if a.pre_guidance_item.is_empty() { "无".to_string() } else { a.pre_guidance_item.clone() }}</td></tr>
-                    <tr><th>"服务内容"</th><td colspan="3" class="services">
+                    <tr><th>"申请办理政务服务事项名称"</th><td colspan="3">{c.item_name.clone()}</td></tr>
+                    <tr><th>"事前辅导事项名称（选填）"</th><td colspan="3">{a.pre_guidance_item.clone()}</td></tr>
+                    <tr><th>"代办内容"</th><td colspan="3" class="services">
                         {ServiceContent::ALL.into_iter().map(|s| view! { <span>{ticked(s)}</span> }).collect_view()}
                         {matches!(a.delivery, shared::case::Delivery::Mail { .. }).then(|| view! {
                             <p>{super::delivery_label(&a.delivery)}</p>
                         })}
                     </td></tr>
                     <tr><th>"办理方式"</th><td>{c.mode.label()}</td><th>"申请日期"</th><td>{date}</td></tr>
+                    <tr><td colspan="4" class="staff-part">{format!("以下内容由{unit}行政审批工作人员（帮办代办人员）填写")}</td></tr>
                     <tr>
-                        <th>"代办人（签字）"</th><td>{c.agent.clone().map(|(n, _)| n).unwrap_or_default()}</td>
+                        <th>"代办人（代办人手签）"</th>
+                        <td>{c.agent.clone().map(|(n, _)| n).unwrap_or_default()}
+                            {c.agent_signature_file.map(|id| view! { <img class="sig" src=format!("/files/{id}") alt="代办人签名"/> })}</td>
                         <th>"代办申请接收时间"</th><td>{c.received_at.clone().unwrap_or_default()}</td>
                     </tr>
+                    <tr><th>"法律责任"</th><td colspan="3" class="legal">
+                        {shared::application::LEGAL_TERMS.iter().map(|t| view! { <p>{*t}</p> }).collect_view()}
+                    </td></tr>
                 </tbody>
             </table>
-            <p class="terms">{shared::application::LEGAL_TERMS}</p>
             <p class="print-footer">"内乡县行政审批服务中心 · 帮办代办服务全程免费"</p>
         </article>
     }

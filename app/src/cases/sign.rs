@@ -6,7 +6,6 @@ use crate::files::signature::SignaturePad;
 use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::application::LEGAL_TERMS;
 
 #[component]
 pub fn SignPage() -> impl IntoView {
@@ -38,7 +37,7 @@ pub fn SignPage() -> impl IntoView {
                             <dt>"办理方式"</dt><dd>{c.mode.label()}</dd>
                             <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
                         </dl>
-                        <p class="terms">{LEGAL_TERMS}</p>
+                        <super::LegalTerms/>
                         {move || if done() {
                             view! {
                                 <p class="form-ok" role="status">"已签名确认，帮办代办员将继续办理。"</p>

@@ -355,12 +355,13 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         agent_name: Option<String>,
         agent_phone: Option<String>,
         signature_file: Option<i64>,
+        agent_signature_file: Option<i64>,
         forwarded_to: Option<String>,
     }
     let r: Row = sqlx::query_as(
         "SELECT c.number, c.item_id, i.name AS item_name, coalesce(d.name, '') AS department, ce.name AS center,
                 c.application, c.submitted_at, c.received_at,
-                a.display_name AS agent_name, a.phone AS agent_phone, c.signature_file,
+                a.display_name AS agent_name, a.phone AS agent_phone, c.signature_file, c.agent_signature_file,
                 (SELECT string_agg(t.name, '、') FROM case_forwards f JOIN centers t ON t.id = f.to_center_id
                  WHERE f.case_id = c.id AND f.from_center_id = $2) AS forwarded_to
          FROM cases c JOIN service_items i ON i.id = c.item_id
@@ -450,6 +451,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             })
             .collect(),
         signature_file: r.signature_file,
+        agent_signature_file: r.agent_signature_file,
         signed: facts.signed,
         notice: if state == CaseState::AwaitingSupplement {
             latest_notice(pool, id).await?
