@@ -59,11 +59,7 @@ impl AppError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use shared::FieldError;
 
 fn first_message(errors: &[FieldError]) -> String {
     errors
@@ -125,9 +121,42 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Unique constraints a person can run into, by name: (constraint, field, message).
+#[cfg(feature = "ssr")]
+const UNIQUE: &[(&str, &str, &str)] = &[
+    (
+        "accounts_login_name_key",
+        "login_name",
+        "该账号已被使用，请换一个",
+    ),
+    ("centers_name_key", "name", "已有同名机构"),
+    ("departments_center_id_name_key", "name", "已有同名机构"),
+    ("windows_center_id_name_key", "name", "已有同名机构"),
+    (
+        "service_items_list_id_name_key",
+        "name",
+        "本清单中已有同名事项",
+    ),
+    (
+        "team_members_team_id_account_id_key",
+        "account_id",
+        "该帮办代办员已在队伍中",
+    ),
+];
+
+/// A violation of a unique constraint listed in `UNIQUE` becomes the message next to its field;
+/// every other database error is logged and shown as the generic message.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e {
+            if let Some((_, field, message)) = d
+                .constraint()
+                .and_then(|c| UNIQUE.iter().find(|(name, ..)| *name == c))
+            {
+                return AppError::field(field, *message);
+            }
+        }
         AppError::internal(e)
     }
 }

@@ -147,14 +147,14 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         let table = subject.table();
         let mut tx = pool.begin().await?;
-        let row: Option<(String, Option<i64>)> = sqlx::query_as(&format!(
-            "SELECT status, submitted_by FROM {table} WHERE id = $1 FOR UPDATE"
-        ))
+        let row: Option<(crate::stored::Known<FilingStatus>, Option<i64>)> = sqlx::query_as(
+            &format!("SELECT status, submitted_by FROM {table} WHERE id = $1 FOR UPDATE"),
+        )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
         let (status, submitted_by) = row.ok_or(AppError::NotFound)?;
-        let status = FilingStatus::parse(&status).unwrap_or(FilingStatus::Draft);
+        let status = status.0;
         if status != FilingStatus::Submitted {
             return Err(AppError::Rejected(format!(
                 "{}当前为“{}”，不在待备案状态",

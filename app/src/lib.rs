@@ -15,6 +15,8 @@ pub mod notifications;
 pub mod organization;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod stored;
 pub mod supervision;
 pub mod teams;
 pub mod ui;

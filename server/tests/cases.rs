@@ -603,11 +603,18 @@ async fn the_printed_form_is_the_policys_with_seal_and_both_signatures(pool: PgP
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
     let item = item_id(&app, "发票申领").await;
-    let seal: Value = upload(&app, &applicant, "seal", "盖章申请表.png", signature_png(true), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let seal: Value = upload(
+        &app,
+        &applicant,
+        "seal",
+        "盖章申请表.png",
+        signature_png(true),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let token = context(&app, &applicant, item).await["token"]
         .as_str()
         .unwrap()
@@ -635,10 +642,19 @@ async fn the_printed_form_is_the_policys_with_seal_and_both_signatures(pool: PgP
         .text()
         .await
         .unwrap();
-    assert!(html.contains("内乡县税务局政务服务事项"), "title names the department");
+    assert!(
+        html.contains("内乡县税务局政务服务事项"),
+        "title names the department"
+    );
     assert!(html.contains("申请单位名称（盖章）"));
-    assert!(html.contains(&format!("/files/{}", seal["id"])), "the seal is printed");
-    assert!(html.contains("alt=\"代办人签名\""), "the agent signed on receipt");
+    assert!(
+        html.contains(&format!("/files/{}", seal["id"])),
+        "the seal is printed"
+    );
+    assert!(
+        html.contains("alt=\"代办人签名\""),
+        "the agent signed on receipt"
+    );
     assert!(html.contains("alt=\"经办人签名\""));
     for clause in shared::application::LEGAL_TERMS {
         assert!(html.contains(clause), "{clause}");

@@ -96,12 +96,7 @@ pub struct ApplicationForm {
     pub material_files: Vec<(i64, String)>,
 }
 
-/// A field of the form and what is wrong with it, in Chinese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormFieldError {
-    pub field: &'static str,
-    pub message: String,
-}
+pub use crate::FieldError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -183,7 +178,7 @@ impl ApplicationForm {
 
     /// Checks the whole form and reports every wrong field at once. `today` bounds the birth
     /// date in a resident ID.
-    pub fn parse(&self, today: NaiveDate) -> Result<Application, Vec<FormFieldError>> {
+    pub fn parse(&self, today: NaiveDate) -> Result<Application, Vec<FieldError>> {
         let mut errors = Vec::new();
         let kind = match self.applicant_kind.as_str() {
             "enterprise" => Some(ApplicantId::Enterprise),
@@ -243,15 +238,15 @@ impl ApplicationForm {
             MobilePhone::parse(&self.handler_phone).map(|p| p.to_string()),
         );
         if kind.is_none() {
-            errors.push(FormFieldError {
-                field: "applicant_kind",
+            errors.push(FieldError {
+                field: "applicant_kind".into(),
                 message: "请选择企业或个人".into(),
             });
         }
         let pre_guidance_item = self.pre_guidance_item.trim().to_string();
         if pre_guidance_item.chars().count() > 100 {
-            errors.push(FormFieldError {
-                field: "pre_guidance_item",
+            errors.push(FieldError {
+                field: "pre_guidance_item".into(),
                 message: "前置辅导事项不能超过100个字".into(),
             });
         }
@@ -261,8 +256,8 @@ impl ApplicationForm {
             match ServiceContent::parse(s) {
                 Some(c) if !services.contains(&c) => services.push(c),
                 Some(_) => {}
-                None => errors.push(FormFieldError {
-                    field: "services",
+                None => errors.push(FieldError {
+                    field: "services".into(),
                     message: "服务内容选项不正确".into(),
                 }),
             }
@@ -270,13 +265,13 @@ impl ApplicationForm {
         let door = services.contains(&ServiceContent::DoorDelivery);
         let mail = services.contains(&ServiceContent::MailDelivery);
         if services.is_empty() {
-            errors.push(FormFieldError {
-                field: "services",
+            errors.push(FieldError {
+                field: "services".into(),
                 message: "请至少选择一项服务内容".into(),
             });
         } else if door && mail {
-            errors.push(FormFieldError {
-                field: "services",
+            errors.push(FieldError {
+                field: "services".into(),
                 message: "上门送达和邮寄送达只能选一种".into(),
             });
         }
@@ -308,20 +303,20 @@ impl ApplicationForm {
             _ => None,
         };
         if mode.is_none() {
-            errors.push(FormFieldError {
-                field: "mode",
+            errors.push(FieldError {
+                field: "mode".into(),
                 message: "请选择帮办或代办".into(),
             });
         }
         if self.needs_power_of_attorney() && self.power_of_attorney_file.is_none() {
-            errors.push(FormFieldError {
-                field: "power_of_attorney",
+            errors.push(FieldError {
+                field: "power_of_attorney".into(),
                 message: "经办人不是法定代表人，请上传授权委托书".into(),
             });
         }
         if !self.terms_accepted {
-            errors.push(FormFieldError {
-                field: "terms_accepted",
+            errors.push(FieldError {
+                field: "terms_accepted".into(),
                 message: "请阅读并同意申请须知".into(),
             });
         }
@@ -362,15 +357,12 @@ impl ApplicationForm {
 
 /// The parsed value, or an empty string after noting the error under `field`.
 fn check(
-    errors: &mut Vec<FormFieldError>,
+    errors: &mut Vec<FieldError>,
     field: &'static str,
     r: Result<String, ValidationError>,
 ) -> String {
     r.unwrap_or_else(|e| {
-        errors.push(FormFieldError {
-            field,
-            message: e.0,
-        });
+        errors.push(FieldError::new(field, e.0));
         String::new()
     })
 }
@@ -450,7 +442,7 @@ mod tests {
     #[test]
     fn every_missing_field_is_reported_at_once() {
         let errors = ApplicationForm::default().parse(today()).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         for f in [
             "unit_name",
             "address",

@@ -61,13 +61,6 @@ pub struct Training {
     pub tenths_of_hours: i32,
 }
 
-/// Which field of a training record is wrong, and why (in Chinese).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TrainingError {
-    pub field: &'static str,
-    pub message: &'static str,
-}
-
 impl Training {
     /// Parses the form's fields; `today` bounds the date (a training cannot be in the future).
     pub fn parse(
@@ -75,45 +68,45 @@ impl Training {
         topic: &str,
         hours: &str,
         today: chrono::NaiveDate,
-    ) -> Result<Training, Vec<TrainingError>> {
+    ) -> Result<Training, Vec<crate::FieldError>> {
         let mut errors = Vec::new();
         let date = chrono::NaiveDate::parse_from_str(held_on.trim(), "%Y-%m-%d").ok();
         match date {
-            None => errors.push(TrainingError {
-                field: "held_on",
-                message: "请填写培训日期，格式如 2026-03-15",
+            None => errors.push(crate::FieldError {
+                field: "held_on".into(),
+                message: "请填写培训日期，格式如 2026-03-15".into(),
             }),
-            Some(d) if d > today => errors.push(TrainingError {
-                field: "held_on",
-                message: "培训日期不能晚于今天",
+            Some(d) if d > today => errors.push(crate::FieldError {
+                field: "held_on".into(),
+                message: "培训日期不能晚于今天".into(),
             }),
-            Some(d) if d.year() < 2000 => errors.push(TrainingError {
-                field: "held_on",
-                message: "培训日期不正确",
+            Some(d) if d.year() < 2000 => errors.push(crate::FieldError {
+                field: "held_on".into(),
+                message: "培训日期不正确".into(),
             }),
             _ => {}
         }
         let topic = topic.trim();
         match topic.chars().count() {
-            0 => errors.push(TrainingError {
-                field: "topic",
-                message: "请填写培训内容",
+            0 => errors.push(crate::FieldError {
+                field: "topic".into(),
+                message: "请填写培训内容".into(),
             }),
-            1 => errors.push(TrainingError {
-                field: "topic",
-                message: "培训内容至少2个字",
+            1 => errors.push(crate::FieldError {
+                field: "topic".into(),
+                message: "培训内容至少2个字".into(),
             }),
-            n if n > 100 => errors.push(TrainingError {
-                field: "topic",
-                message: "培训内容不能超过100个字",
+            n if n > 100 => errors.push(crate::FieldError {
+                field: "topic".into(),
+                message: "培训内容不能超过100个字".into(),
             }),
             _ => {}
         }
         let tenths = parse_tenths(hours.trim()).filter(|t| (1..=1000).contains(t));
         if tenths.is_none() {
-            errors.push(TrainingError {
-                field: "hours",
-                message: "学时应为0.5至100之间的数字，最多一位小数",
+            errors.push(crate::FieldError {
+                field: "hours".into(),
+                message: "学时应为0.5至100之间的数字，最多一位小数".into(),
             });
         }
         match (date, tenths) {
@@ -182,7 +175,7 @@ mod tests {
     #[test]
     fn every_bad_field_is_named_at_once() {
         let errors = Training::parse("2026-12-01", "", "0", today()).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["held_on", "topic", "hours"]);
         for bad in ["", "abc", "1.25", "-1", "101", "1e2", ".5"] {
             assert!(

@@ -12,5 +12,22 @@ pub mod validate;
 pub mod work;
 
 pub use calendar::Calendar;
+
+/// A field of a form and what is wrong with it, in Chinese: the one field-error type of server
+/// and browser, so a message always reaches the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
 pub use roles::Role;
 pub use validate::{DisplayName, LoginName, MobilePhone, Password, ValidationError};

@@ -3,8 +3,8 @@
 //! details, delivery details. The state machine (`case::transition`) then decides if it may
 //! happen now.
 
-use crate::application::FormFieldError;
 use crate::case::{CaseEvent, Delivery, HandlingMode, SpecialStepKind};
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,28 +155,25 @@ pub enum CaseAction {
 /// The note a window visit needs in assist mode: the applicant went along.
 pub const ATTEND_REQUIRED: &str = "帮办须由申请人本人到窗口办理：请确认申请人已到场";
 
-fn date(errors: &mut Vec<FormFieldError>, v: &str, label: &str) {
+fn date(errors: &mut Vec<FieldError>, v: &str, label: &str) {
     if chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_err() {
         errors.push(err("date", &format!("请填写{label}，如 2026-12-01")));
     }
 }
 
-fn tracking(errors: &mut Vec<FormFieldError>, v: &str) {
+fn tracking(errors: &mut Vec<FieldError>, v: &str) {
     let t = v.trim();
     if t.len() < 6 || t.len() > 30 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
         errors.push(err("tracking_number", "快递单号应为6至30位字母或数字"));
     }
 }
 
-fn err(field: &'static str, message: &str) -> FormFieldError {
-    FormFieldError {
-        field,
-        message: message.to_string(),
-    }
+fn err(field: &str, message: &str) -> FieldError {
+    FieldError::new(field, message)
 }
 
 fn bounded(
-    errors: &mut Vec<FormFieldError>,
+    errors: &mut Vec<FieldError>,
     field: &'static str,
     label: &str,
     v: &str,
@@ -200,7 +197,7 @@ fn bounded(
 
 impl CaseAction {
     /// Checks the details against what the case is.
-    pub fn check(&self, case: CheckContext) -> Result<(), Vec<FormFieldError>> {
+    pub fn check(&self, case: CheckContext) -> Result<(), Vec<FieldError>> {
         let notices_before = case.notices_before;
         let mut e = Vec::new();
         match self {
@@ -275,8 +272,8 @@ impl CaseAction {
                     .filter(|c| c.status == MaterialStatus::Missing)
                 {
                     if c.how_to_get.trim().is_empty() {
-                        e.push(FormFieldError {
-                            field: "checks",
+                        e.push(FieldError {
+                            field: "checks".into(),
                             message: format!("“{}”缺少时须写明获取途径", c.name),
                         });
                     }
@@ -594,12 +591,8 @@ mod tests {
             tracking_number: "1".into(),
             materials: "".into(),
         };
-        let fields: Vec<&str> = mail
-            .check(CTX)
-            .unwrap_err()
-            .iter()
-            .map(|e| e.field)
-            .collect();
+        let errors = mail.check(CTX).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["date", "tracking_number", "materials"]);
     }
 

@@ -170,9 +170,6 @@ pub async fn create_staff(
             );
             Ok(id)
         }
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::field("login_name", "该账号已被使用，请换一个"))
-        }
         Err(e) => Err(e.into()),
     }
 }

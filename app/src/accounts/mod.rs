@@ -156,7 +156,8 @@ pub async fn register(
         Ok(None) => {
             return Err(AppError::field("phone", "该手机号已注册，请直接登录"));
         }
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+        // Registered at the same moment by another request: the phone is the login name.
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("accounts_login_name_key") => {
             return Err(AppError::field("phone", "该手机号已注册，请直接登录"));
         }
         Err(e) => return Err(e.into()),

@@ -24,7 +24,7 @@ pub const APPLICANT_IDLE_MINUTES: i64 = 24 * 60;
 #[derive(Clone, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
-    role: String,
+    role: crate::stored::Known<Role>,
     pub display_name: String,
     pub center_id: Option<i64>,
     pub department_id: Option<i64>,
@@ -33,8 +33,7 @@ pub struct User {
 
 impl User {
     pub fn role(&self) -> Role {
-        // The column has a CHECK constraint over exactly these names.
-        Role::parse(&self.role).unwrap_or(Role::Applicant)
+        self.role.0
     }
 }
 

@@ -6,6 +6,7 @@ use super::Access;
 use crate::accounts::ssr::User;
 use crate::error::AppError;
 use crate::notifications::{ssr::notify_applicant, Template};
+use crate::stored::Known;
 use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
 use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
 use shared::Role;
@@ -49,7 +50,7 @@ pub struct CaseRow {
 struct Raw {
     id: i64,
     number: String,
-    state: String,
+    state: Known<CaseState>,
     version: i32,
     item_id: i64,
     lineage: i64,
@@ -59,9 +60,9 @@ struct Raw {
     parent_id: Option<i64>,
     department_id: Option<i64>,
     agent_id: Option<i64>,
-    channel: String,
-    item_type: String,
-    mode: String,
+    channel: Known<Channel>,
+    item_type: Known<ItemType>,
+    mode: Known<HandlingMode>,
     signed: bool,
     guidance_only: bool,
     forwarded_from: Vec<i64>,
@@ -74,23 +75,12 @@ const ROW: &str = "SELECT c.id, c.number, c.state, c.version, c.item_id, i.linea
     ARRAY(SELECT f.from_center_id FROM case_forwards f WHERE f.case_id = c.id) AS forwarded_from
     FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id";
 
-/// A stored name that is not in the vocabulary is a fault, never silently read as a default.
-fn known<T>(value: Option<T>, what: &str, stored: &str) -> Result<T, AppError> {
-    value.ok_or_else(|| AppError::internal(format!("unknown stored {what}: {stored:?}")))
-}
-
-impl TryFrom<Raw> for CaseRow {
-    type Error = AppError;
-
-    fn try_from(r: Raw) -> Result<Self, AppError> {
-        let state = known(CaseState::parse(&r.state), "case state", &r.state)?;
-        let item_type = known(ItemType::parse(&r.item_type), "item type", &r.item_type)?;
-        let mode = known(HandlingMode::parse(&r.mode), "handling mode", &r.mode)?;
-        let channel = known(Channel::parse(&r.channel), "channel", &r.channel)?;
-        Ok(CaseRow {
+impl From<Raw> for CaseRow {
+    fn from(r: Raw) -> Self {
+        CaseRow {
             id: r.id,
             number: r.number,
-            state,
+            state: r.state.0,
             version: r.version,
             item_id: r.item_id,
             item_lineage: r.lineage,
@@ -99,16 +89,16 @@ impl TryFrom<Raw> for CaseRow {
             parent_center: r.parent_id,
             department_id: r.department_id,
             agent_id: r.agent_id,
-            channel,
+            channel: r.channel.0,
             facts: CaseFacts {
-                item_type,
-                mode,
+                item_type: r.item_type.0,
+                mode: r.mode.0,
                 at_station: r.center_kind != "county_center",
                 signed: r.signed,
                 guidance_only: r.guidance_only,
             },
             forwarded_from: r.forwarded_from,
-        })
+        }
     }
 }
 
@@ -154,7 +144,7 @@ pub async fn find<'e, E: sqlx::PgExecutor<'e>>(
         if lock { " FOR UPDATE OF c" } else { "" }
     );
     let raw: Option<Raw> = sqlx::query_as(&sql).bind(number).fetch_optional(db).await?;
-    raw.ok_or(AppError::NotFound)?.try_into()
+    Ok(raw.ok_or(AppError::NotFound)?.into())
 }
 
 /// Case `number` if `user` may see it; `NotFound` otherwise, so guessing reveals nothing.

@@ -623,28 +623,22 @@ pub mod ssr {
         let mut errors: Vec<FieldError> = Vec::new();
         if let Ok(a) = &parsed {
             if !a.pre_guidance_item.is_empty() && a.pre_guidance_item != pre_guidance {
-                errors.push(FieldError {
-                    field: "pre_guidance_item".into(),
-                    message: "事前辅导事项须从本事项清单所列的辅导事项中选择".into(),
-                });
+                errors.push(FieldError::new(
+                    "pre_guidance_item",
+                    "事前辅导事项须从本事项清单所列的辅导事项中选择",
+                ));
             }
         }
-        let (application, signature) =
-            match (parsed, signature) {
-                (Ok(a), Ok(s)) if errors.is_empty() => (a, s),
-                (parsed, signature) => {
-                    errors.extend(parsed.err().unwrap_or_default().into_iter().map(|e| {
-                        FieldError {
-                            field: e.field.into(),
-                            message: e.message,
-                        }
-                    }));
-                    if let Err(AppError::Invalid(mut more)) = signature {
-                        errors.append(&mut more);
-                    }
-                    return Err(AppError::Invalid(errors));
+        let (application, signature) = match (parsed, signature) {
+            (Ok(a), Ok(s)) if errors.is_empty() => (a, s),
+            (parsed, signature) => {
+                errors.extend(parsed.err().unwrap_or_default());
+                if let Err(AppError::Invalid(mut more)) = signature {
+                    errors.append(&mut more);
                 }
-            };
+                return Err(AppError::Invalid(errors));
+            }
+        };
         let stored = match signature {
             Some(png) => Some(crate::files::ssr::store(&state.files_dir, &png).await?),
             None => None,

@@ -91,6 +91,11 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     .fetch_one(&mut *tx)
     .await?;
     if unattached as usize != own_files.len() {
+        // A double click whose twin has just committed: the files are that case's now.
+        drop(tx);
+        if let Some(number) = existing(pool, new.token).await? {
+            return Ok(number);
+        }
         return Err(AppError::field(
             "files",
             "所附文件无效或已用于其他申请，请重新上传",
@@ -195,7 +200,14 @@ pub async fn existing(pool: &PgPool, token: &str) -> Result<Option<String>, AppE
 }
 
 pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppError> {
-    let rows: Vec<(String, i64, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        i64,
+        String,
+        crate::stored::Known<CaseState>,
+        chrono::DateTime<chrono::Utc>,
+    )> = sqlx::query_as(
         "SELECT c.number, c.id, i.name, c.state, c.submitted_at FROM cases c
          JOIN service_items i ON i.id = c.item_id
          WHERE c.applicant_id = $1 ORDER BY c.submitted_at DESC LIMIT 100",
@@ -209,8 +221,7 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     let now = chrono::Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for (number, id, item, state, submitted_at) in rows {
-        let state = CaseState::parse(&state)
-            .ok_or_else(|| AppError::internal(format!("unknown case state {state:?}")))?;
+        let state = state.0;
         let (events, limit) = all.remove(&id).unwrap_or_default();
         let clocks = compute_clocks(&events, limit, &cal, now);
         let next_due = log::next_due_clock(&clocks).and_then(|c| c.due_date);

@@ -444,7 +444,7 @@ pub mod ssr {
             list_id: i64,
             department: String,
             name: String,
-            category: String,
+            category: crate::stored::Known<Category>,
             pre_guidance: String,
             keywords: String,
             scope: String,
@@ -462,13 +462,22 @@ pub mod ssr {
         .bind(id)
         .fetch_one(pool)
         .await?;
-        let materials: Vec<(i64, String, String, i32, bool, String, String)> = sqlx::query_as(
+        type MaterialRow = (
+            i64,
+            String,
+            crate::stored::Known<MaterialForm>,
+            i32,
+            bool,
+            String,
+            String,
+        );
+        let materials: Vec<MaterialRow> = sqlx::query_as(
             "SELECT id, name, form, copies, mandatory, notes, source FROM item_materials WHERE item_id = $1 ORDER BY seq",
         )
         .bind(id)
         .fetch_all(pool)
         .await?;
-        let steps: Vec<(i64, String, bool, String)> = sqlx::query_as(
+        let steps: Vec<(i64, crate::stored::Known<SpecialStepKind>, bool, String)> = sqlx::query_as(
             "SELECT id, kind, counts_toward_limit, notes FROM item_special_steps WHERE item_id = $1 ORDER BY seq",
         )
         .bind(id)
@@ -480,7 +489,7 @@ pub mod ssr {
             editable: status.editable(),
             department: r.department,
             name: r.name,
-            category: Category::parse(&r.category).unwrap_or(Category::Other),
+            category: r.category.0,
             pre_guidance: r.pre_guidance,
             keywords: r.keywords,
             scope: r.scope,
@@ -491,7 +500,7 @@ pub mod ssr {
             materials: materials
                 .into_iter()
                 .map(|(mid, name, form, copies, mandatory, notes, source)| {
-                    let form = MaterialForm::parse(&form).unwrap_or(MaterialForm::Original);
+                    let form = form.0;
                     (
                         mid,
                         Material {
@@ -507,16 +516,15 @@ pub mod ssr {
                 .collect(),
             steps: steps
                 .into_iter()
-                .filter_map(|(sid, kind, counts_toward_limit, notes)| {
-                    let kind = SpecialStepKind::parse(&kind)?;
-                    Some((
+                .map(|(sid, kind, counts_toward_limit, notes)| {
+                    (
                         sid,
                         SpecialStep {
-                            kind,
+                            kind: kind.0,
                             counts_toward_limit,
                             notes,
                         },
-                    ))
+                    )
                 })
                 .collect(),
         })
@@ -653,12 +661,7 @@ pub mod ssr {
         .bind(category.as_str())
         .fetch_one(&mut *tx)
         .await;
-        let id: i64 = match inserted {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(AppError::field("name", "本清单中已有同名事项"));
-            }
-            other => other?,
-        };
+        let id: i64 = inserted?;
         tx.commit().await?;
         Ok(id)
     }

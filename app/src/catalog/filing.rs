@@ -366,14 +366,23 @@ pub mod ssr {
         department: String,
         center: String,
         version: i32,
-        status: String,
+        status: crate::stored::Known<FilingStatus>,
         returned_reason: Option<String>,
     }
 
     async fn with_items(pool: &PgPool, rows: Vec<ListRow>) -> Result<Vec<ListSummary>, AppError> {
         let mut lists = Vec::with_capacity(rows.len());
         for r in rows {
-            let items: Vec<(i64, i32, String, String, i32, String, String)> = sqlx::query_as(
+            #[allow(clippy::type_complexity)]
+            let items: Vec<(
+                i64,
+                i32,
+                String,
+                crate::stored::Known<ItemType>,
+                i32,
+                String,
+                String,
+            )> = sqlx::query_as(
                 "SELECT id, seq, name, item_type, promised_days, fees, remarks
                  FROM service_items WHERE list_id = $1 ORDER BY seq",
             )
@@ -386,7 +395,7 @@ pub mod ssr {
                 department: r.department,
                 center: r.center,
                 version: r.version,
-                status: FilingStatus::parse(&r.status).unwrap_or(FilingStatus::Draft),
+                status: r.status.0,
                 returned_reason: r.returned_reason,
                 history: filing::history(pool, Subject::ItemList, r.id).await?,
                 items: items
@@ -396,7 +405,7 @@ pub mod ssr {
                             id,
                             seq,
                             name,
-                            item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
+                            item_type: t.0,
                             promised_days,
                             fees,
                             remarks,
@@ -585,14 +594,7 @@ pub mod ssr {
         .bind(&edit.remarks)
         .execute(&mut *tx)
         .await;
-        match updated {
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(AppError::field("name", "本清单中已有同名事项"));
-            }
-            other => {
-                other?;
-            }
-        }
+        updated?;
         tx.commit().await?;
         Ok(())
     }

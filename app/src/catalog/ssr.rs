@@ -5,6 +5,7 @@ use super::{
     MAX_QUERY_CHARS,
 };
 use crate::error::AppError;
+use crate::stored::Known;
 use shared::case::{ItemType, SpecialStepKind};
 use shared::catalog::{Category, MaterialForm};
 use sqlx::PgPool;
@@ -67,8 +68,8 @@ struct SummaryRow {
     department: String,
     center_id: i64,
     center: String,
-    item_type: String,
-    category: String,
+    item_type: Known<ItemType>,
+    category: Known<Category>,
     promised_days: i32,
 }
 
@@ -80,8 +81,8 @@ impl From<SummaryRow> for ItemSummary {
             department: r.department,
             center_id: r.center_id,
             center: r.center,
-            item_type: ItemType::parse(&r.item_type).unwrap_or(ItemType::Promised),
-            category: Category::parse(&r.category).unwrap_or(Category::Other),
+            item_type: r.item_type.0,
+            category: r.category.0,
             promised_days: r.promised_days,
         }
     }
@@ -171,14 +172,14 @@ pub async fn item_parts(
     pool: &PgPool,
     id: i64,
 ) -> Result<(Vec<Material>, Vec<SpecialStep>), AppError> {
-    let materials: Vec<(String, String, i32, bool, String, String)> = sqlx::query_as(
+    let materials: Vec<(String, Known<MaterialForm>, i32, bool, String, String)> = sqlx::query_as(
         "SELECT name, form, copies, mandatory, notes, source FROM item_materials
          WHERE item_id = $1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(pool)
     .await?;
-    let steps: Vec<(String, bool, String)> = sqlx::query_as(
+    let steps: Vec<(Known<SpecialStepKind>, bool, String)> = sqlx::query_as(
         "SELECT kind, counts_toward_limit, notes FROM item_special_steps WHERE item_id = $1 ORDER BY seq",
     )
     .bind(id)
@@ -189,7 +190,7 @@ pub async fn item_parts(
             .into_iter()
             .map(|(name, form, copies, mandatory, notes, source)| Material {
                 name,
-                form: MaterialForm::parse(&form).unwrap_or(MaterialForm::Original),
+                form: form.0,
                 copies,
                 mandatory,
                 notes,
@@ -198,12 +199,10 @@ pub async fn item_parts(
             .collect(),
         steps
             .into_iter()
-            .filter_map(|(kind, counts_toward_limit, notes)| {
-                Some(SpecialStep {
-                    kind: SpecialStepKind::parse(&kind)?,
-                    counts_toward_limit,
-                    notes,
-                })
+            .map(|(kind, counts_toward_limit, notes)| SpecialStep {
+                kind: kind.0,
+                counts_toward_limit,
+                notes,
             })
             .collect(),
     ))
@@ -281,7 +280,7 @@ pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<Printab
         head.version,
         head.decided_at,
     );
-    let rows: Vec<(i32, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i32, String, String, Known<ItemType>, String)> = sqlx::query_as(
         "SELECT seq, name, pre_guidance, item_type, remarks FROM service_items WHERE list_id = $1 ORDER BY seq",
     )
     .bind(list_id)
@@ -302,7 +301,7 @@ pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<Printab
                 seq,
                 name,
                 pre_guidance,
-                item_type: ItemType::parse(&t).unwrap_or(ItemType::Promised),
+                item_type: t.0,
                 remarks,
             })
             .collect(),

@@ -211,9 +211,9 @@ pub mod ssr {
             seq: i32,
             name: String,
             pre_guidance: String,
-            item_type: String,
+            item_type: crate::stored::Known<ItemType>,
             remarks: String,
-            category: String,
+            category: crate::stored::Known<Category>,
             promised_days: i32,
             fees: String,
         }
@@ -231,9 +231,9 @@ pub mod ssr {
                     seq: r.seq,
                     name: r.name,
                     pre_guidance: r.pre_guidance,
-                    item_type: ItemType::parse(&r.item_type).unwrap_or(ItemType::Promised),
+                    item_type: r.item_type.0,
                     remarks: r.remarks,
-                    category: Category::parse(&r.category).unwrap_or(Category::Other),
+                    category: r.category.0,
                     promised_days: r.promised_days,
                     fees: r.fees,
                 })

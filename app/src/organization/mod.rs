@@ -281,15 +281,6 @@ pub mod ssr {
         }
     }
 
-    fn duplicate(e: sqlx::Error, field: &str) -> AppError {
-        match e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                AppError::field(field, "已有同名机构")
-            }
-            e => e.into(),
-        }
-    }
-
     pub async fn tree(pool: &PgPool) -> Result<Vec<CenterNode>, AppError> {
         let centers: Vec<(i64, Option<i64>, String, String, bool)> = sqlx::query_as(
             "SELECT id, parent_id, kind, name, retired_at IS NOT NULL FROM centers
@@ -384,7 +375,7 @@ pub mod ssr {
         .bind(phone.trim())
         .fetch_one(pool)
         .await
-        .map_err(|e| duplicate(e, "name"))?;
+        ?;
         tracing::info!(admin, center = id, "center created");
         Ok(id)
     }
@@ -405,12 +396,7 @@ pub mod ssr {
             "UPDATE {} SET name = $2 WHERE id = $1 AND retired_at IS NULL",
             table(what)?
         );
-        let done = sqlx::query(&sql)
-            .bind(id)
-            .bind(name)
-            .execute(pool)
-            .await
-            .map_err(|e| duplicate(e, "name"))?;
+        let done = sqlx::query(&sql).bind(id).bind(name).execute(pool).await?;
         if done.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
@@ -485,8 +471,7 @@ pub mod ssr {
             .bind(center)
             .bind(name)
             .fetch_optional(pool)
-            .await
-            .map_err(|e| duplicate(e, "name"))?
+            .await?
             .ok_or(AppError::NotFound)
     }
 }

@@ -130,18 +130,8 @@ pub async fn add_training(
 ) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_manager().await?;
     let today = crate::ui::beijing_time(chrono::Utc::now()).date_naive();
-    let training =
-        shared::filing::Training::parse(&held_on, &topic, &hours, today).map_err(|errors| {
-            AppError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|e| crate::error::FieldError {
-                        field: e.field.into(),
-                        message: e.message.into(),
-                    })
-                    .collect(),
-            )
-        })?;
+    let training = shared::filing::Training::parse(&held_on, &topic, &hours, today)
+        .map_err(AppError::Invalid)?;
     ssr::add_training(&crate::state::pool()?, &user, member_id, &training).await
 }
 

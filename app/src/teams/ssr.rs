@@ -14,7 +14,7 @@ struct TeamRow {
     id: i64,
     unit: String,
     version: i32,
-    status: String,
+    status: crate::stored::Known<FilingStatus>,
     returned_reason: Option<String>,
 }
 
@@ -81,7 +81,7 @@ async fn load(pool: &PgPool, rows: Vec<TeamRow>) -> Result<Vec<TeamView>, AppErr
             id: r.id,
             unit: r.unit,
             version: r.version,
-            status: FilingStatus::parse(&r.status).unwrap_or(FilingStatus::Draft),
+            status: r.status.0,
             returned_reason: r.returned_reason,
             members: members_of.remove(&r.id).unwrap_or_default(),
             history: filing::history(pool, Subject::AgentTeam, r.id).await?,
@@ -263,9 +263,6 @@ pub async fn add_member(
         .execute(&mut *tx)
         .await;
     match inserted {
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::field("account_id", "该帮办代办员已在队伍中"));
-        }
         Ok(done) if done.rows_affected() == 0 => {
             return Err(AppError::field(
                 "account_id",

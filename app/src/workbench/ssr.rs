@@ -6,24 +6,12 @@ use super::{AgentLoad, AssignRow, Assignments, QueueRow, WorkContext};
 use crate::accounts::ssr::User;
 use crate::case_log::ssr::{self as log, CaseRow, Step};
 use crate::case_log::Access;
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use shared::case::{CaseEvent, CaseState, HandlingMode};
 use shared::clocks::{compute_clocks, ClockStatus};
 use shared::work::{CaseAction, CheckContext};
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
-
-fn invalid(errors: Vec<shared::application::FormFieldError>) -> AppError {
-    AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: e.field.into(),
-                message: e.message,
-            })
-            .collect(),
-    )
-}
 
 pub const HELD_BY_OTHER: &str = "此代办件由其他帮办代办员承办，您只能查看";
 pub const NOT_RECEIVED: &str = "此代办件尚未接收：请先接收，接收后由您承办";
@@ -131,7 +119,7 @@ pub async fn work(
             notices_before: notices,
             mode: case.facts.mode,
         })
-        .map_err(invalid)?;
+        .map_err(AppError::Invalid)?;
 
     let mut event = action.event();
     let mut details = serde_json::to_value(action).map_err(AppError::internal)?;
@@ -298,7 +286,7 @@ struct Row {
     number: String,
     item: String,
     applicant: String,
-    state: String,
+    state: crate::stored::Known<CaseState>,
     agent: Option<String>,
     agent_id: Option<i64>,
     due_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -351,7 +339,7 @@ pub async fn queue(
                 number: r.number,
                 item: r.item,
                 applicant: r.applicant,
-                state: CaseState::parse(&r.state).unwrap_or(CaseState::Submitted),
+                state: r.state.0,
                 mine: r.agent_id == Some(user.id),
                 agent: r.agent,
                 due: r
