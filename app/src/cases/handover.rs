@@ -26,7 +26,7 @@ pub async fn load_handover(number: String) -> Result<Handover, AppError> {
         .await?
         .0
         .id;
-    super::ssr::handover(&pool, id).await
+    ssr::record(&pool, id).await
 }
 
 /// `/cases/:number/handover`.
@@ -75,5 +75,65 @@ fn Record(h: Handover) -> impl IntoView {
                 {h.signed_at.clone().map(|t| format!("　签署时间：{t}"))}
             </p>
         </article>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::error::AppError;
+    use sqlx::PgPool;
+
+    /// The handover record: the materials the last complete review found, and the signature.
+    pub async fn record(pool: &PgPool, case_id: i64) -> Result<super::Handover, AppError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            number: String,
+            item: String,
+            applicant: String,
+            handler: Option<String>,
+            agent: Option<String>,
+            review: Option<serde_json::Value>,
+            signed: Option<serde_json::Value>,
+            signed_at: Option<chrono::DateTime<chrono::Utc>>,
+        }
+        let r: Row = sqlx::query_as(
+            "SELECT c.number, i.name AS item, c.unit_name AS applicant, c.application->>'handler_name' AS handler,
+                    a.display_name AS agent,
+                    (SELECT e.details FROM case_events e WHERE e.case_id = c.id AND e.event->>'kind' = 'review_complete'
+                     ORDER BY e.id DESC LIMIT 1) AS review,
+                    h.details AS signed, h.at AS signed_at
+             FROM cases c JOIN service_items i ON i.id = c.item_id LEFT JOIN accounts a ON a.id = c.agent_id
+             LEFT JOIN LATERAL (SELECT e.details, e.at FROM case_events e
+                                WHERE e.case_id = c.id AND e.event->>'kind' = 'handover' ORDER BY e.id DESC LIMIT 1) h ON true
+             WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(pool)
+        .await?;
+        let materials = match r
+            .review
+            .map(serde_json::from_value::<shared::work::CaseAction>)
+        {
+            Some(Ok(shared::work::CaseAction::Review { checks, .. })) => checks
+                .into_iter()
+                .filter(|c| c.status == shared::work::MaterialStatus::Received)
+                .map(|c| c.name)
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(super::Handover {
+            number: r.number,
+            item: r.item,
+            applicant: r.applicant,
+            handler: r.handler.unwrap_or_default(),
+            agent: r.agent.unwrap_or_default(),
+            materials,
+            signed_at: r.signed_at.map(|t| {
+                crate::ui::beijing_time(t)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            }),
+            signature_file: r.signed.and_then(|d| d["signature_file"].as_i64()),
+        })
     }
 }

@@ -27,9 +27,7 @@ pub async fn load_notice(number: String) -> Result<Notice, AppError> {
         .await?
         .0
         .id;
-    super::ssr::latest_notice(&pool, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    ssr::latest(&pool, id).await?.ok_or(AppError::NotFound)
 }
 
 /// The missing materials, as the applicant's case page and the printout show them.
@@ -75,5 +73,66 @@ pub fn NoticePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use crate::error::AppError;
+    use sqlx::PgPool;
+
+    /// The latest one-time notice of the case, with its number among the case's notices.
+    pub async fn latest(pool: &PgPool, case_id: i64) -> Result<Option<super::Notice>, AppError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            details: Option<serde_json::Value>,
+            at: chrono::DateTime<chrono::Utc>,
+            agent: String,
+            seq: i64,
+            number: String,
+            item: String,
+            applicant: String,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT e.details, e.at, a.display_name AS agent, c.number, i.name AS item, c.unit_name AS applicant,
+                    (SELECT count(*) FROM case_events e2
+                     WHERE e2.case_id = e.case_id AND e2.event->>'kind' = 'review_missing' AND e2.id <= e.id) AS seq
+             FROM case_events e JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
+             JOIN service_items i ON i.id = c.item_id
+             WHERE e.case_id = $1 AND e.event->>'kind' = 'review_missing'
+             ORDER BY e.id DESC LIMIT 1",
+        )
+        .bind(case_id)
+        .fetch_optional(pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let (missing, second_reason) = match r
+            .details
+            .map(serde_json::from_value::<shared::work::CaseAction>)
+        {
+            Some(Ok(shared::work::CaseAction::Review {
+                checks,
+                second_notice_reason,
+            })) => (
+                checks
+                    .into_iter()
+                    .filter(|c| c.status == shared::work::MaterialStatus::Missing)
+                    .collect(),
+                second_notice_reason,
+            ),
+            _ => (Vec::new(), String::new()),
+        };
+        Ok(Some(super::Notice {
+            number: r.number,
+            item: r.item,
+            applicant: r.applicant,
+            issued_at: crate::ui::beijing_time(r.at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            agent: r.agent,
+            seq: r.seq,
+            second_reason,
+            missing,
+        }))
     }
 }

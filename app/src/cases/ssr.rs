@@ -238,118 +238,6 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     Ok(out)
 }
 
-/// The latest one-time notice of the case, with its number among the case's notices.
-pub async fn latest_notice(
-    pool: &PgPool,
-    case_id: i64,
-) -> Result<Option<super::notice::Notice>, AppError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        details: Option<serde_json::Value>,
-        at: chrono::DateTime<chrono::Utc>,
-        agent: String,
-        seq: i64,
-        number: String,
-        item: String,
-        applicant: String,
-    }
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT e.details, e.at, a.display_name AS agent, c.number, i.name AS item, c.unit_name AS applicant,
-                (SELECT count(*) FROM case_events e2
-                 WHERE e2.case_id = e.case_id AND e2.event->>'kind' = 'review_missing' AND e2.id <= e.id) AS seq
-         FROM case_events e JOIN accounts a ON a.id = e.actor_id JOIN cases c ON c.id = e.case_id
-         JOIN service_items i ON i.id = c.item_id
-         WHERE e.case_id = $1 AND e.event->>'kind' = 'review_missing'
-         ORDER BY e.id DESC LIMIT 1",
-    )
-    .bind(case_id)
-    .fetch_optional(pool)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    let (missing, second_reason) = match r
-        .details
-        .map(serde_json::from_value::<shared::work::CaseAction>)
-    {
-        Some(Ok(shared::work::CaseAction::Review {
-            checks,
-            second_notice_reason,
-        })) => (
-            checks
-                .into_iter()
-                .filter(|c| c.status == shared::work::MaterialStatus::Missing)
-                .collect(),
-            second_notice_reason,
-        ),
-        _ => (Vec::new(), String::new()),
-    };
-    Ok(Some(super::notice::Notice {
-        number: r.number,
-        item: r.item,
-        applicant: r.applicant,
-        issued_at: crate::ui::beijing_time(r.at)
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-        agent: r.agent,
-        seq: r.seq,
-        second_reason,
-        missing,
-    }))
-}
-
-/// The handover record: the materials the last complete review found, and the signature.
-pub async fn handover(pool: &PgPool, case_id: i64) -> Result<super::handover::Handover, AppError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        number: String,
-        item: String,
-        applicant: String,
-        handler: Option<String>,
-        agent: Option<String>,
-        review: Option<serde_json::Value>,
-        signed: Option<serde_json::Value>,
-        signed_at: Option<chrono::DateTime<chrono::Utc>>,
-    }
-    let r: Row = sqlx::query_as(
-        "SELECT c.number, i.name AS item, c.unit_name AS applicant, c.application->>'handler_name' AS handler,
-                a.display_name AS agent,
-                (SELECT e.details FROM case_events e WHERE e.case_id = c.id AND e.event->>'kind' = 'review_complete'
-                 ORDER BY e.id DESC LIMIT 1) AS review,
-                h.details AS signed, h.at AS signed_at
-         FROM cases c JOIN service_items i ON i.id = c.item_id LEFT JOIN accounts a ON a.id = c.agent_id
-         LEFT JOIN LATERAL (SELECT e.details, e.at FROM case_events e
-                            WHERE e.case_id = c.id AND e.event->>'kind' = 'handover' ORDER BY e.id DESC LIMIT 1) h ON true
-         WHERE c.id = $1",
-    )
-    .bind(case_id)
-    .fetch_one(pool)
-    .await?;
-    let materials = match r
-        .review
-        .map(serde_json::from_value::<shared::work::CaseAction>)
-    {
-        Some(Ok(shared::work::CaseAction::Review { checks, .. })) => checks
-            .into_iter()
-            .filter(|c| c.status == shared::work::MaterialStatus::Received)
-            .map(|c| c.name)
-            .collect(),
-        _ => Vec::new(),
-    };
-    Ok(super::handover::Handover {
-        number: r.number,
-        item: r.item,
-        applicant: r.applicant,
-        handler: r.handler.unwrap_or_default(),
-        agent: r.agent.unwrap_or_default(),
-        materials,
-        signed_at: r.signed_at.map(|t| {
-            crate::ui::beijing_time(t)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        }),
-        signature_file: r.signed.and_then(|d| d["signature_file"].as_i64()),
-    })
-}
-
 pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, AppError> {
     let (case, access) = log::visible(pool, user, number).await?;
     let id = case.id;
@@ -465,7 +353,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         agent_signature_file: r.agent_signature_file,
         signed: facts.signed,
         notice: if state == CaseState::AwaitingSupplement {
-            latest_notice(pool, id).await?
+            super::notice::ssr::latest(pool, id).await?
         } else {
             None
         },

@@ -129,7 +129,7 @@ pub async fn add_item(
     promised_days: String,
 ) -> Result<i64, AppError> {
     let user = crate::accounts::ssr::require_manager().await?;
-    let edit = super::filing::ssr::ItemEdit::parse(&name, &item_type, &promised_days, "", "");
+    let edit = super::lists::ItemEdit::parse(&name, &item_type, &promised_days, "", "");
     let category = Category::parse(&category);
     let edit = match (edit, category) {
         (Ok(edit), Some(c)) => (edit, c),
@@ -319,7 +319,7 @@ pub fn EditItemPage() -> impl IntoView {
 pub mod ssr {
     use super::ItemForEdit;
     use crate::accounts::ssr::User;
-    use crate::catalog::filing::ssr::{editable_item, editable_list, managed_list, ItemEdit};
+    use crate::catalog::lists::{editable_item, editable_list, managed_list, ItemEdit};
     use crate::catalog::{Material, SpecialStep};
     use crate::error::{AppError, FieldErrors};
     use shared::case::SpecialStepKind;

@@ -4,6 +4,8 @@
 pub mod editor;
 pub mod filing;
 #[cfg(feature = "ssr")]
+pub mod lists;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod transfer;
 

@@ -356,7 +356,7 @@ pub mod ssr {
             .await?;
         let unit = unit.ok_or(AppError::Forbidden)?;
         let rows = check_list_rows(&unit, rows).map_err(AppError::BadRows)?;
-        let list = super::super::filing::ssr::start_draft(pool, user, department_id).await?;
+        let list = crate::catalog::lists::start_draft(pool, user, department_id).await?;
 
         let mut tx = pool.begin().await?;
         let status: String =
