@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -21,9 +21,9 @@ export async function login(page: Page, loginName: string, password = DEMO_PASSW
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
-/** Draws a signature with the pointer on the page's signature pad. */
-export async function sign(page: Page) {
-  const pad = page.locator('canvas.signature-pad');
+/** Draws a signature with the pointer on the signature pad (the first one within `scope`). */
+export async function sign(page: Page, scope?: Locator) {
+  const pad = (scope ?? page).locator('canvas.signature-pad').first();
   await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.7);
@@ -41,4 +41,61 @@ export function pdf(name: string) {
     mimeType: 'application/pdf',
     buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'),
   };
+}
+
+/** Calls a server function from the page, as its own scripts do (same origin, its session). */
+export async function api(page: Page, endpoint: string, body: Record<string, unknown>, json = false): Promise<any> {
+  return page.evaluate(async ({ endpoint, body, json }) => {
+    const res = await fetch(`/api/${endpoint}`, {
+      method: 'POST',
+      headers: json
+        ? { 'Content-Type': 'application/json', Accept: 'application/json' }
+        : { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: json ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>).toString(),
+    });
+    const answer = await res.json();
+    if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }, { endpoint, body, json });
+}
+
+/** A handwritten-looking signature as the pad sends it (a PNG data URL drawn in the page). */
+export async function inkedSignature(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 600;
+    c.height = 220;
+    const g = c.getContext('2d')!;
+    g.lineWidth = 6;
+    g.strokeStyle = '#1f2328';
+    g.beginPath();
+    g.moveTo(50, 160);
+    for (let x = 50; x <= 550; x += 25) g.lineTo(x, 60 + ((x / 25) % 4) * 30);
+    g.stroke();
+    return c.toDataURL('image/png');
+  });
+}
+
+/** A citizen's application form (附件1) for the demo applicant. */
+export function citizenForm(mode: 'assist' | 'proxy') {
+  return {
+    applicant_kind: 'citizen',
+    unit_name: '张秀英',
+    address: '内乡县湍东镇八里营村3组',
+    id_number: '11010519491231002X',
+    handler_name: '张秀英',
+    handler_phone: '13800000001',
+    services: ['window_acceptance'],
+    mode,
+    terms_accepted: true,
+  };
+}
+
+/** Files an application for `item` through the page's session; answers the case number. */
+export async function applyFor(page: Page, item: string, form: Record<string, unknown>, channel?: string): Promise<string> {
+  const found = await api(page, 'catalog/search', { q: item, category: '', center: '', item_type: '' });
+  const id = found.find((i: { name: string }) => i.name === item).id;
+  const ctx = await api(page, 'cases/apply_context', { item_id: String(id) });
+  const signature = channel === 'phone' ? '' : await inkedSignature(page);
+  return api(page, 'cases/submit', { item_id: id, token: ctx.token, form, signature, channel }, true);
 }

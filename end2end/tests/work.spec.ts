@@ -41,6 +41,8 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await desk.locator(`tr[data-case="${number}"]`).getByRole('link').click();
   await hydrated(desk);
   const panel = desk.locator('.work-panel');
+  // The agent signs under 代办人 and becomes responsible.
+  await sign(desk, panel);
   await panel.getByRole('button', { name: '接收申请' }).click();
   await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
 
@@ -67,7 +69,7 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await hydrated(desk);
   await panel.getByRole('button', { name: '提交审核结果' }).click();
   await expect(desk.locator('.case-state')).toHaveText('材料齐全');
-  await sign(desk);
+  await sign(desk, panel);
   await panel.getByRole('button', { name: '确认交接' }).click();
   await expect(desk.locator('.case-state')).toHaveText('材料已交接');
   await panel.getByLabel('窗口收件编号').fill('SJ-2026-1128');

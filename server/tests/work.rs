@@ -83,6 +83,11 @@ async fn act(app: &TestApp, agent: &Client, number: &str, action: Value) -> reqw
     .await
 }
 
+/// The error a step is refused with.
+async fn refused(app: &TestApp, agent: &Client, number: &str, action: Value) -> Value {
+    error_of(act(app, agent, number, action).await).await
+}
+
 async fn step(app: &TestApp, agent: &Client, number: &str, action: Value) {
     let res = act(app, agent, number, action.clone()).await;
     assert!(
@@ -139,14 +144,11 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         .as_str()
         .unwrap()
         .contains("承诺类事项须先办理材料交接"));
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "handover", "signature": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "handover", "signature": ""}),
     )
     .await;
     assert!(field_message(&err, "signature").is_some());
@@ -169,7 +171,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         ctx["materials"].as_array().unwrap().len()
     );
     assert!(record["signature_file"].is_i64(), "{record}");
-    let err = error_of(act(&app, &agent, &number, json!({"action": "submit_to_window", "window_id": window(&app).await, "receipt_number": ""})).await).await;
+    let err = refused(&app, &agent, &number, json!({"action": "submit_to_window", "window_id": window(&app).await, "receipt_number": ""})).await;
     assert!(field_message(&err, "receipt_number").is_some());
     step(&app, &agent, &number, json!({"action": "submit_to_window", "window_id": window(&app).await, "receipt_number": "SJ-2026-0815"})).await;
     step(
@@ -195,7 +197,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         .unwrap()
         .clone();
     assert_eq!(processing["status"], "paused");
-    let err = error_of(act(&app, &agent, &number, json!({"action": "start_special_step", "step": "site_inspection", "counts_toward_limit": false, "note": ""})).await).await;
+    let err = refused(&app, &agent, &number, json!({"action": "start_special_step", "step": "site_inspection", "counts_toward_limit": false, "note": ""})).await;
     assert!(
         err.get("Invalid").is_some() || err.get("Rejected").is_some(),
         "{err}"
@@ -214,7 +216,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
         json!({"action": "issue_result", "note": ""}),
     )
     .await;
-    let err = error_of(act(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "carrier": "中国邮政EMS", "tracking_number": "12"}})).await).await;
+    let err = refused(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "carrier": "中国邮政EMS", "tracking_number": "12"}})).await;
     assert!(field_message(&err, "tracking_number").is_some());
     step(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "carrier": "中国邮政EMS", "tracking_number": "EA123456789CN"}})).await;
     step(
@@ -279,14 +281,11 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
     step(&app, &agent, &number, receive()).await;
     let ctx = context(&app, &agent, &number).await;
     step(&app, &agent, &number, all_received(&ctx)).await;
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "handover", "signature": png_data_url()}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "handover", "signature": png_data_url()}),
     )
     .await;
     assert!(
@@ -299,7 +298,7 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
     // Assist: the applicant goes to the window in person, and the agent says so.
     let window_id = window(&app).await;
     let go = |attended: bool| json!({"action": "go_to_window", "window_id": window_id, "applicant_attended": attended});
-    let err = error_of(act(&app, &agent, &number, go(false)).await).await;
+    let err = refused(&app, &agent, &number, go(false)).await;
     assert!(field_message(&err, "applicant_attended")
         .unwrap()
         .contains("申请人本人"));
@@ -354,7 +353,7 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
     let mut review = all_received(&ctx);
     review["checks"][0] =
         json!({"name": first, "status": "missing", "reason": "未带原件", "how_to_get": ""});
-    let err = error_of(act(&app, &agent, &number, review.clone()).await).await;
+    let err = refused(&app, &agent, &number, review.clone()).await;
     assert!(field_message(&err, "checks")
         .unwrap()
         .contains("须写明获取途径"));
@@ -409,7 +408,7 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
     assert_eq!(reviews.len(), 2, "the review clock restarts as a new run");
 
     // A second notice is an exception: it needs its reason and is marked.
-    let err = error_of(act(&app, &agent, &number, review.clone()).await).await;
+    let err = refused(&app, &agent, &number, review.clone()).await;
     assert!(field_message(&err, "second_notice_reason").is_some());
     review["second_notice_reason"] = json!("补交的证明已过期");
     step(&app, &agent, &number, review).await;
@@ -445,14 +444,11 @@ async fn a_case_goes_up_the_tree_and_the_stations_keep_watching(pool: PgPool) {
         .unwrap();
     let village = app.client_as("agent03").await;
     step(&app, &village, &number, receive()).await;
-    let err = error_of(
-        act(
-            &app,
-            &village,
-            &number,
-            json!({"action": "forward", "note": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &village,
+        &number,
+        json!({"action": "forward", "note": ""}),
     )
     .await;
     assert!(field_message(&err, "note").is_some());
@@ -496,14 +492,11 @@ async fn a_case_goes_up_the_tree_and_the_stations_keep_watching(pool: PgPool) {
             .is_some_and(|r| r.contains("湍东镇便民服务中心")),
         "{view}"
     );
-    let err = error_of(
-        act(
-            &app,
-            &village,
-            &number,
-            json!({"action": "terminate", "reason": "不办了"}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &village,
+        &number,
+        json!({"action": "terminate", "reason": "不办了"}),
     )
     .await;
     assert!(err["Rejected"].is_string(), "{err}");
@@ -528,14 +521,11 @@ async fn a_case_goes_up_the_tree_and_the_stations_keep_watching(pool: PgPool) {
     let county = app.client_as("agent01").await;
     step(&app, &county, &number, receive()).await;
     // The county center cannot forward further.
-    let err = error_of(
-        act(
-            &app,
-            &county,
-            &number,
-            json!({"action": "forward", "note": "再转一次"}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &county,
+        &number,
+        json!({"action": "forward", "note": "再转一次"}),
     )
     .await;
     assert!(err["Rejected"].as_str().unwrap().contains("转报"), "{err}");
@@ -621,14 +611,11 @@ async fn only_agents_of_the_case_may_act(pool: PgPool) {
     }
     // A step that does not fit the state is refused in plain words.
     let agent = app.client_as("agent01").await;
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "issue_result", "note": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "issue_result", "note": ""}),
     )
     .await;
     assert_eq!(
@@ -636,14 +623,11 @@ async fn only_agents_of_the_case_may_act(pool: PgPool) {
         "此代办件尚未接收：请先接收，接收后由您承办"
     );
     step(&app, &agent, &number, receive()).await;
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "issue_result", "note": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "issue_result", "note": ""}),
     )
     .await;
     assert_eq!(
@@ -847,7 +831,7 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
     let number = apply(&app, "发票申领", "assist").await;
     // agent05 works at the county center but is not in its filed team.
     let unfiled = app.client_as("agent05").await;
-    let err = error_of(act(&app, &unfiled, &number, receive()).await).await;
+    let err = refused(&app, &unfiled, &number, receive()).await;
     assert!(
         err["Rejected"].as_str().unwrap().contains("登记备案"),
         "{err}"
@@ -861,10 +845,16 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
     let ctx = context(&app, &other, &number).await;
     assert_eq!(ctx["allowed"], json!([]));
     let review = all_received(&ctx);
-    let err = error_of(act(&app, &other, &number, review.clone()).await).await;
+    let err = refused(&app, &other, &number, review.clone()).await;
     assert_eq!(err["Rejected"], "此代办件由其他帮办代办员承办，您只能查看");
     // Agents do not assign.
-    let err = error_of(act(&app, &agent, &number, json!({"action": "assign", "agent_id": account(&app, "agent04").await, "reason": "请假"})).await).await;
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "assign", "agent_id": account(&app, "agent04").await, "reason": "请假"}),
+    )
+    .await;
     assert!(
         err["Rejected"].as_str().unwrap().contains("不能指派"),
         "{err}"
@@ -896,42 +886,21 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
     );
     let assign =
         |to: i64, reason: &str| json!({"action": "assign", "agent_id": to, "reason": reason});
-    let err = error_of(
-        act(
+    // Not filed; no reason; another center's agent.
+    for (login, reason, field) in [
+        ("agent05", "分担工作", "agent_id"),
+        ("agent04", "", "reason"),
+        ("agent03", "换人", "agent_id"),
+    ] {
+        let err = refused(
             &app,
             &manager,
             &number,
-            assign(account(&app, "agent05").await, "分担工作"),
+            assign(account(&app, login).await, reason),
         )
-        .await,
-    )
-    .await;
-    assert!(field_message(&err, "agent_id").is_some(), "{err}");
-    let err = error_of(
-        act(
-            &app,
-            &manager,
-            &number,
-            assign(account(&app, "agent04").await, ""),
-        )
-        .await,
-    )
-    .await;
-    assert!(field_message(&err, "reason").is_some(), "{err}");
-    let err = error_of(
-        act(
-            &app,
-            &manager,
-            &number,
-            assign(account(&app, "agent03").await, "换人"),
-        )
-        .await,
-    )
-    .await;
-    assert!(
-        field_message(&err, "agent_id").is_some(),
-        "another center's agent: {err}"
-    );
+        .await;
+        assert!(field_message(&err, field).is_some(), "{login}: {err}");
+    }
     step(
         &app,
         &manager,
@@ -940,7 +909,7 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
     )
     .await;
     assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent04"));
-    let err = error_of(act(&app, &agent, &number, all_received(&ctx)).await).await;
+    let err = refused(&app, &agent, &number, all_received(&ctx)).await;
     assert_eq!(err["Rejected"], "此代办件由其他帮办代办员承办，您只能查看");
     step(&app, &other, &number, all_received(&ctx)).await;
     // The manager acts too; the reason is in the record.
@@ -1019,20 +988,17 @@ async fn proxy_hands_over_first_even_for_an_immediate_item_and_a_window_may_refu
     step(&app, &agent, &number, receive()).await;
     // Home visits and mail-in are events with date, place and materials.
     step(&app, &agent, &number, json!({"action": "home_visit", "date": "2026-12-01", "place": "内乡县湍东镇八里营村3组", "materials": "身份证复印件", "note": ""})).await;
-    let err = error_of(act(&app, &agent, &number, json!({"action": "mail_in", "date": "2026-12-02", "carrier": "EMS", "tracking_number": "x", "materials": "税务UKey"})).await).await;
+    let err = refused(&app, &agent, &number, json!({"action": "mail_in", "date": "2026-12-02", "carrier": "EMS", "tracking_number": "x", "materials": "税务UKey"})).await;
     assert!(field_message(&err, "tracking_number").is_some());
     step(&app, &agent, &number, json!({"action": "mail_in", "date": "2026-12-02", "carrier": "中国邮政EMS", "tracking_number": "EA987654321CN", "materials": "税务UKey申领表"})).await;
     let ctx = context(&app, &agent, &number).await;
     step(&app, &agent, &number, all_received(&ctx)).await;
     let window_id = window(&app).await;
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "go_to_window", "window_id": window_id}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "go_to_window", "window_id": window_id}),
     )
     .await;
     assert_eq!(err["Rejected"], "代办须先办理材料交接并签署委托协议");
@@ -1051,14 +1017,11 @@ async fn proxy_hands_over_first_even_for_an_immediate_item_and_a_window_may_refu
     )
     .await;
     // Not accepted: the reason is recorded and the case goes back to review.
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "window_reject", "reason": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "window_reject", "reason": ""}),
     )
     .await;
     assert!(field_message(&err, "reason").is_some());
@@ -1115,7 +1078,7 @@ async fn a_promised_item_with_assist_goes_to_the_window_with_the_applicant(pool:
     );
     let window_id = window(&app).await;
     let submit = |attended: bool| json!({"action": "submit_to_window", "window_id": window_id, "receipt_number": "SJ-01", "applicant_attended": attended});
-    let err = error_of(act(&app, &agent, &number, submit(false)).await).await;
+    let err = refused(&app, &agent, &number, submit(false)).await;
     assert!(field_message(&err, "applicant_attended").is_some(), "{err}");
     step(&app, &agent, &number, submit(true)).await;
     assert_eq!(state(&app, &number).await, "submitted_to_window");
@@ -1147,19 +1110,16 @@ async fn a_pre_guidance_request_closes_with_its_outcome_and_becomes_an_applicati
             .contains(&json!("close_guidance")),
         "{ctx}"
     );
-    let err = error_of(act(&app, &agent, &number, all_received(&ctx)).await).await;
+    let err = refused(&app, &agent, &number, all_received(&ctx)).await;
     assert!(
         err["Rejected"].as_str().unwrap().contains("辅导结果"),
         "{err}"
     );
-    let err = error_of(
-        act(
-            &app,
-            &agent,
-            &number,
-            json!({"action": "close_guidance", "advice": "", "to_prepare": ""}),
-        )
-        .await,
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "close_guidance", "advice": "", "to_prepare": ""}),
     )
     .await;
     assert!(field_message(&err, "advice").is_some());
@@ -1246,7 +1206,7 @@ async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: P
     assert_eq!(ctx["signed"], false);
     step(&app, &agent, &number, all_received(&ctx)).await;
     let go = json!({"action": "go_to_window", "window_id": window(&app).await, "applicant_attended": true});
-    let err = error_of(act(&app, &agent, &number, go.clone()).await).await;
+    let err = refused(&app, &agent, &number, go.clone()).await;
     assert!(
         err["Rejected"]
             .as_str()

@@ -535,8 +535,8 @@ impl CaseAction {
                 applicant_attended: true,
                 ..
             } => "申请人本人到场".to_string(),
+            CaseAction::Sign { .. } => "申请人到场，在代办员设备上签名确认".to_string(),
             CaseAction::Receive { .. }
-            | CaseAction::Sign { .. }
             | CaseAction::GoToWindow { .. }
             | CaseAction::Handover { .. } => String::new(),
         };

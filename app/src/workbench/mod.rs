@@ -393,7 +393,13 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
         RwSignal::new(String::new()),
     );
     let agent = RwSignal::new(c.agents.first().map(|a| a.id).unwrap_or(0));
-    let (advice, prepare) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // Each form of the panel keeps its own words: a manager may see several at once.
+    let (advice, prepare, ahead) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let assign_reason = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let window = RwSignal::new(c.windows.first().map(|w| w.0).unwrap_or(0));
     let receipt = RwSignal::new(String::new());
@@ -477,8 +483,8 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                             }).collect_view()}
                         </select>
                     </label>
-                    {text("指派原因", note)}
-                    <button type="button" class="button" on:click=move |_| go(CaseAction::Assign { agent_id: agent.get(), reason: note.get() })>"指派"</button>
+                    {text("指派原因", assign_reason)}
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::Assign { agent_id: agent.get(), reason: assign_reason.get() })>"指派"</button>
                 </details>
             })}
             {has("sign").then(|| view! {
@@ -490,9 +496,9 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             {has("close_guidance").then(|| view! {
                 <div class="guidance">
                     <h3>"事前辅导结果"</h3>
-                    {text("辅导意见", advice)}{text("需准备的材料", prepare)}{text("特殊环节提示（如有）", note)}
+                    {text("辅导意见", advice)}{text("需准备的材料", prepare)}{text("特殊环节提示（如有）", ahead)}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::CloseGuidance {
-                        advice: advice.get(), to_prepare: prepare.get(), special_steps: note.get(),
+                        advice: advice.get(), to_prepare: prepare.get(), special_steps: ahead.get(),
                     })>"记录辅导结果并办结"</button>
                 </div>
             })}
