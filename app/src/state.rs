@@ -10,6 +10,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// Where uploaded files live: outside the served site, never listed.
     pub files_dir: std::path::PathBuf,
+    /// The address people reach the site at (`BANGBAN_PUBLIC_ORIGIN`), for links in messages.
+    pub public_origin: Option<String>,
 }
 
 /// The database pool of the running server.

@@ -80,6 +80,7 @@ async fn run() -> Result<(), String> {
         leptos_options: conf.leptos_options,
         pool,
         files_dir: config.files_dir.clone(),
+        public_origin: config.public_origin.clone(),
     };
     let app = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(&addr)

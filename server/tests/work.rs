@@ -837,8 +837,29 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
         "{err}"
     );
     assert_eq!(context(&app, &unfiled, &number).await["allowed"], json!([]));
+    let view = |client: Client| {
+        let (app, number) = (&app, number.clone());
+        async move {
+            app.call_with(&client, "cases/view", &[("number", &number)])
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let theirs = view(unfiled.clone()).await;
+    assert_eq!(theirs["can_receive"], false);
+    assert!(
+        theirs["read_only"].as_str().unwrap().contains("登记备案"),
+        "{theirs}"
+    );
     // The receiver becomes responsible; another agent of the unit only watches.
     let agent = app.client_as("agent01").await;
+    let mine = view(agent.clone()).await;
+    assert_eq!(
+        (mine["can_receive"].clone(), mine["read_only"].clone()),
+        (json!(true), Value::Null)
+    );
     step(&app, &agent, &number, receive()).await;
     assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent01"));
     let other = app.client_as("agent04").await;
@@ -1202,6 +1223,10 @@ async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: P
     .await
     .unwrap();
     assert!(sms.contains("签名确认"), "{sms}");
+    assert!(
+        sms.ends_with(&format!("{}/cases/{number}/sign", common::PUBLIC_ORIGIN)),
+        "{sms}"
+    );
     let ctx = context(&app, &agent, &number).await;
     assert_eq!(ctx["signed"], false);
     step(&app, &agent, &number, all_received(&ctx)).await;

@@ -5,7 +5,8 @@
 use super::Access;
 use crate::accounts::ssr::User;
 use crate::error::AppError;
-use crate::notifications::{ssr::notify_applicant, Template};
+use crate::notifications::ssr::{notify_applicant, notify_applicant_with_link};
+use crate::notifications::Template;
 use crate::stored::Known;
 use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
 use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
@@ -125,11 +126,22 @@ impl CaseRow {
     }
 
     /// An agent of the unit may take an unassigned case, or one assigned to them (being filed
-    /// for the item is checked against the database: `covers_item`).
+    /// for the item is checked against the database: `may_receive`).
     pub fn open_to_receive_by(&self, user: &User) -> bool {
         user.role() == Role::Agent
             && self.in_unit_of(user)
             && self.agent_id.is_none_or(|a| a == user.id)
+    }
+
+    /// Whether `user` may receive the case now and so become responsible for it.
+    pub async fn may_receive<'e, E: sqlx::PgExecutor<'e>>(
+        &self,
+        db: E,
+        user: &User,
+    ) -> Result<bool, AppError> {
+        Ok(self.state == CaseState::Submitted
+            && self.open_to_receive_by(user)
+            && covers_item(db, user.id, self.item_lineage).await?)
     }
 }
 
@@ -339,6 +351,8 @@ pub struct Opening<'a> {
     pub token: &'a str,
     /// The applicant's signature; a phone booking has none until the applicant signs.
     pub signature_file: Option<i64>,
+    /// The site's public address, for the signing link a phone booking's message carries.
+    pub public_origin: Option<&'a str>,
 }
 
 /// Creates the case through the state machine's first step and queues the applicant's message.
@@ -394,11 +408,15 @@ pub async fn open(
     };
     append(tx, id, o.submitter.id, &CaseEvent::Submit, None, None).await?;
     refresh_due(tx, cal, id).await?;
-    let message = match o.channel {
-        Channel::Phone => Template::PhoneRegistered,
-        _ => Template::Received,
-    };
-    notify_applicant(tx, id, message).await?;
+    match o.channel {
+        Channel::Phone => {
+            let link = o
+                .public_origin
+                .map(|origin| format!("{origin}/cases/{}/sign", o.number));
+            notify_applicant_with_link(tx, id, Template::PhoneRegistered, link.as_deref()).await?
+        }
+        _ => notify_applicant(tx, id, Template::Received).await?,
+    }
     Ok(Some(id))
 }
 

@@ -655,6 +655,7 @@ pub mod ssr {
                 application: &application,
                 signature: stored,
                 material_files: &material_files,
+                public_origin: state.public_origin.as_deref(),
             },
         )
         .await;

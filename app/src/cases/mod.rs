@@ -76,6 +76,8 @@ pub struct CaseView {
     /// Why the viewer sees the case without acting on it.
     pub read_only: Option<String>,
     pub can_act: bool,
+    /// An agent of the unit filed for the item, who may take the unassigned case.
+    pub can_receive: bool,
     pub can_withdraw: bool,
     pub can_sign: bool,
     pub can_supplement: bool,
@@ -298,7 +300,7 @@ pub fn CasePage() -> impl IntoView {
                             </section>
                             }.into_any()
                         })}
-                        {(c.staff && (c.can_act || c.state == CaseState::Submitted)).then(|| view! {
+                        {(c.staff && (c.can_act || c.can_receive)).then(|| view! {
                             <crate::workbench::WorkPanel number=number.clone() on_done=move |_| case.refetch()/>
                         }.into_any())}
 

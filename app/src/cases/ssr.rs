@@ -60,6 +60,7 @@ pub struct NewCase<'a> {
     /// The signature image, already stored on disk and checked; a phone booking has none yet.
     pub signature: Option<crate::files::ssr::Stored>,
     pub material_files: &'a [i64],
+    pub public_origin: Option<&'a str>,
 }
 
 /// Creates the case, or returns the number of the case this token already created (a double
@@ -136,6 +137,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
             application: new.application,
             token: new.token,
             signature_file: signature,
+            public_origin: new.public_origin,
         },
     )
     .await?;
@@ -308,12 +310,16 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     let acting_applicant = access == Access::Act && role == Role::Applicant;
     let may = |e: &CaseEvent| transition(Some(state), &facts, role, e).is_ok();
     let staff = matches!(role, Role::Agent | Role::Manager);
+    let can_receive = access == Access::Read && case.may_receive(pool, user).await?;
     // Why a member of staff sees the case without its steps.
     let read_only = match (staff, access) {
+        _ if can_receive => None,
         (true, Access::Read) => Some(match (&r.forwarded_to, &r.agent_name) {
             (Some(to), _) => format!("本件已转报{to}办理，您可查看办理进度。"),
             (None, Some(agent)) => format!("本件由{agent}承办，您可查看，不能办理。"),
-            (None, None) => "本件尚未接收，您不是本事项已备案的帮办代办员，只能查看。".into(),
+            (None, None) => {
+                "本件尚未接收：只有已登记备案、承办本事项的帮办代办员可以接收，您可查看。".into()
+            }
         }),
         (false, Access::Read) => Some("督查只读：可查看代办件和材料，不能办理。".into()),
         _ => None,
@@ -360,6 +366,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         staff,
         read_only,
         can_act: access == Access::Act,
+        can_receive,
         can_withdraw: acting_applicant && may(&CaseEvent::Withdraw { reason: "-".into() }),
         can_sign: acting_applicant && may(&CaseEvent::Sign),
         can_supplement: acting_applicant && may(&CaseEvent::Supplement),

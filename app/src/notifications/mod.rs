@@ -97,7 +97,7 @@ impl Template {
                 format!("您的申请{number}（{item}）已转报上级便民服务中心办理。")
             }
             Template::PhoneRegistered => format!(
-                "您电话预约的帮办代办申请{number}（{item}）已登记。请用本手机号登录帮办平台，在“我的申请”中核对申请表并签名确认（或到场时签名），签名后方可递交窗口。"
+                "您电话预约的帮办代办申请{number}（{item}）已登记。请用本手机号登录帮办平台，核对申请表并签名确认（或到场时签名），签名后方可递交窗口。"
             ),
             Template::WindowRejected => format!(
                 "您的申请{number}（{item}）窗口未予受理，帮办代办员正在重新审核，原因请登录查看。"
@@ -176,6 +176,16 @@ pub mod ssr {
         case_id: i64,
         template: Template,
     ) -> Result<(), AppError> {
+        notify_applicant_with_link(tx, case_id, template, None).await
+    }
+
+    /// The same, with a link to the page where the applicant acts on the message.
+    pub async fn notify_applicant_with_link(
+        tx: &mut Transaction<'_, Postgres>,
+        case_id: i64,
+        template: Template,
+        link: Option<&str>,
+    ) -> Result<(), AppError> {
         let (applicant, phone, number, item): (i64, String, String, String) = sqlx::query_as(
             "SELECT c.applicant_id, c.handler_phone, c.number, i.name
              FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1",
@@ -183,7 +193,10 @@ pub mod ssr {
         .bind(case_id)
         .fetch_one(&mut **tx)
         .await?;
-        let body = template.render(&number, &item);
+        let mut body = template.render(&number, &item);
+        if let Some(link) = link {
+            body.push_str(&format!(" {link}"));
+        }
         sqlx::query(
             "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
              VALUES ($1, $2, 'in_app', NULL, $4, $5, 'sent', now()),

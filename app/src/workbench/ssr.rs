@@ -389,9 +389,7 @@ pub async fn counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, Ap
 /// What the case page needs to offer an agent the steps allowed now.
 pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkContext, AppError> {
     let (case, access) = log::visible(pool, user, number).await?;
-    let may_receive = access == Access::Read
-        && case.open_to_receive_by(user)
-        && log::covers_item(pool, user.id, case.item_lineage).await?;
+    let may_receive = access == Access::Read && case.may_receive(pool, user).await?;
     let allowed = match access {
         Access::Act => shared::case::allowed_events(case.state, &case.facts, user.role()),
         _ if may_receive => vec![CaseEvent::Receive],

@@ -35,6 +35,7 @@ pub async fn serve(pool: PgPool, url: String) -> String {
         leptos_options: server::http::leptos_options("target/site"),
         pool,
         files_dir: std::env::temp_dir().join("bangban-bench-files"),
+        public_origin: None,
     };
     let config = Config {
         database_url: url,

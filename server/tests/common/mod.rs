@@ -8,6 +8,9 @@ use serde_json::Value;
 use server::config::{Config, Mode};
 use sqlx::PgPool;
 
+/// Where the test site says it is, in links of messages.
+pub const PUBLIC_ORIGIN: &str = "https://bangban.example.gov.cn";
+
 static NEXT_DIR: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 pub struct TestApp {
@@ -54,6 +57,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         leptos_options: server::http::leptos_options("target/site"),
         pool: server_pool,
         files_dir: files_dir.clone(),
+        public_origin: Some(PUBLIC_ORIGIN.into()),
     };
     let config = Config {
         database_url: String::new(),
