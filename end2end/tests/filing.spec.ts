@@ -16,7 +16,11 @@ test('a manager edits an item and submits, a supervisor files it, and the change
 
   const row = block.locator('tr', { has: page.locator('input[value="门诊慢特病待遇认定"]') });
   await row.getByLabel('承诺时限').fill('12');
-  await row.getByRole('button', { name: '保存' }).click();
+  // Submitting waits for the save to be answered (two requests would otherwise race).
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/catalog/save_item') && r.ok()),
+    row.getByRole('button', { name: '保存' }).click(),
+  ]);
   await expect(row.getByLabel('承诺时限')).toHaveValue('12');
   await block.getByRole('button', { name: '提交备案' }).click();
   await expect(block.locator('.list-status')).toHaveText('第2版 · 已提交，待备案');

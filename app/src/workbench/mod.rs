@@ -49,6 +49,8 @@ pub struct WorkContext {
     /// For a manager: the filed agents who cover the item, least loaded first.
     pub agents: Vec<AgentLoad>,
     pub responsible: Option<i64>,
+    /// Today in Beijing, from the server (the browser has no clock of its own in wasm).
+    pub today: String,
 }
 
 /// A filed agent and how many open cases they are responsible for.
@@ -384,11 +386,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
     let assist = c.mode == HandlingMode::Assist;
     let attended = RwSignal::new(false);
     let (day, place, materials) = (
-        RwSignal::new(
-            crate::ui::beijing_time(chrono::Utc::now())
-                .format("%Y-%m-%d")
-                .to_string(),
-        ),
+        RwSignal::new(c.today.clone()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );

@@ -436,6 +436,9 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
         signed: case.facts.signed,
         agents,
         responsible: case.agent_id,
+        today: crate::ui::beijing_time(chrono::Utc::now())
+            .format("%Y-%m-%d")
+            .to_string(),
     })
 }
 

@@ -1,0 +1,16 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-background-networking'] });
+const p = await b.newPage();
+p.on('console', m => console.log('CONSOLE', m.type(), m.text().slice(0, 500)));
+p.on('pageerror', e => console.log('PAGEERROR', e.message.slice(0, 500)));
+p.on('response', r => { if (r.url().includes('/api/')) console.log('API', r.status(), r.url()); });
+await p.goto('http://127.0.0.1:3100/login');
+await p.waitForSelector('body[data-hydrated="true"]');
+await p.fill('input[name=login_name]', process.argv[2]);
+await p.fill('input[name=password]', 'demo1234');
+await p.click('button[type=submit]');
+await p.waitForTimeout(1500);
+await p.goto('http://127.0.0.1:3100' + process.argv[3]);
+await p.waitForTimeout(4000);
+await p.screenshot({ path: '/tmp/debug.png', fullPage: true });
+await b.close();
