@@ -507,6 +507,14 @@ async fn a_case_goes_up_the_tree_and_the_stations_keep_watching(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(forwarded[0]["number"], number);
+    let counts: Vec<(String, i64)> = app
+        .call_with(&village, "work/counts", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(counts.contains(&("forwarded".into(), 1)), "{counts:?}");
+    assert!(counts.contains(&("new".into(), 0)), "{counts:?}");
 
     let township = app.client_as("agent06").await;
     step(&app, &township, &number, receive()).await;
