@@ -21,7 +21,8 @@ test('a manager assigns a new case to a filed agent on a desktop, and that agent
   await expect(desk.locator('.agent-loads')).not.toContainText('孙帮办');
   const row = desk.locator(`tr[data-case="${number}"]`);
   await expect(row).toContainText('未指派');
-  await row.getByLabel(`${number}的承办人`).selectOption({ label: /刘市监/ });
+  const choice = row.locator('option', { hasText: '刘市监' });
+  await row.getByLabel(`${number}的承办人`).selectOption((await choice.getAttribute('value'))!);
   await row.getByRole('button', { name: '指派' }).click();
   // A reason is required.
   await expect(desk.locator('.form-error')).toContainText('指派原因');
