@@ -339,13 +339,16 @@ pub fn WorkbenchPage() -> impl IntoView {
 pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
     let number = StoredValue::new(number);
-    // Loaded in the browser only (see below), again after each step.
+    // Loaded in the browser only (see below), again after each step that went through; a
+    // refused step keeps what the agent entered.
+    let steps_done = RwSignal::new(0u32);
     let ctx = LocalResource::new(move || {
-        act.version().get();
+        steps_done.get();
         load_work_context(number.get_value())
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = act.value().get() {
+            steps_done.update(|n| *n += 1);
             on_done.run(());
         }
     });
