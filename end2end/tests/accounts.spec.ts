@@ -64,6 +64,7 @@ test('an applicant opening the agent workbench gets the 403 page', async ({ page
 test('a visitor opening a staff page is sent to log in, then back', async ({ page }) => {
   await page.goto('/supervision');
   await expect(page).toHaveURL(/\/login\?next=\/supervision$/);
+  await expect(page.locator('.login-why')).toContainText('请先登录');
   await hydrated(page);
   await page.getByLabel('手机号或账号').fill('supervisor01');
   await page.getByLabel('密码').fill('demo1234');
@@ -78,4 +79,17 @@ test('logging out ends the session', async ({ page }) => {
   await expect(page).toHaveURL(/\/$/);
   await page.goto('/workbench');
   await expect(page).toHaveURL(/\/login\?next=\/workbench$/);
+});
+
+test('on a phone: a visitor who taps 申请 is told to log in first, then lands on the form', async ({ page }) => {
+  await page.goto('/catalog?q=营业执照');
+  await page.locator('.item-card').first().getByRole('link').click();
+  await page.getByRole('link', { name: '申请帮办代办' }).click();
+  await expect(page).toHaveURL(/\/login\?next=\/items\/\d+\/apply$/);
+  await expect(page.locator('.login-why')).toHaveText('请先登录再申请。还没有账号的，用手机号注册即可。');
+  await hydrated(page);
+  await page.getByLabel('手机号或账号').fill('13800000001');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/items\/\d+\/apply$/);
 });

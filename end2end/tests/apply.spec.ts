@@ -38,23 +38,46 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
   await page.getByText('大厅综合窗口受理').click();
   await page.getByText('邮寄送达').click();
   await page.getByLabel('邮寄地址').fill('内乡县城关镇工业路18号');
-  await page.getByLabel('收件人').fill('李会计');
+  await page.getByLabel('收件人', { exact: true }).fill('李会计');
+  // Couriers call before delivering: the recipient's phone is asked for and checked.
+  await page.getByLabel('收件人手机号（快递员联系用）').fill('1390000');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.locator('.field-error[data-field="mail_phone"]')).toContainText('收件人手机号码');
+  await page.getByLabel('收件人手机号（快递员联系用）').fill('139 0000 0002');
   await page.locator('input[name="mode"][value="assist"]').check();
+  await page.screenshot({ path: 'test-results/apply-services-phone.png', fullPage: true });
   await page.getByRole('button', { name: '下一步' }).click();
 
-  // Step 4: a material, uploaded with progress.
+  // Step 4: one upload per material of the item's checklist, with remove and replace.
   await expect(page.getByText('第4步 申请材料')).toBeVisible();
-  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles(pdf('公司章程.pdf'));
-  await expect(page.locator('.uploaded-list')).toContainText('已上传：公司章程.pdf');
+  const row = page.locator('.material-uploads li').first();
+  const material = (await row.getAttribute('data-material'))!;
+  await row.locator('input[type=file]').setInputFiles(pdf('错的文件.pdf'));
+  await expect(row.locator('.uploaded')).toContainText('已上传：错的文件.pdf');
+  await row.getByRole('button', { name: `删除${material}的文件` }).click();
+  await expect(row.locator('.uploaded')).toHaveCount(0);
+  await row.locator('input[type=file]').setInputFiles(pdf('旧版.pdf'));
+  await expect(row.locator('.uploaded')).toContainText('已上传：旧版.pdf');
+  await row.locator('input[type=file]').setInputFiles(pdf('公司章程.pdf'));
+  await expect(row.locator('.uploaded')).toHaveText(/已上传：公司章程\.pdf/);
+  await expect(row.locator('.upload-button')).toContainText('更换文件');
   // A program renamed to .pdf is refused.
-  await page.locator('.upload[data-purpose="material"] input[type=file]').setInputFiles({
+  await row.locator('input[type=file]').setInputFiles({
     name: '营业执照.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not really a pdf'),
   });
-  await expect(page.locator('.upload .field-error[data-field="material"]')).toHaveText('只能上传PDF、JPG或PNG文件（按文件内容识别）');
+  await expect(row.locator('.upload .field-error[data-field="material"]')).toHaveText('只能上传PDF、JPG或PNG文件（按文件内容识别）');
+  await expect(row.locator('.uploaded')).toContainText('已上传：公司章程.pdf');
   await page.getByRole('button', { name: '下一步' }).click();
 
-  // Step 5: terms, signature, submit.
+  // Step 5: everything the signature covers, then terms, signature, submit.
   await expect(page.getByText('第5步 确认并签名')).toBeVisible();
+  const summary = page.locator('.summary');
+  await expect(summary).toContainText('91411325MA9G7HLX4N');
+  await expect(summary.locator('.summary-services')).toHaveText('大厅综合窗口受理、邮寄送达');
+  await expect(summary.locator('.summary-delivery')).toHaveText('邮寄送达：内乡县城关镇工业路18号（收件人 李会计，电话 139 0000 0002）');
+  await expect(summary.locator('.summary-mode')).toContainText('帮办');
+  await expect(summary.locator('.summary-files')).toHaveText(`${material}：公司章程.pdf`);
+  await page.screenshot({ path: 'test-results/apply-summary-phone.png', fullPage: true });
   await page.getByText('我已阅读并同意以上申请须知').click();
   await sign(page);
   await expect(page.locator('.signature')).toContainText('已签名');
@@ -67,6 +90,17 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
   await expect(page.locator('.clocks')).toContainText('代办员审核材料');
   await expect(page.locator('.timeline')).toContainText('提交申请');
   await expect(page.locator('.files')).toContainText('公司章程.pdf');
+  await expect(page.locator('.files')).toContainText(material);
+  await expect(page.locator('.files')).not.toContainText('旧版.pdf');
+  // The applicant's own page: no staff wording, their own details in full.
+  await expect(page.locator('.work-panel')).toHaveCount(0);
+
+  // The printable form fits the phone's width.
+  await page.goto(`/cases/${number}/print`);
+  await expect(page.locator('.application-form')).toContainText('内乡县宛西制药有限公司');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/print-form-phone.png', fullPage: true });
 
   // "我的申请" lists it.
   await page.goto('/me');

@@ -30,7 +30,7 @@ test('a manager adds an item with its materials, a supervisor files the list, th
   await page.getByLabel('检索别名（如“低保”，用空格分隔）').fill('高龄补贴');
   await page.getByLabel('预约电话').fill('0377-65321234');
   await page.getByRole('button', { name: '保存公示信息' }).click();
-  await expect(page.locator('.notice')).toHaveText('已保存到草稿。');
+  await expect(page.locator('.form-ok', { hasText: '已保存到草稿。' })).toBeVisible();
   await page.getByLabel('材料名称').fill('户口簿');
   await page.getByLabel('形式').selectOption('original_and_copy');
   await page.getByLabel('获取途径').fill('本人持有');

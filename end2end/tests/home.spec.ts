@@ -7,6 +7,11 @@ test('the home page is readable before the wasm arrives', async ({ browser }) =>
   await page.goto('/');
   await expect(page.getByRole('heading', { name: '政务服务帮办代办' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '怎么申请' })).toBeVisible();
+  // Those who would rather call find the number, not just "拨打预约电话".
+  await expect(page.locator('.call-us a.phone')).toHaveText(/^[\d-]{7,}$/);
+  const icon = await page.request.get('/favicon.ico');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image');
   await context.close();
 });
 

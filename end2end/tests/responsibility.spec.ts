@@ -28,7 +28,7 @@ test('a manager assigns a new case to a filed agent on a desktop, and that agent
   await expect(desk.locator('.form-error')).toContainText('指派原因');
   await row.getByLabel(`${number}指派原因`).fill('熟悉税务业务');
   await row.getByRole('button', { name: '指派' }).click();
-  await expect(desk.locator(`tr[data-case="${number}"]`)).toContainText('刘市监');
+  await expect(row.locator('.assignee')).toHaveText('刘市监');
   await desk.screenshot({ path: 'test-results/assign-desktop.png', fullPage: true });
 
   // The assigned agent finds it among their own cases and works it.
@@ -42,11 +42,12 @@ test('a manager assigns a new case to a filed agent on a desktop, and that agent
   await sign(agent, panel);
   await panel.getByRole('button', { name: '接收申请' }).click();
   await expect(agent.locator('.case-state')).toHaveText('已接收，审核中');
+  for (const r of await panel.locator('.review tbody tr').all()) await r.locator('select').selectOption('received');
   await panel.getByRole('button', { name: '提交审核结果' }).click();
   await expect(agent.locator('.case-state')).toHaveText('材料齐全');
   // Assist: the applicant goes to the window in person.
   await panel.getByRole('button', { name: '带领申请人到窗口办理' }).click();
-  await expect(agent.locator('.form-error').first()).toContainText('申请人本人');
+  await expect(panel.locator('.field-error[data-field="applicant_attended"]')).toContainText('申请人本人');
   await panel.getByText('申请人本人已到场').click();
   await panel.getByRole('button', { name: '带领申请人到窗口办理' }).click();
   await expect(agent.locator('.case-state')).toHaveText('窗口办理中');
@@ -59,6 +60,10 @@ test('a manager assigns a new case to a filed agent on a desktop, and that agent
   await other.goto(`/cases/${number}`);
   await expect(other.locator('.read-only')).toContainText('刘市监');
   await expect(other.locator('.work-panel')).toHaveCount(0);
+  // Contact details are for the responsible agent: masked to the others.
+  await expect(other.locator('.handler-phone')).toHaveText('138****0001');
+  await expect(other.locator('.id-number')).toHaveText('110105********002X');
+  await expect(other.locator('.masked-hint')).toBeVisible();
 });
 
 test('on a phone: the applicant of a phone booking confirms and signs the form', async ({ browser }, info) => {

@@ -23,7 +23,8 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await phone.getByText('大厅综合窗口受理').click();
   await phone.getByText('邮寄送达').click();
   await phone.getByLabel('邮寄地址').fill('内乡县湍东镇八里营村3组');
-  await phone.getByLabel('收件人').fill('张秀英');
+  await phone.getByLabel('收件人', { exact: true }).fill('张秀英');
+  await phone.getByLabel('收件人手机号（快递员联系用）').fill('13800000001');
   await phone.locator('input[name="mode"][value="proxy"]').check();
   await phone.getByRole('button', { name: '下一步' }).click();
   await phone.getByRole('button', { name: '下一步' }).click();
@@ -46,29 +47,68 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await panel.getByRole('button', { name: '接收申请' }).click();
   await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
 
-  // Review: the first material is missing → the one-time notice.
-  const first = panel.locator('.review tbody tr').first();
-  const missing = (await first.getAttribute('data-material'))!;
-  await first.locator('select').selectOption('missing');
-  await first.getByLabel(`${missing}缺少原因`).fill('未提供');
+  // The agent works with the applicant's contact details in full, on an agent's page.
+  await expect(desk.locator('.staff-case .handler-phone')).toHaveText('13800000001');
+  await expect(desk.locator('.staff-case .id-number')).toHaveText('11010519491231002X');
+  await expect(desk.locator('.case-page')).not.toContainText('我的申请');
+  await expect(desk.locator('.case-page')).not.toContainText('请保持电话畅通');
+
+  // Review: nothing is checked until the agent marks it; one click passes nothing.
+  const rows = panel.locator('.review tbody tr');
   await panel.getByRole('button', { name: '提交审核结果' }).click();
+  await expect(panel.locator('.field-errors[data-field="checks"]')).toContainText('尚未核对');
+  await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
+  // The first material is missing → the one-time notice, previewed before it goes out.
+  const first = rows.first();
+  const missing = (await first.getAttribute('data-material'))!;
+  for (const r of await rows.all()) await r.locator('select').selectOption('received');
+  await first.locator('select').selectOption('missing');
+  await first.getByLabel(`${missing}缺少原因`).fill('');
+  await first.getByLabel(`${missing}缺少原因`).blur();
+  await panel.getByRole('button', { name: '提交审核结果' }).click();
+  await expect(panel.locator('.field-errors[data-field="checks"]')).toContainText(`“${missing}”缺少时须写明缺少原因`);
+  await first.getByLabel(`${missing}缺少原因`).fill('未提供');
+  await first.getByLabel(`${missing}缺少原因`).blur();
+  await panel.getByRole('button', { name: '提交审核结果' }).click();
+  const preview = panel.locator('.notice-preview');
+  await expect(preview).toContainText(missing);
+  await expect(preview).toContainText('原因：未提供');
+  await expect(preview).toContainText('获取途径');
+  await expect(preview).toContainText('李帮办');
+  await expect(preview).toContainText('内乡县');
+  await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
+  await desk.screenshot({ path: 'test-results/notice-preview-desktop.png', fullPage: true });
+  await preview.getByRole('button', { name: '确认发出一次性告知' }).click();
   await expect(desk.locator('.case-state')).toHaveText('待补齐材料');
 
-  // The applicant sees what is missing and how to get it, uploads it and says so.
-  await phone.reload();
+  // The applicant's list says what waits on them.
+  await phone.goto('/me');
+  const listed = phone.locator('.item-card', { hasText: number });
+  await expect(listed).toHaveClass(/needs-you/);
+  await expect(listed).toContainText(`需要您补齐材料：${missing}`);
+  // The applicant sees what is missing and how to get it, uploads it and sees it ticked off.
+  await listed.getByRole('link').click();
   await hydrated(phone);
-  await expect(phone.locator('.notice-now')).toContainText(missing);
-  await expect(phone.locator('.notice-now')).toContainText('获取途径');
-  await phone.locator('.notice-now .upload input[type=file]').setInputFiles(pdf('补正材料.pdf'));
+  const line = phone.locator(`.notice-now li[data-material="${missing}"]`);
+  await expect(line).toContainText('获取途径');
+  await expect(line).not.toHaveClass(/done/);
+  await line.locator('.upload input[type=file]').setInputFiles(pdf('补正材料.pdf'));
+  await expect(line).toHaveClass(/done/);
+  await expect(line).toContainText('已上传：补正材料.pdf');
   await expect(phone.locator('.files')).toContainText('补正材料.pdf');
+  await phone.screenshot({ path: 'test-results/notice-answer-phone.png', fullPage: true });
   await phone.getByRole('button', { name: '材料已补齐，请代办员审核' }).click();
   await expect(phone.locator('.case-state')).toHaveText('已接收，审核中');
 
   // The agent completes the review, signs the handover, hands in, records acceptance and mail.
   await desk.reload();
   await hydrated(desk);
+  for (const r of await rows.all()) await r.locator('select').selectOption('received');
   await panel.getByRole('button', { name: '提交审核结果' }).click();
   await expect(desk.locator('.case-state')).toHaveText('材料齐全');
+  // What the applicant signs is on screen above the pad.
+  await expect(panel.locator('.handover-text')).toContainText('委托协议');
+  await expect(panel.locator('.handover-text .handover-materials')).toContainText(missing);
   await sign(desk, panel);
   await panel.getByRole('button', { name: '确认交接' }).click();
   await expect(desk.locator('.case-state')).toHaveText('材料已交接');
@@ -79,11 +119,23 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await expect(desk.locator('.case-state')).toHaveText('窗口已受理');
   await panel.getByRole('button', { name: '已出具审批结果' }).click();
   await expect(desk.locator('.case-state')).toHaveText('已出结果');
-  await panel.getByLabel('收件地址').fill('内乡县湍东镇八里营村3组');
-  await panel.getByLabel('收件人').fill('张秀英');
+  // Delivery starts from what the applicant asked for; every wrong field is named beside it.
+  await expect(panel.getByLabel('收件地址')).toHaveValue('内乡县湍东镇八里营村3组');
+  await expect(panel.getByLabel('收件人', { exact: true })).toHaveValue('张秀英');
+  await expect(panel.getByLabel('收件人手机号')).toHaveValue('13800000001');
+  await panel.getByLabel('收件人', { exact: true }).fill('');
+  await panel.getByRole('button', { name: '送达' }).click();
+  await expect(panel.locator('.field-error[data-field="recipient"]')).toContainText('收件人');
+  await expect(panel.locator('.field-error[data-field="tracking_number"]')).toContainText('快递单号');
+  await panel.getByLabel('收件人', { exact: true }).fill('张秀英');
   await panel.getByLabel('快递单号').fill('EA123456789CN');
   await panel.getByRole('button', { name: '送达' }).click();
   await expect(desk.locator('.case-state')).toHaveText('送达中');
+  // Mailed: 办结 asks for no door signature.
+  await expect(panel.getByRole('button', { name: '办结', exact: true })).toBeVisible();
+  await expect(panel.locator('.door-signature')).toHaveCount(0);
+  await panel.getByRole('button', { name: '办结', exact: true }).click();
+  await expect(desk.locator('.case-state')).toHaveText('已办结');
 
   // The applicant sees the tracking number and every step.
   await phone.reload();
@@ -93,4 +145,6 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   }
   await expect(timeline).toContainText('EA123456789CN');
   await expect(phone.locator('.case-page')).toContainText('李帮办');
+  // Ratings come later: nothing invites one yet.
+  await expect(phone.locator('.case-page')).not.toContainText('评价');
 });

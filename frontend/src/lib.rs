@@ -1,4 +1,6 @@
 //! The browser entry point: hydrates the server-rendered page.
+// The app's views nest deeply; the release build computes their layouts here.
+#![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -33,6 +33,7 @@ fn enterprise_form() -> Value {
         "services": ["window_acceptance", "mail_delivery"],
         "mail_address": "内乡县城关镇工业路18号",
         "mail_recipient": "李会计",
+        "mail_phone": "13900000002",
         "mode": "assist",
         "terms_accepted": true
     })

@@ -17,9 +17,19 @@ fn names(items: &[Value]) -> Vec<String> {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn chinese_searches_find_the_right_items(pool: PgPool) {
     let app = spawn(pool).await;
+    let licence = names(&app.search("营业执照", "", "").await);
+    assert_eq!(licence[0], "企业设立登记（营业执照）");
+    // Items that only mention it in their pre-guidance entry come after those named or
+    // keyworded for it.
+    let food = licence.iter().position(|n| n == "食品经营许可").unwrap();
+    let sole = licence
+        .iter()
+        .position(|n| n == "个体工商户设立登记")
+        .unwrap();
+    assert!(sole < food, "{licence:?}");
     assert_eq!(
-        names(&app.search("营业执照", "", "").await)[0],
-        "企业设立登记（营业执照）"
+        names(&app.search("食品经营许可", "", "").await)[0],
+        "食品经营许可"
     );
     assert!(names(&app.search("低保", "", "").await).contains(&"最低生活保障申请".to_string()));
     assert_eq!(

@@ -29,6 +29,7 @@ fn citizen_form(mode: &str) -> Value {
         "services": ["window_acceptance", "mail_delivery"],
         "mail_address": "内乡县湍东镇八里营村3组",
         "mail_recipient": "张秀英",
+        "mail_phone": "13800000001",
         "mode": mode,
         "terms_accepted": true
     })
@@ -218,7 +219,7 @@ async fn a_promised_item_by_proxy_with_a_special_step_goes_to_mail_delivery(pool
     .await;
     let err = refused(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "carrier": "中国邮政EMS", "tracking_number": "12"}})).await;
     assert!(field_message(&err, "tracking_number").is_some());
-    step(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "carrier": "中国邮政EMS", "tracking_number": "EA123456789CN"}})).await;
+    step(&app, &agent, &number, json!({"action": "start_delivery", "delivery": {"kind": "mail", "address": "内乡县湍东镇八里营村3组", "recipient": "张秀英", "phone": "13800000001", "carrier": "中国邮政EMS", "tracking_number": "EA123456789CN"}})).await;
     step(
         &app,
         &agent,
@@ -317,7 +318,18 @@ async fn an_immediate_item_with_assist_is_done_at_the_window(pool: PgPool) {
         json!({"action": "start_delivery", "delivery": {"kind": "door"}}),
     )
     .await;
-    // Door delivery: the recipient signs on the agent's device.
+    // Door delivery: the recipient signs on the agent's device, and must.
+    let err = refused(
+        &app,
+        &agent,
+        &number,
+        json!({"action": "complete", "returned_materials": "", "signature": ""}),
+    )
+    .await;
+    assert_eq!(
+        field_message(&err, "signature").unwrap(),
+        "上门送达须请签收人签名"
+    );
     step(
         &app,
         &agent,
@@ -351,6 +363,20 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
     let ctx = context(&app, &agent, &number).await;
     let first = ctx["materials"][0]["name"].as_str().unwrap().to_string();
     let mut review = all_received(&ctx);
+    // Nothing passes unchecked: an unset row, or a row left out, is refused.
+    let mut unchecked = review.clone();
+    unchecked["checks"][0]["status"] = json!("unset");
+    let err = refused(&app, &agent, &number, unchecked).await;
+    assert!(field_message(&err, "checks").unwrap().contains("尚未核对"));
+    let mut short = review.clone();
+    short["checks"].as_array_mut().unwrap().remove(0);
+    let err = refused(&app, &agent, &number, short).await;
+    assert!(field_message(&err, "checks")
+        .unwrap()
+        .contains("材料清单不一致"));
+    review["checks"][0] = json!({"name": first, "status": "missing", "reason": "", "how_to_get": "乡镇便民服务中心领取"});
+    let err = refused(&app, &agent, &number, review.clone()).await;
+    assert!(field_message(&err, "checks").unwrap().contains("缺少原因"));
     review["checks"][0] =
         json!({"name": first, "status": "missing", "reason": "未带原件", "how_to_get": ""});
     let err = refused(&app, &agent, &number, review.clone()).await;
@@ -371,6 +397,16 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
     assert_eq!(notice["seq"], 1);
     assert_eq!(notice["missing"][0]["name"], first);
     assert_eq!(notice["missing"][0]["how_to_get"], "乡镇便民服务中心领取");
+    // The printed notice says who issued it and whom to call.
+    assert_eq!(notice["agent"], "李帮办");
+    assert!(
+        !notice["agent_phone"].as_str().unwrap().is_empty(),
+        "{notice}"
+    );
+    assert!(!notice["center"].as_str().unwrap().is_empty(), "{notice}");
+    // A file for that material answers that line of the notice.
+    let res = common::upload_for(&app, &applicant, &number, &first).await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     let view: Value = app
         .call_with(&applicant, "cases/view", &[("number", &number)])
         .await
@@ -386,6 +422,30 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
         .clone();
     assert_eq!(waiting["status"], "running");
     assert!(view["notice"].is_object());
+    assert!(view["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["material"] == first.as_str()));
+    // The applicant's own page shows their details whole; a supervisor's masks them.
+    assert_eq!(view["application"]["handler_phone"], "13800000001");
+    let supervisor = app.client_as("supervisor01").await;
+    let watched: Value = app
+        .call_with(&supervisor, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(watched["application"]["handler_phone"], "138****0001");
+    assert_eq!(watched["application"]["id_number"], "110105********002X");
+    assert_eq!(watched["contact_full"], false);
+    let worked: Value = app
+        .call_with(&agent, "cases/view", &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(worked["application"]["id_number"], "11010519491231002X");
 
     assert!(app
         .call_with(&applicant, "cases/supplement_done", &[("number", &number)])

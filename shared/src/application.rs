@@ -59,6 +59,19 @@ impl ServiceContent {
             ServiceContent::PreGuidance => "事前辅导",
         }
     }
+
+    /// One line saying what the option means, for the applicant choosing it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            ServiceContent::WindowAcceptance => {
+                "代办员把您的材料交到政务服务大厅的综合窗口，由窗口受理"
+            }
+            ServiceContent::WindowCompletion => "办好后到大厅综合窗口领取证照或结果",
+            ServiceContent::DoorDelivery => "办好后由代办员把结果送到您家或单位",
+            ServiceContent::MailDelivery => "办好后免费邮寄给您，需填写收件地址和电话",
+            ServiceContent::PreGuidance => "办理前先由代办员辅导您准备材料",
+        }
+    }
 }
 
 /// The form as typed: every field a string, so a half-filled form can be kept as a draft.
@@ -81,6 +94,8 @@ pub struct ApplicationForm {
     pub services: Vec<String>,
     pub mail_address: String,
     pub mail_recipient: String,
+    /// The mail recipient's mobile (couriers call before delivering).
+    pub mail_phone: String,
     /// "assist" or "proxy".
     pub mode: String,
     /// Limited mobility or other special needs: handled as proxy.
@@ -92,8 +107,18 @@ pub struct ApplicationForm {
     /// An enterprise's seal (盖章): an image or scan of the stamped form.
     pub seal_file: Option<i64>,
     pub seal_name: String,
-    /// Materials uploaded with the application: (file id, file name).
-    pub material_files: Vec<(i64, String)>,
+    /// Materials uploaded with the application, each for one material of the item's checklist.
+    pub material_files: Vec<MaterialFile>,
+}
+
+/// A file uploaded for one material of the item's checklist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialFile {
+    pub id: i64,
+    pub name: String,
+    /// The material's name in the item's checklist; empty for a file given without one.
+    #[serde(default)]
+    pub material: String,
 }
 
 pub use crate::FieldError;
@@ -127,6 +152,53 @@ pub struct Application {
     pub seal_file: Option<i64>,
 }
 
+impl Application {
+    /// The application as shown to people who may see the case but do not work it: the ID
+    /// number, phones and addresses masked (a USCC names a business and stays whole).
+    pub fn masked(&self) -> Application {
+        let phone = |p: &str| {
+            MobilePhone::parse(p)
+                .map(|p| p.masked())
+                .unwrap_or_else(|_| "***".into())
+        };
+        let place = |a: &str| {
+            let head: String = a.chars().take(6).collect();
+            if a.chars().count() > 6 {
+                format!("{head}****")
+            } else {
+                head
+            }
+        };
+        let mut m = self.clone();
+        if self.kind == ApplicantId::Citizen {
+            // Stored only after parsing: 18 ASCII characters.
+            m.id_number = match self.id_number.get(..6).zip(self.id_number.get(14..)) {
+                Some((head, tail)) if self.id_number.len() == 18 => format!("{head}********{tail}"),
+                _ => "***".into(),
+            };
+        }
+        m.handler_phone = phone(&self.handler_phone);
+        m.address = place(&self.address);
+        if let Delivery::Mail {
+            address,
+            recipient,
+            phone: p,
+        } = &self.delivery
+        {
+            m.delivery = Delivery::Mail {
+                address: place(address),
+                recipient: recipient.clone(),
+                phone: if p.is_empty() {
+                    String::new()
+                } else {
+                    phone(p)
+                },
+            };
+        }
+        m
+    }
+}
+
 impl ApplicationForm {
     /// Whether a power of attorney is needed: the handler is not the legal representative.
     pub fn needs_power_of_attorney(&self) -> bool {
@@ -138,9 +210,13 @@ impl ApplicationForm {
     /// and how, with pre-guidance itself no longer asked for. Files and the consent are not
     /// carried over: they belong to the new application.
     pub fn from_application(a: &Application) -> ApplicationForm {
-        let (mail_address, mail_recipient) = match &a.delivery {
-            Delivery::Mail { address, recipient } => (address.clone(), recipient.clone()),
-            _ => (String::new(), String::new()),
+        let (mail_address, mail_recipient, mail_phone) = match &a.delivery {
+            Delivery::Mail {
+                address,
+                recipient,
+                phone,
+            } => (address.clone(), recipient.clone(), phone.clone()),
+            _ => (String::new(), String::new(), String::new()),
         };
         ApplicationForm {
             applicant_kind: match a.kind {
@@ -162,6 +238,7 @@ impl ApplicationForm {
                 .collect(),
             mail_address,
             mail_recipient,
+            mail_phone,
             mode: a.mode.as_str().into(),
             special_needs: a.special_needs,
             ..ApplicationForm::default()
@@ -290,7 +367,18 @@ impl ApplicationForm {
                     .map(|n| n.as_str().to_string())
                     .map_err(|e| ValidationError::new(e.0.replace("姓名", "收件人姓名"))),
             );
-            Delivery::Mail { address, recipient }
+            let phone = check(
+                &mut errors,
+                "mail_phone",
+                MobilePhone::parse(&self.mail_phone)
+                    .map(|p| p.to_string())
+                    .map_err(|e| ValidationError::new(e.0.replace("手机号码", "收件人手机号码"))),
+            );
+            Delivery::Mail {
+                address,
+                recipient,
+                phone,
+            }
         } else if door {
             Delivery::Door
         } else {
@@ -367,7 +455,6 @@ fn check(
     })
 }
 
-/// The legal terms shown above the submit button (附件1 申请须知).
 /// The form's legal terms (法律责任), the policy's two clauses word for word (附件1).
 pub const LEGAL_TERMS: [&str; 2] = [
     "1.申请人填报本表格视为同意授权委托审批工作人员（帮办代办人员）开展相关服务，相关服务产生的法律后果及法律责任由申请人承担。",
@@ -395,6 +482,7 @@ mod tests {
             services: vec!["window_acceptance".into(), "mail_delivery".into()],
             mail_address: "内乡县城关镇工业路18号".into(),
             mail_recipient: "李会计".into(),
+            mail_phone: "13900000002".into(),
             mode: "assist".into(),
             terms_accepted: true,
             ..Default::default()
@@ -422,7 +510,8 @@ mod tests {
             a.delivery,
             Delivery::Mail {
                 address: "内乡县城关镇工业路18号".into(),
-                recipient: "李会计".into()
+                recipient: "李会计".into(),
+                phone: "13900000002".into(),
             }
         );
         assert_eq!(a.mode, HandlingMode::Assist);
@@ -437,6 +526,22 @@ mod tests {
         assert_eq!(errors[0].field, "id_number");
         assert!(f.field_error(today(), "id_number").is_some());
         assert_eq!(f.field_error(today(), "unit_name"), None);
+    }
+
+    #[test]
+    fn masking_hides_the_id_number_phones_and_address() {
+        let mut f = enterprise();
+        f.applicant_kind = "citizen".into();
+        f.unit_name = "李会计".into();
+        f.handler_name = "李会计".into();
+        f.id_number = "11010519491231002X".into();
+        let a = f.parse(today()).unwrap();
+        let m = a.masked();
+        assert_eq!(m.id_number, "110105********002X");
+        assert_eq!(m.handler_phone, "138****0001");
+        assert_eq!(m.address, "内乡县城关镇****");
+        assert!(matches!(m.delivery, Delivery::Mail { ref phone, .. } if phone == "139****0002"));
+        assert_eq!(m.unit_name, a.unit_name);
     }
 
     #[test]
@@ -463,13 +568,14 @@ mod tests {
         f.id_number = valid_uscc();
         f.mail_address.clear();
         f.mail_recipient.clear();
+        f.mail_phone = "1390000".into();
         let fields: Vec<_> = f
             .parse(today())
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
             .collect();
-        assert_eq!(fields, ["mail_address", "mail_recipient"]);
+        assert_eq!(fields, ["mail_address", "mail_recipient", "mail_phone"]);
         f.services.push("door_delivery".into());
         let errors = f.parse(today()).unwrap_err();
         assert!(errors

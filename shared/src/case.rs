@@ -197,7 +197,13 @@ impl SpecialStepKind {
 pub enum Delivery {
     WindowPickup,
     Door,
-    Mail { address: String, recipient: String },
+    Mail {
+        address: String,
+        recipient: String,
+        /// The recipient's mobile, which couriers need; older cases may lack it.
+        #[serde(default)]
+        phone: String,
+    },
 }
 
 /// What someone does to a case.
@@ -464,7 +470,10 @@ pub fn transition(
         (S::AtWindow | S::AcceptedByWindow, E::IssueResult) => S::ResultIssued,
 
         (S::ResultIssued, E::StartDelivery { delivery }) => {
-            if let Delivery::Mail { address, recipient } = delivery {
+            if let Delivery::Mail {
+                address, recipient, ..
+            } = delivery
+            {
                 if address.trim().is_empty() || recipient.trim().is_empty() {
                     return Err(TransitionError::Precondition(
                         "邮寄送达需要填写收件地址和收件人",
@@ -855,6 +864,7 @@ mod tests {
                         delivery: Delivery::Mail {
                             address: "内乡县城关镇".into(),
                             recipient: "张三".into(),
+                            phone: "13800000001".into(),
                         },
                     },
                 ),
@@ -890,6 +900,7 @@ mod tests {
                 delivery: Delivery::Mail {
                     address: " ".into(),
                     recipient: "张三".into(),
+                    phone: String::new(),
                 },
             },
         )

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialStatus {
+    /// Not yet checked: a review cannot be submitted with such a row.
+    Unset,
     Received,
     Missing,
     NotNeeded,
@@ -37,6 +39,9 @@ pub enum DeliveryDetails {
     Mail {
         address: String,
         recipient: String,
+        /// The recipient's mobile, for the courier.
+        #[serde(default)]
+        phone: String,
         carrier: String,
         tracking_number: String,
     },
@@ -267,14 +272,29 @@ impl CaseAction {
                 if checks.is_empty() {
                     e.push(err("checks", "请逐项核对材料"));
                 }
-                for c in checks
-                    .iter()
-                    .filter(|c| c.status == MaterialStatus::Missing)
-                {
-                    if c.how_to_get.trim().is_empty() {
+                for c in checks {
+                    let problem = match c.status {
+                        MaterialStatus::Unset => {
+                            Some(format!("“{}”尚未核对：请选择已收到、缺少或不需要", c.name))
+                        }
+                        MaterialStatus::Missing if c.reason.trim().chars().count() < 2 => {
+                            Some(format!("“{}”缺少时须写明缺少原因", c.name))
+                        }
+                        MaterialStatus::Missing if c.how_to_get.trim().chars().count() < 2 => {
+                            Some(format!("“{}”缺少时须写明获取途径", c.name))
+                        }
+                        MaterialStatus::Missing
+                            if c.reason.chars().count() > 200
+                                || c.how_to_get.chars().count() > 200 =>
+                        {
+                            Some(format!("“{}”的缺少原因和获取途径各不能超过200个字", c.name))
+                        }
+                        _ => None,
+                    };
+                    if let Some(message) = problem {
                         e.push(FieldError {
                             field: "checks".into(),
-                            message: format!("“{}”缺少时须写明获取途径", c.name),
+                            message,
                         });
                     }
                 }
@@ -330,12 +350,16 @@ impl CaseAction {
                 if let DeliveryDetails::Mail {
                     address,
                     recipient,
+                    phone,
                     carrier,
                     tracking_number,
                 } = delivery
                 {
                     bounded(&mut e, "address", "收件地址", address, 5, 200);
                     bounded(&mut e, "recipient", "收件人", recipient, 2, 30);
+                    if let Err(m) = crate::validate::MobilePhone::parse(phone) {
+                        e.push(err("phone", &m.0.replace("手机号码", "收件人手机号码")));
+                    }
                     bounded(&mut e, "carrier", "快递公司", carrier, 2, 30);
                     tracking(&mut e, tracking_number);
                 }
@@ -402,10 +426,16 @@ impl CaseAction {
                     DeliveryDetails::WindowPickup => Delivery::WindowPickup,
                     DeliveryDetails::Door => Delivery::Door,
                     DeliveryDetails::Mail {
-                        address, recipient, ..
+                        address,
+                        recipient,
+                        phone,
+                        ..
                     } => Delivery::Mail {
                         address: address.clone(),
                         recipient: recipient.clone(),
+                        phone: crate::validate::MobilePhone::parse(phone)
+                            .map(|p| p.to_string())
+                            .unwrap_or_default(),
                     },
                 },
             },
@@ -620,9 +650,34 @@ mod tests {
         MaterialCheck {
             name: name.into(),
             status,
-            reason: String::new(),
+            reason: if status == MaterialStatus::Missing {
+                "未提供".into()
+            } else {
+                String::new()
+            },
             how_to_get: how.into(),
         }
+    }
+
+    #[test]
+    fn every_material_must_be_checked_and_a_missing_one_needs_its_reason() {
+        let mut unchecked = check("公司章程", MaterialStatus::Unset, "");
+        let review = |c: MaterialCheck| CaseAction::Review {
+            checks: vec![check("申请书", MaterialStatus::Received, ""), c],
+            second_notice_reason: String::new(),
+        };
+        assert_eq!(
+            review(unchecked.clone()).check(CTX).unwrap_err()[0].message,
+            "“公司章程”尚未核对：请选择已收到、缺少或不需要"
+        );
+        unchecked.status = MaterialStatus::Missing;
+        unchecked.how_to_get = "市场监管局窗口领取".into();
+        assert_eq!(
+            review(unchecked.clone()).check(CTX).unwrap_err()[0].message,
+            "“公司章程”缺少时须写明缺少原因"
+        );
+        unchecked.reason = "未签字".into();
+        assert!(review(unchecked).check(CTX).is_ok());
     }
 
     #[test]
@@ -678,6 +733,7 @@ mod tests {
         let mut d = DeliveryDetails::Mail {
             address: "内乡县城关镇工业路18号".into(),
             recipient: "李会计".into(),
+            phone: "139 0000 0002".into(),
             carrier: "中国邮政EMS".into(),
             tracking_number: "12 34".into(),
         };

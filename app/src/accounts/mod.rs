@@ -303,6 +303,17 @@ pub fn Forbidden() -> impl IntoView {
     }
 }
 
+/// Why the person was sent to log in, from where they were going.
+fn why_login(next: &str) -> &'static str {
+    if next.starts_with("/items/") && next.contains("/apply") {
+        "请先登录再申请。还没有账号的，用手机号注册即可。"
+    } else if next.starts_with("/cases/") || next == "/me" {
+        "请先登录，再查看您的申请。"
+    } else {
+        "请先登录，登录后回到您刚才要打开的页面。"
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
@@ -312,6 +323,12 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>"登录"</h1>
+            {move || {
+                let next = next();
+                (!next.is_empty()).then(|| view! {
+                    <p class="next-step login-why" role="status">{why_login(&next)}</p>
+                })
+            }}
             <p class="hint">"申请人请用注册时的手机号登录；工作人员请用管理员分配的账号。"</p>
             <ActionForm action=auth.login attr:novalidate=true>
                 <input type="hidden" name="next" prop:value=next/>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-use shared::application::{ApplicationForm, ServiceContent};
+use shared::application::{ApplicationForm, MaterialFile, ServiceContent};
 
 /// Everything the apply screens need.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -94,6 +94,7 @@ const STEPS: [(&str, &[&str]); 5] = [
             "services",
             "mail_address",
             "mail_recipient",
+            "mail_phone",
             "mode",
             "pre_guidance_item",
         ],
@@ -255,6 +256,15 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     });
     let not_first = move || step.get() > 0;
     let item_line = format!("{}（{}）", ctx.item_name, ctx.unit);
+    // The item's checklist, one upload each; an item without one takes any file.
+    let checklist: Vec<(String, String)> = if ctx.materials.is_empty() {
+        vec![("申请材料".to_string(), String::new())]
+    } else {
+        ctx.materials
+            .iter()
+            .map(|m| (m.name.clone(), format!("{} {}份", m.form.label(), m.copies)))
+            .collect()
+    };
     let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
     view! {
         <section class="card apply">
@@ -281,6 +291,10 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <Msg text=message("applicant_kind") field="applicant_kind"/>
+                <Show when=move || form.with(|f| f.applicant_kind.is_empty())>
+                    <p class="hint">"请先选择以企业（单位）还是个人名义申请。"</p>
+                </Show>
+                <div class:hidden=move || form.with(|f| f.applicant_kind.is_empty())>
                 <Text form touch message field="unit_name"
                     label=Signal::derive(move || if enterprise.get() { "企业（单位）名称" } else { "姓名" })
                     get=|f| f.unit_name.clone() set=|f, v| f.unit_name = v/>
@@ -303,6 +317,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 <Text form touch message field="id_number"
                     label=Signal::derive(move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" })
                     get=|f| f.id_number.clone() set=|f, v| f.id_number = v/>
+                </div>
             </fieldset> }.into_any()}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 1>
@@ -341,7 +356,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                                     });
                                     touch("services");
                                 }/>
-                            <span>{c.label()}</span>
+                            <span>{c.label()}<small>{c.explanation()}</small></span>
                         </label>
                     }).collect_view()}
                 </div>
@@ -351,6 +366,8 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                         get=|f| f.mail_address.clone() set=|f, v| f.mail_address = v/>
                     <Text form touch message field="mail_recipient" label=Signal::derive(|| "收件人")
                         get=|f| f.mail_recipient.clone() set=|f, v| f.mail_recipient = v/>
+                    <Text form touch message field="mail_phone" label=Signal::derive(|| "收件人手机号（快递员联系用）") input_mode="tel"
+                        get=|f| f.mail_phone.clone() set=|f, v| f.mail_phone = v/>
                 </Show>
                 <h2>"办理方式"</h2>
                 <div class="choice" role="radiogroup" aria-label="办理方式">
@@ -366,10 +383,10 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <Msg text=message("mode") field="mode"/>
-                <label class="check big-check">
+                <label class="check big-check special-needs">
                     <input type="checkbox" prop:checked=move || form.with(|f| f.special_needs)
                         on:change=move |ev| { let on = event_target_checked(&ev); form.update(|f| f.special_needs = on); }/>
-                    <span>"行动不便或有其他特殊需要（按代办办理）"</span>
+                    <span>"行动不便或有其他特殊需要"<small>"按代办办理：代办员上门或代您跑腿"</small></span>
                 </label>
                 {(!ctx.pre_guidance.is_empty()).then(|| {
                     let entry = ctx.pre_guidance.clone();
@@ -391,31 +408,61 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 3>
                 <legend>"第4步 申请材料"</legend>
-                <p class="hint">"可以现在拍照或上传，也可以之后交给代办员。以下是本事项需要的材料："</p>
-                <ol class="materials">
-                    {ctx.materials.iter().map(|m| view! {
-                        <li><strong>{m.name.clone()}</strong>
-                            <span class="material-meta">{format!("{} {}份", m.form.label(), m.copies)}</span></li>
+                <p class="hint">"可以现在逐项拍照或上传，也可以之后交给代办员。"</p>
+                <ol class="materials material-uploads">
+                    {checklist.iter().map(|(name, meta)| {
+                        let (row, shown, material) = (name.clone(), name.clone(), name.clone());
+                        view! {
+                            <li data-material=row>
+                                <strong>{shown}</strong>
+                                {(!meta.is_empty()).then(|| view! { <span class="material-meta">{meta.clone()}</span> })}
+                                <MaterialUpload form material/>
+                            </li>
+                        }
                     }).collect_view()}
                 </ol>
-                <ul class="uploaded-list">
-                    {move || form.with(|f| f.material_files.clone()).into_iter().map(|(_, name)| view! {
-                        <li>{format!("已上传：{name}")}</li>
-                    }).collect_view()}
-                </ul>
-                <UploadButton purpose="material" label="拍照或选择文件上传"
-                    on_uploaded=move |u: Uploaded| form.update(|f| f.material_files.push((u.id, u.name)))/>
                 <Msg text=message("files") field="files"/>
             </fieldset> }.into_any()}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 4>
                 <legend>"第5步 确认并签名"</legend>
+                <p class="hint">"请核对以下内容，您的签名即确认全部内容属实。"</p>
+                // Drawn only on this screen: the summary repeats words of the screens before.
+                <Show when=move || step.get() == 4>
                 <dl class="disclosure summary">
-                    <dt>"申请事项"</dt><dd>{item_line}</dd>
+                    <dt>"申请事项"</dt><dd>{item_line.clone()}</dd>
                     <dt>"申请人"</dt><dd>{move || form.with(|f| f.unit_name.clone())}</dd>
+                    <dt>{move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" }}</dt>
+                    <dd>{move || form.with(|f| f.id_number.clone())}</dd>
+                    <dt>"地址"</dt><dd>{move || form.with(|f| f.address.clone())}</dd>
                     <dt>"经办人"</dt><dd>{move || form.with(|f| format!("{} {}", f.handler_name, f.handler_phone))}</dd>
+                    <dt>"服务内容"</dt><dd class="summary-services">{move || form.with(|f| {
+                        ServiceContent::ALL.into_iter()
+                            .filter(|c| f.services.iter().any(|s| s == c.as_str()))
+                            .map(|c| c.label())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    })}</dd>
+                    <dt>"结果送达"</dt><dd class="summary-delivery">{move || form.with(delivery_summary)}</dd>
+                    <dt>"办理方式"</dt><dd class="summary-mode">{move || form.with(|f| {
+                        if f.mode == "proxy" || f.special_needs {
+                            "代办：交齐材料并签署委托协议，代办员代您办理"
+                        } else if f.mode == "assist" {
+                            "帮办：代办员陪同您本人到窗口办理"
+                        } else {
+                            "（未选择）"
+                        }
+                    })}</dd>
+                    <dt>"上传的材料"</dt><dd class="summary-files">{move || form.with(|f| {
+                        if f.material_files.is_empty() {
+                            "暂未上传，之后交给代办员".to_string()
+                        } else {
+                            f.material_files.iter().map(|m| format!("{}：{}", m.material, m.name)).collect::<Vec<_>>().join("；")
+                        }
+                    })}</dd>
                     <dt>"申请日期"</dt><dd>{today.to_string()}</dd>
                 </dl>
+                </Show>
                 <super::LegalTerms/>
                 <label class="check big-check">
                     <input type="checkbox" prop:checked=move || form.with(|f| f.terms_accepted)
@@ -454,6 +501,60 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
             </div>
             <p class="hint">"填写内容会自动保存，下次打开可继续填写。"</p>
         </section>
+    }
+}
+
+/// Where the result goes, as the summary before signing says it.
+fn delivery_summary(f: &ApplicationForm) -> String {
+    let has = |c: ServiceContent| f.services.iter().any(|s| s == c.as_str());
+    if has(ServiceContent::MailDelivery) {
+        format!(
+            "邮寄送达：{}（收件人 {}，电话 {}）",
+            f.mail_address, f.mail_recipient, f.mail_phone
+        )
+    } else if has(ServiceContent::DoorDelivery) {
+        "上门送达".into()
+    } else {
+        "窗口领取".into()
+    }
+}
+
+/// The file given for one material: upload, replace, remove.
+#[component]
+fn MaterialUpload(form: RwSignal<ApplicationForm>, material: String) -> impl IntoView {
+    let m = StoredValue::new(material.clone());
+    // Memos: typing elsewhere in the form does not redraw the upload under way.
+    let given = Memo::new(move |_| {
+        form.with(|f| {
+            f.material_files
+                .iter()
+                .find(|x| m.with_value(|m| &x.material == m))
+                .cloned()
+        })
+    });
+    let has_file = Memo::new(move |_| given.with(Option::is_some));
+    let put = move |u: Uploaded| {
+        form.update(|f| {
+            let material = m.get_value();
+            f.material_files.retain(|x| x.material != material);
+            f.material_files.push(MaterialFile {
+                id: u.id,
+                name: u.name,
+                material,
+            });
+        })
+    };
+    view! {
+        {move || given.get().map(|file| view! {
+            <p class="uploaded">{format!("已上传：{}", file.name)}
+                <button type="button" class="button small danger" aria-label=format!("删除{}的文件", m.get_value())
+                    on:click=move |_| form.update(|f| f.material_files.retain(|x| x.id != file.id))>"删除"</button>
+            </p>
+        })}
+        {move || {
+            let label = if has_file.get() { "更换文件" } else { "拍照或上传" };
+            view! { <UploadButton purpose="material" label material=m.get_value() on_uploaded=put/> }
+        }}
     }
 }
 
@@ -644,7 +745,11 @@ pub mod ssr {
             None => None,
         };
         let stored_name = stored.as_ref().map(|s| s.stored_name.clone());
-        let material_files: Vec<i64> = form.material_files.iter().map(|(id, _)| *id).collect();
+        let material_files: Vec<(i64, String)> = form
+            .material_files
+            .iter()
+            .map(|m| (m.id, m.material.clone()))
+            .collect();
         let created = super::super::ssr::create(
             &state.pool,
             super::super::ssr::NewCase {

@@ -54,27 +54,38 @@ fn Record(h: Handover) -> impl IntoView {
     view! {
         <article class="print-a4 handover">
             <p class="no-print actions"><button type="button" class="button" onclick="window.print()">"打印"</button></p>
-            <h1>"材料交接单"</h1>
-            <p class="form-number">{format!("编号：{}", h.number)}</p>
-            <p>{format!("事项：{}　申请人：{}　经办人：{}", h.item, h.applicant, h.handler)}</p>
-            <table class="print-table">
-                <thead><tr><th>"序号"</th><th>"材料名称"</th></tr></thead>
-                <tbody>
-                    {h.materials.iter().enumerate().map(|(i, m)| view! { <tr><td>{i + 1}</td><td>{m.clone()}</td></tr> }).collect_view()}
-                </tbody>
-            </table>
-            <h1>"委托协议"</h1>
-            <p class="terms">{format!(
-                "申请人（委托方）{}委托内乡县帮办代办员{}（受托方）代为办理“{}”。受托方按规定的时限免费代为递交材料、跟踪办理、领取并送达办理结果，不得收取任何费用；\
-                 委托方保证所交材料真实有效，并承担申请事项的法律后果。本协议自双方签字之日起生效，事项办结或终止时自动终止。",
-                h.applicant, h.agent, h.item
-            )}</p>
+            <HandoverText h=h.clone()/>
             <p class="print-footer">
                 {format!("受托方（代办员）：{}　　委托方签名：", h.agent)}
                 {signature}
                 {h.signed_at.clone().map(|t| format!("　签署时间：{t}"))}
             </p>
         </article>
+    }
+}
+
+/// What the applicant signs at handover: the materials handed over and the entrustment
+/// agreement, word for word as printed. The agent's panel shows it above the signature pad.
+#[component]
+pub fn HandoverText(h: Handover) -> impl IntoView {
+    view! {
+        <div class="handover-text">
+            <h1>"材料交接单"</h1>
+            <p class="form-number">{format!("编号：{}", h.number)}</p>
+            <p>{format!("事项：{}　申请人：{}　经办人：{}", h.item, h.applicant, h.handler)}</p>
+            <table class="print-table handover-materials">
+                <thead><tr><th>"序号"</th><th>"材料名称"</th></tr></thead>
+                <tbody>
+                    {h.materials.iter().enumerate().map(|(i, m)| view! { <tr><td>{i + 1}</td><td>{m.clone()}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+            <h1>"委托协议"</h1>
+            <p class="terms entrustment">{format!(
+                "申请人（委托方）{}委托内乡县帮办代办员{}（受托方）代为办理“{}”。受托方按规定的时限免费代为递交材料、跟踪办理、领取并送达办理结果，不得收取任何费用；\
+                 委托方保证所交材料真实有效，并承担申请事项的法律后果。本协议自双方签字之日起生效，事项办结或终止时自动终止。",
+                h.applicant, h.agent, h.item
+            )}</p>
+        </div>
     }
 }
 

@@ -27,6 +27,8 @@ pub struct CaseSummary {
     pub state: CaseState,
     pub submitted_at: String,
     pub next_due: Option<String>,
+    /// What the applicant has to do now, when anything: "需要您补齐材料：…".
+    pub needs_you: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,6 +45,9 @@ pub struct FileRef {
     pub name: String,
     pub purpose: String,
     pub size_kb: i64,
+    /// The checklist material it was given for.
+    pub material: Option<String>,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +78,10 @@ pub struct CaseView {
     pub notice: Option<notice::Notice>,
     /// The viewer works cases (agent or manager): the case page offers the steps.
     pub staff: bool,
+    /// The viewer is an applicant (the case's own): the page speaks to them.
+    pub applicant_view: bool,
+    /// ID number, phones and addresses are shown whole (else masked).
+    pub contact_full: bool,
     /// Why the viewer sees the case without acting on it.
     pub read_only: Option<String>,
     pub can_act: bool,
@@ -136,9 +145,10 @@ pub fn MyCasesPage() -> impl IntoView {
                         }
                         view! {
                             <ul class="item-list case-list">
-                                {cases.into_iter().map(|c| view! {
-                                    <li class="item-card">
+                                {cases.into_iter().map(|c| { let flagged = c.needs_you.is_some(); view! {
+                                    <li class="item-card" class:needs-you=flagged>
                                         <A href=format!("/cases/{}", c.number) attr:class="item-link">
+                                            {c.needs_you.clone().map(|n| view! { <span class="needs-you-line">{n}</span> })}
                                             <span class="item-name">{c.item_name}</span>
                                             <span class="item-meta">{format!("{} · {}", c.number, c.submitted_at)}</span>
                                             <span class="item-meta">
@@ -147,7 +157,7 @@ pub fn MyCasesPage() -> impl IntoView {
                                             </span>
                                         </A>
                                     </li>
-                                }).collect_view()}
+                                }}).collect_view()}
                             </ul>
                         }.into_any()
                     })
@@ -170,13 +180,29 @@ pub fn LegalTerms() -> impl IntoView {
     }
 }
 
+/// A unit's name as printed papers head it: with the county, once (most center names carry it).
+pub(crate) fn in_county(name: &str) -> String {
+    if name.starts_with("内乡县") {
+        name.to_string()
+    } else {
+        format!("内乡县{name}")
+    }
+}
+
 pub(crate) fn delivery_label(d: &Delivery) -> String {
     match d {
         Delivery::WindowPickup => "窗口领取".into(),
         Delivery::Door => "上门送达".into(),
-        Delivery::Mail { address, recipient } => {
-            format!("邮寄送达：{address}（收件人 {recipient}）")
-        }
+        Delivery::Mail {
+            address,
+            recipient,
+            phone,
+        } if phone.is_empty() => format!("邮寄送达：{address}（收件人 {recipient}）"),
+        Delivery::Mail {
+            address,
+            recipient,
+            phone,
+        } => format!("邮寄送达：{address}（收件人 {recipient}，电话 {phone}）"),
     }
 }
 
@@ -196,7 +222,7 @@ fn needed_now(state: CaseState) -> &'static str {
         | CaseState::AcceptedByWindow
         | CaseState::SpecialStep => "审批部门正在办理，无需您操作。",
         CaseState::ResultIssued | CaseState::Delivering => "办理结果将按您选择的方式送达。",
-        CaseState::Completed => "已办结。欢迎对本次服务作出评价。",
+        CaseState::Completed => "已办结，感谢您使用帮办代办服务。",
         CaseState::Withdrawn | CaseState::Terminated => "本申请已结束。",
         CaseState::Guided => "事前辅导已完成，辅导意见见办理记录；准备好材料后可据此提出办理申请。",
     }
@@ -221,11 +247,10 @@ fn clock_class(c: &Clock) -> &'static str {
     }
 }
 
-/// `/cases/:number`: the tracking page.
+/// `/cases/:number`: one case, as its applicant follows it or as staff work and watch it.
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
-    let query = leptos_router::hooks::use_query_map();
     let withdraw = ServerAction::<WithdrawCase>::new();
     let supplement = ServerAction::<SupplementDone>::new();
     let case = Resource::new(
@@ -243,146 +268,308 @@ pub fn CasePage() -> impl IntoView {
             }
         },
     );
-    let withdraw_error = action_error(withdraw);
-    let fresh = move || query.with(|q| q.get("new").is_some());
+    let refetch = Callback::new(move |_: ()| case.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
-                let c = match case.await {
-                    Ok(c) => c,
-                    Err(e) => return view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
-                };
-                let a = c.application.clone();
-                let number = c.number.clone();
-                let banner = format!("申请已提交！申请编号 {}，短信通知已发送到 {}。", c.number, a.handler_phone);
-                let sign_href = format!("/cases/{}/sign", c.number);
-                let again_href = format!("/items/{}/apply?from={}", c.item_id, c.number);
-                view! {
-                    <article class="card case-page" data-state=c.state.as_str()>
-                        <Show when=fresh>
-                            <p class="form-ok" role="status">{banner.clone()}</p>
-                        </Show>
-                        <p class="breadcrumb">{if c.staff {
-                            view! { <A href="/workbench">"工作台"</A> }.into_any()
-                        } else {
-                            view! { <A href="/me">"我的申请"</A> }.into_any()
-                        }}</p>
-                        <h1>{c.item_name.clone()}</h1>
-                        <p class="case-number">{format!("申请编号 {} · {} · {}", c.number, c.channel.label(), c.mode.label())}</p>
-                        <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
-                        {(!c.staff && c.read_only.is_none()).then(|| view! { <p class="next-step">{needed_now(c.state)}</p> })}
-                        {c.read_only.clone().map(|why| view! { <p class="hint read-only" role="status">{why}</p> })}
-                        {(!c.signed && c.state.is_open()).then(|| view! {
-                            <p class="form-error unsigned" role="status">"电话预约登记的申请，申请人尚未签名确认；签名后才能递交窗口。"</p>
-                        })}
-                        {c.can_sign.then(|| view! {
-                            <p class="actions"><a class="button primary big" href=sign_href.clone()>"确认申请表并签名"</a></p>
-                        })}
-                        {c.can_apply_again.then(|| view! {
-                            <p class="actions"><a class="button primary big" href=again_href.clone()>"据此提出办理申请"</a></p>
-                        })}
-                        {c.notice.clone().map(|n| {
-                            let (upload_for, supplement_for, notice_href) =
-                                (number.clone(), number.clone(), format!("/cases/{number}/notice"));
-                            view! {
-                            <section class="notice-now">
-                                <h2>{if n.seq > 1 { "一次性告知：还需补齐（再次告知）" } else { "一次性告知：还需补齐" }}</h2>
-                                <notice::NoticeList notice=n/>
-                                {c.can_supplement.then(|| view! {
-                                    <crate::files::UploadButton purpose="supplement" label="上传补齐的材料" case_number=upload_for
-                                        on_uploaded=move |_| case.refetch()/>
-                                    <ActionForm action=supplement>
-                                        <input type="hidden" name="number" value=supplement_for/>
-                                        <button type="submit" class="button primary big">"材料已补齐，请代办员审核"</button>
-                                    </ActionForm>
-                                })}
-                                <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
-                            </section>
-                            }.into_any()
-                        })}
-                        {(c.staff && (c.can_act || c.can_receive)).then(|| view! {
-                            <crate::workbench::WorkPanel number=number.clone() on_done=move |_| case.refetch()/>
-                        }.into_any())}
-
-                        <h2>"办理期限"</h2>
-                        {view! { <ul class="clocks">
-                            {c.clocks.iter().filter(|k| k.limit_days.is_some()).map(|k| view! {
-                                <li class=clock_class(k)>
-                                    <strong>{k.kind.label()}</strong>
-                                    <span>{k.due_date.map(|d| format!("期限 {d}")).unwrap_or_default()}</span>
-                                    <span class="clock-status">{clock_status(k)}</span>
-                                    <span class="clock-why">{k.explanation.clone()}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul> }.into_any()}
-
-                        <h2>"承办人（帮办代办员）"</h2>
-                        {match c.agent.clone() {
-                            Some((name, phone)) => view! {
-                                <p>{name}" "<a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a></p>
-                            }.into_any(),
-                            None => view! { <p class="hint">"尚未接收，接收后显示代办员姓名和电话。"</p> }.into_any(),
-                        }}
-
-                        <h2>"申请信息"</h2>
-                        <dl class="disclosure">
-                            <dt>"办理单位"</dt><dd>{format!("{} · {}", c.department, c.center)}</dd>
-                            <dt>"办理方式"</dt><dd>{c.mode.label()}</dd>
-                            <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
-                            <dt>"申请人"</dt><dd>{a.unit_name.clone()}</dd>
-                            <dt>"经办人"</dt><dd>{a.handler_name.clone()}</dd>
-                            <dt>"提交时间"</dt><dd>{c.submitted_at.clone()}</dd>
-                        </dl>
-
-                        <h2>"已交材料"</h2>
-                        {if c.files.is_empty() {
-                            view! { <p class="hint">"暂无在线上传的材料。"</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="plain files">
-                                    {c.files.into_iter().map(|f| view! {
-                                        <li><a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.name}</a>
-                                            {format!("（{}，{} KB）", f.purpose, f.size_kb)}</li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        {c.can_upload.then(|| view! {
-                            <crate::files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
-                                on_uploaded=move |_| case.refetch()/>
-                        })}
-
-                        <h2>"办理记录"</h2>
-                        {view! { <ol class="timeline">
-                            {c.timeline.into_iter().map(|t| view! {
-                                <li>
-                                    <span class="when">{t.at}</span>
-                                    <strong>{t.label}</strong>
-                                    <span class="who">{t.actor}</span>
-                                    {t.note.map(|n| view! { <span class="note">{n}</span> })}
-                                </li>
-                            }).collect_view()}
-                        </ol> }.into_any()}
-
-                        <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
-
-                        {c.can_withdraw.then(|| view! {
-                            <details class="withdraw">
-                                <summary>"撤回申请"</summary>
-                                <ActionForm action=withdraw attr:novalidate=true>
-                                    <input type="hidden" name="number" value=number.clone()/>
-                                    <label class="field"><span>"撤回原因"</span>
-                                        <input type="text" name="reason"/>
-                                        <FieldMessage error=withdraw_error field="reason"/>
-                                    </label>
-                                    <FormError error=Signal::derive(move || withdraw_error.get().filter(|e| !e.is_field_error()))/>
-                                    <button type="submit" class="button big">"确认撤回"</button>
-                                </ActionForm>
-                            </details>
-                        })}
-                    </article>
-                }.into_any()
+                match case.await {
+                    Ok(c) if c.applicant_view => view! { <ApplicantCase c withdraw supplement refetch/> }.into_any(),
+                    Ok(c) => view! { <StaffCase c refetch/> }.into_any(),
+                    Err(e) => view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
+                }
             })}
         </Transition>
+    }
+}
+
+/// The applicant's page: what to do now, the notice to answer, whom to call.
+#[component]
+fn ApplicantCase(
+    c: CaseView,
+    withdraw: ServerAction<WithdrawCase>,
+    supplement: ServerAction<SupplementDone>,
+    refetch: Callback<()>,
+) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let fresh = move || query.with(|q| q.get("new").is_some());
+    let withdraw_error = action_error(withdraw);
+    let a = c.application.clone();
+    let number = c.number.clone();
+    let banner = format!(
+        "申请已提交！申请编号 {}。办理进度会通过短信告诉您，也可随时在“我的申请”查看。",
+        c.number
+    );
+    let sign_href = format!("/cases/{}/sign", c.number);
+    let again_href = format!("/items/{}/apply?from={}", c.item_id, c.number);
+    // In parts, type-erased: one nested view type this deep overflows the compiler's limits.
+    let now = view! {
+            <Show when=fresh>
+                <p class="form-ok" role="status">{banner.clone()}</p>
+            </Show>
+            <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
+            <CaseHead c=c.clone()/>
+            <p class="next-step">{needed_now(c.state)}</p>
+            {(!c.signed && c.state.is_open()).then(|| view! {
+                <p class="form-error unsigned" role="status">"您是电话预约登记的，申请表还需要您签名确认；签名后才能递交窗口。"</p>
+            })}
+            {c.can_sign.then(|| view! {
+                <p class="actions"><a class="button primary big" href=sign_href.clone()>"确认申请表并签名"</a></p>
+            })}
+            {c.can_apply_again.then(|| view! {
+                <p class="actions"><a class="button primary big" href=again_href.clone()>"据此提出办理申请"</a></p>
+            })}
+            {c.notice.clone().map(|n| view! {
+                <NoticeToAnswer n files=c.files.clone() number=number.clone() can_supplement=c.can_supplement supplement refetch/>
+            })}
+    }
+    .into_any();
+    let details = view! {
+            <h2>"承办人（帮办代办员）"</h2>
+            <AgentLine agent=c.agent.clone()/>
+            <h2>"办理期限"</h2>
+            <Clocks clocks=c.clocks.clone()/>
+            <h2>"申请信息"</h2>
+            <dl class="disclosure">
+                <dt>"办理单位"</dt><dd>{format!("{} · {}", c.department, c.center)}</dd>
+                <dt>"办理方式"</dt><dd>{c.mode.label()}</dd>
+                <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
+                <dt>"申请人"</dt><dd>{a.unit_name.clone()}</dd>
+                <dt>"经办人"</dt><dd>{a.handler_name.clone()}</dd>
+                <dt>"提交时间"</dt><dd>{c.submitted_at.clone()}</dd>
+            </dl>
+            <h2>"已交材料"</h2>
+            <Files files=c.files.clone()/>
+            {c.can_upload.then(|| view! {
+                <crate::files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
+                    on_uploaded=move |_| refetch.run(())/>
+            })}
+    }
+    .into_any();
+    let record = view! {
+            <h2>"办理记录"</h2>
+            <Timeline entries=c.timeline.clone()/>
+            <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
+            {c.can_withdraw.then(|| view! {
+                <details class="withdraw">
+                    <summary>"撤回申请"</summary>
+                    <ActionForm action=withdraw attr:novalidate=true>
+                        <input type="hidden" name="number" value=number.clone()/>
+                        <label class="field"><span>"撤回原因"</span>
+                            <input type="text" name="reason"/>
+                            <FieldMessage error=withdraw_error field="reason"/>
+                        </label>
+                        <FormError error=Signal::derive(move || withdraw_error.get().filter(|e| !e.is_field_error()))/>
+                        <button type="submit" class="button big">"确认撤回"</button>
+                    </ActionForm>
+                </details>
+            })}
+    }
+    .into_any();
+    view! {
+        <article class="card case-page" data-state=c.state.as_str()>{now}{details}{record}</article>
+    }
+}
+
+/// The one-time notice the applicant answers: each missing material with its own upload,
+/// ticked off here once a file for it has come in.
+#[component]
+fn NoticeToAnswer(
+    n: notice::Notice,
+    files: Vec<FileRef>,
+    number: String,
+    can_supplement: bool,
+    supplement: ServerAction<SupplementDone>,
+    refetch: Callback<()>,
+) -> impl IntoView {
+    let notice_href = format!("/cases/{number}/notice");
+    let given = |name: &str| {
+        files
+            .iter()
+            .filter(|f| f.material.as_deref() == Some(name) && f.uploaded_at >= n.issued)
+            .map(|f| f.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let rows: Vec<_> = n
+        .missing
+        .iter()
+        .map(|m| (m.clone(), given(&m.name)))
+        .collect();
+    let all_in = rows.iter().all(|(_, f)| !f.is_empty());
+    view! {
+        <section class="notice-now">
+            <h2>{if n.seq > 1 { "需要您补齐材料（再次告知）" } else { "需要您补齐材料" }}</h2>
+            {n.reply_by.clone().map(|d| view! { <p class="notice-due">{format!("请于 {d} 前补齐。")}</p> })}
+            <ol class="materials notice-list">
+                {rows.into_iter().map(|(m, given)| {
+                    let done = !given.is_empty();
+                    let name = m.name.clone();
+                    view! {
+                        <li data-material=name.clone() class:done=done>
+                            <strong>{if done { format!("✓ {}", m.name) } else { m.name.clone() }}</strong>
+                            {(!m.reason.is_empty()).then(|| view! { <span class="material-meta">{format!("原因：{}", m.reason)}</span> })}
+                            <span class="material-source">{format!("获取途径：{}", m.how_to_get)}</span>
+                            {done.then(|| view! { <span class="uploaded">{format!("已上传：{}", given.join("、"))}</span> })}
+                            {can_supplement.then(|| view! {
+                                <crate::files::UploadButton purpose="supplement" label=if done { "再传一份" } else { "拍照或上传此材料" }
+                                    case_number=number.clone() material=name.clone() on_uploaded=move |_| refetch.run(())/>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <p class="hint">{format!("也可以把材料交给帮办代办员 {}（{}）。", n.agent, n.agent_phone)}</p>
+            {can_supplement.then(|| view! {
+                <ActionForm action=supplement>
+                    <input type="hidden" name="number" value=number.clone()/>
+                    <button type="submit" class="button big" class:primary=all_in>"材料已补齐，请代办员审核"</button>
+                </ActionForm>
+            })}
+            <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
+        </section>
+    }
+}
+
+/// Staff's page (agents, managers, supervisors): the steps, the applicant's contact details
+/// as far as the viewer needs them, the record; laid out on the desk's width.
+#[component]
+fn StaffCase(c: CaseView, refetch: Callback<()>) -> impl IntoView {
+    let a = c.application.clone();
+    let number = c.number.clone();
+    let enterprise = a.kind == shared::application::ApplicantId::Enterprise;
+    let phone = a.handler_phone.clone();
+    view! {
+        <article class="card wide case-page staff-case" data-state=c.state.as_str()>
+            <p class="breadcrumb">{if c.staff {
+                view! { <A href="/workbench">"工作台"</A> }.into_any()
+            } else {
+                view! { <A href="/supervision">"督查"</A> }.into_any()
+            }}</p>
+            <CaseHead c=c.clone()/>
+            {c.read_only.clone().map(|why| view! { <p class="hint read-only" role="status">{why}</p> })}
+            {(!c.signed && c.state.is_open()).then(|| view! {
+                <p class="form-error unsigned" role="status">"电话预约登记的申请，申请人尚未签名确认；签名后才能递交窗口。"</p>
+            })}
+            <div class="staff-columns">
+                {view! { <div class="staff-main">
+                    {(c.staff && (c.can_act || c.can_receive)).then(|| view! {
+                        <crate::workbench::WorkPanel number=number.clone() on_done=move |_| refetch.run(())/>
+                    })}
+                    {c.notice.clone().map(|n| view! {
+                        <section class="notice-sent">
+                            <h2>"已发一次性告知，等待申请人补齐"</h2>
+                            <notice::NoticeList notice=n/>
+                            <p><a href=format!("/cases/{number}/notice")>"查看、打印一次性告知书"</a></p>
+                        </section>
+                    })}
+                    <h2>"办理记录"</h2>
+                    <Timeline entries=c.timeline.clone()/>
+                </div> }.into_any()}
+                {view! { <aside class="staff-side">
+                    <h2>"申请人"</h2>
+                    <dl class="disclosure contact">
+                        <dt>{if enterprise { "单位" } else { "姓名" }}</dt><dd>{a.unit_name.clone()}</dd>
+                        <dt>{if enterprise { "信用代码" } else { "身份证号" }}</dt><dd class="id-number">{a.id_number.clone()}</dd>
+                        <dt>"地址"</dt><dd class="address">{a.address.clone()}</dd>
+                        <dt>"经办人"</dt><dd>{a.handler_name.clone()}</dd>
+                        <dt>"电话"</dt><dd class="handler-phone">{if c.contact_full {
+                            view! { <a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a> }.into_any()
+                        } else {
+                            view! { <span>{phone.clone()}</span> }.into_any()
+                        }}</dd>
+                        <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
+                    </dl>
+                    {(!c.contact_full).then(|| view! {
+                        <p class="hint masked-hint">"证件号、电话和地址只向承办人完整显示。"</p>
+                    })}
+                    <h2>"承办人"</h2>
+                    <AgentLine agent=c.agent.clone()/>
+                    <h2>"办理期限"</h2>
+                    <Clocks clocks=c.clocks.clone()/>
+                    <h2>"办理信息"</h2>
+                    <dl class="disclosure">
+                        <dt>"办理单位"</dt><dd>{format!("{} · {}", c.department, c.center)}</dd>
+                        <dt>"提交时间"</dt><dd>{c.submitted_at.clone()}</dd>
+                    </dl>
+                    <h2>"已交材料"</h2>
+                    <Files files=c.files.clone()/>
+                    {(c.can_upload && c.staff).then(|| view! {
+                        <crate::files::UploadButton purpose="supplement" label="代申请人上传材料" case_number=number.clone()
+                            on_uploaded=move |_| refetch.run(())/>
+                    })}
+                    <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
+                </aside> }.into_any()}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn CaseHead(c: CaseView) -> impl IntoView {
+    view! {
+        <h1>{c.item_name.clone()}</h1>
+        <p class="case-number">{format!("申请编号 {} · {} · {}", c.number, c.channel.label(), c.mode.label())}</p>
+        <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
+    }
+}
+
+#[component]
+fn AgentLine(agent: Option<(String, String)>) -> impl IntoView {
+    match agent {
+        Some((name, phone)) => view! {
+            <p class="agent-line">{name}" "<a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a></p>
+        }
+        .into_any(),
+        None => view! { <p class="hint">"尚未接收，接收后显示代办员姓名和电话。"</p> }.into_any(),
+    }
+}
+
+#[component]
+fn Clocks(clocks: Vec<Clock>) -> impl IntoView {
+    view! {
+        <ul class="clocks">
+            {clocks.into_iter().filter(|k| k.limit_days.is_some()).map(|k| view! {
+                <li class=clock_class(&k)>
+                    <strong>{k.kind.label()}</strong>
+                    <span>{k.due_date.map(|d| format!("期限 {d}")).unwrap_or_default()}</span>
+                    <span class="clock-status">{clock_status(&k)}</span>
+                    <span class="clock-why">{k.explanation.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Files(files: Vec<FileRef>) -> impl IntoView {
+    if files.is_empty() {
+        return view! { <p class="hint">"暂无在线上传的材料。"</p> }.into_any();
+    }
+    view! {
+        <ul class="plain files">
+            {files.into_iter().map(|f| {
+                let what = f.material.clone().unwrap_or(f.purpose.clone());
+                view! {
+                    <li><a href=format!("/files/{}", f.id) target="_blank" rel="noopener">{f.name}</a>
+                        {format!("（{}，{} KB）", what, f.size_kb)}</li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    view! {
+        <ol class="timeline">
+            {entries.into_iter().map(|t| view! {
+                <li>
+                    <span class="when">{t.at}</span>
+                    <strong>{t.label}</strong>
+                    <span class="who">{t.actor}</span>
+                    {t.note.map(|n| view! { <span class="note">{n}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }

@@ -51,7 +51,7 @@ fn Form(c: CaseView) -> impl IntoView {
             <p class="no-print actions">
                 <button type="button" class="button" onclick="window.print()">"打印"</button>
             </p>
-            <h1>{format!("内乡县{unit}政务服务事项")}<br/>"“事前辅导、全程帮办”申请表"</h1>
+            <h1>{format!("{}政务服务事项", super::in_county(&unit))}<br/>"“事前辅导、全程帮办”申请表"</h1>
             <p class="form-number">{format!("编号：{}", c.number)}</p>
             <table class="print-table form-table">
                 <tbody>

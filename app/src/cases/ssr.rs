@@ -59,7 +59,8 @@ pub struct NewCase<'a> {
     pub application: &'a Application,
     /// The signature image, already stored on disk and checked; a phone booking has none yet.
     pub signature: Option<crate::files::ssr::Stored>,
-    pub material_files: &'a [i64],
+    /// (file, the checklist material it is for).
+    pub material_files: &'a [(i64, String)],
     pub public_origin: Option<&'a str>,
 }
 
@@ -81,7 +82,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         }
     }
     let mut tx = pool.begin().await?;
-    let mut own_files: Vec<i64> = new.material_files.to_vec();
+    let mut own_files: Vec<i64> = new.material_files.iter().map(|m| m.0).collect();
     own_files.extend(new.application.power_of_attorney_file);
     own_files.extend(new.application.seal_file);
     let unattached: i64 = sqlx::query_scalar(
@@ -152,6 +153,20 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         .bind(&own_files)
         .execute(&mut *tx)
         .await?;
+    let (ids, materials): (Vec<i64>, Vec<String>) = new
+        .material_files
+        .iter()
+        .filter(|m| !m.1.trim().is_empty())
+        .map(|m| (m.0, m.1.chars().take(100).collect()))
+        .unzip();
+    sqlx::query(
+        "UPDATE stored_files f SET material = m.material
+         FROM unnest($1::bigint[], $2::text[]) AS m(id, material) WHERE f.id = m.id",
+    )
+    .bind(&ids)
+    .bind(&materials)
+    .execute(&mut *tx)
+    .await?;
     if let Some(agent) = registrar {
         let case = log::find(&mut *tx, &number, true).await?;
         let mut receive = Step::new(agent, CaseEvent::Receive);
@@ -209,8 +224,9 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
         String,
         crate::stored::Known<CaseState>,
         chrono::DateTime<chrono::Utc>,
+        bool,
     )> = sqlx::query_as(
-        "SELECT c.number, c.id, i.name, c.state, c.submitted_at FROM cases c
+        "SELECT c.number, c.id, i.name, c.state, c.submitted_at, c.signature_file IS NOT NULL FROM cases c
          JOIN service_items i ON i.id = c.item_id
          WHERE c.applicant_id = $1 ORDER BY c.submitted_at DESC LIMIT 100",
     )
@@ -222,8 +238,21 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     let mut all = log::histories(pool, &ids).await?;
     let now = chrono::Utc::now();
     let mut out = Vec::with_capacity(rows.len());
-    for (number, id, item, state, submitted_at) in rows {
+    for (number, id, item, state, submitted_at, signed) in rows {
         let state = state.0;
+        // What waits on the applicant stands out in the list, with what and by when.
+        let needs_you = match state {
+            CaseState::AwaitingSupplement => super::notice::ssr::latest(pool, id).await?.map(|n| {
+                let what: Vec<&str> = n.missing.iter().map(|m| m.name.as_str()).collect();
+                let by = n
+                    .reply_by
+                    .map(|d| format!("，请于 {d} 前补齐"))
+                    .unwrap_or_default();
+                format!("需要您补齐材料：{}{by}", what.join("、"))
+            }),
+            s if s.is_open() && !signed => Some("需要您确认申请表并签名".into()),
+            _ => None,
+        };
         let (events, limit) = all.remove(&id).unwrap_or_default();
         let clocks = compute_clocks(&events, limit, &cal, now);
         let next_due = log::next_due_clock(&clocks).and_then(|c| c.due_date);
@@ -235,6 +264,7 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
                 .format("%Y-%m-%d")
                 .to_string(),
             next_due: next_due.filter(|_| state.is_open()).map(|d| d.to_string()),
+            needs_you,
         });
     }
     Ok(out)
@@ -297,8 +327,16 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             }),
         })
         .collect();
-    let files: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, original_name, purpose, size_bytes FROM stored_files
+    #[allow(clippy::type_complexity)]
+    let files: Vec<(
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        chrono::DateTime<chrono::Utc>,
+    )> = sqlx::query_as(
+        "SELECT id, original_name, purpose, size_bytes, material, uploaded_at FROM stored_files
          WHERE case_id = $1 AND purpose <> 'signature' ORDER BY id",
     )
     .bind(id)
@@ -310,6 +348,14 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     let acting_applicant = access == Access::Act && role == Role::Applicant;
     let may = |e: &CaseEvent| transition(Some(state), &facts, role, e).is_ok();
     let staff = matches!(role, Role::Agent | Role::Manager);
+    // Contact details in full to whoever works with the applicant: the applicant and the
+    // responsible agent; masked to everyone else who may see the case.
+    let contact_full = acting_applicant || (role == Role::Agent && case.agent_id == Some(user.id));
+    let application = if contact_full {
+        application
+    } else {
+        application.masked()
+    };
     let can_receive = access == Access::Read && case.may_receive(pool, user).await?;
     // Why a member of staff sees the case without its steps.
     let read_only = match (staff, access) {
@@ -348,11 +394,13 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         timeline,
         files: files
             .into_iter()
-            .map(|(id, name, purpose, size)| FileRef {
+            .map(|(id, name, purpose, size, material, at)| FileRef {
                 id,
                 name,
                 purpose: crate::files::purpose_label(&purpose).to_string(),
                 size_kb: (size + 1023) / 1024,
+                material,
+                uploaded_at: at,
             })
             .collect(),
         signature_file: r.signature_file,
@@ -364,6 +412,8 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             None
         },
         staff,
+        applicant_view: role == Role::Applicant,
+        contact_full,
         read_only,
         can_act: access == Access::Act,
         can_receive,

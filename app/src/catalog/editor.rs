@@ -233,7 +233,7 @@ pub fn EditItemPage() -> impl IntoView {
                                     </label>
                                 }).collect_view()}
                                 {it.editable.then(|| view! { <button type="submit" class="button primary">"保存公示信息"</button> })}
-                                <Show when=move || saved.get()><p class="notice">"已保存到草稿。"</p></Show>
+                                <Show when=move || saved.get()><p class="form-ok">"已保存到草稿。"</p></Show>
                             </ActionForm>
 
                             <h2>"申请材料"</h2>

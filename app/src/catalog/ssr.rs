@@ -99,7 +99,9 @@ const SUMMARY_COLUMNS: &str = "i.id, i.name, d.name AS department, c.id AS cente
     c.name AS center, i.item_type, i.category, i.promised_days";
 
 pub async fn search(pool: &PgPool, f: &SearchFilters) -> Result<Vec<ItemSummary>, AppError> {
-    // The haystack expression is the one the trigram index is built on.
+    // The haystack expression is the one the trigram index is built on. Ranked: the exact
+    // name, then names, then keywords holding the first term; a match only in the
+    // pre-guidance entry comes last.
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} {PUBLIC_ITEMS}
          WHERE NOT EXISTS (
@@ -108,7 +110,9 @@ pub async fn search(pool: &PgPool, f: &SearchFilters) -> Result<Vec<ItemSummary>
            AND ($2::text IS NULL OR i.category = $2)
            AND ($3::bigint IS NULL OR c.id = $3)
            AND ($4::text IS NULL OR i.item_type = $4)
-         ORDER BY (i.name ILIKE '%' || coalesce($1[1], '') || '%') DESC,
+         ORDER BY i.name = array_to_string($1, ' ') DESC,
+                  (i.name ILIKE '%' || coalesce($1[1], '') || '%') DESC,
+                  (i.keywords ILIKE '%' || coalesce($1[1], '') || '%') DESC,
                   similarity(i.name, coalesce($1[1], '')) DESC, c.id, d.id, i.seq
          LIMIT 100"
     );

@@ -43,8 +43,15 @@ pub fn UploadButton(
     /// Attach to this case at once; without it the file waits for the application's submit.
     #[prop(optional)]
     case_number: Option<String>,
+    /// The checklist material the file is for.
+    #[prop(optional, into)]
+    material: Option<String>,
     #[prop(into)] on_uploaded: Callback<Uploaded>,
 ) -> impl IntoView {
+    let aria = material
+        .as_ref()
+        .map(|m| format!("{label}：{m}"))
+        .unwrap_or_else(|| label.to_string());
     let progress = RwSignal::new(None::<u32>);
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<leptos::html::Input>::new();
@@ -65,6 +72,7 @@ pub fn UploadButton(
                 file,
                 purpose,
                 case_number.clone(),
+                material.clone(),
                 progress,
                 error,
                 on_uploaded,
@@ -73,14 +81,14 @@ pub fn UploadButton(
         }
         #[cfg(not(feature = "hydrate"))]
         {
-            let _ = (&input, &case_number, &on_uploaded);
+            let _ = (&input, &case_number, &material, &on_uploaded);
         }
     };
     view! {
         <div class="upload" data-purpose=purpose>
             <label class="button big upload-button">
                 {label}
-                <input node_ref=input type="file" class="visually-hidden"
+                <input node_ref=input type="file" class="visually-hidden" aria-label=aria
                     accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
                     on:change=on_change/>
             </label>
@@ -104,6 +112,7 @@ mod client {
         file: web_sys::File,
         purpose: &'static str,
         case_number: Option<String>,
+        material: Option<String>,
         progress: RwSignal<Option<u32>>,
         error: RwSignal<Option<String>>,
         on_uploaded: Callback<Uploaded>,
@@ -118,6 +127,9 @@ mod client {
         let _ = form.append_with_str("purpose", purpose);
         if let Some(n) = &case_number {
             let _ = form.append_with_str("case", n);
+        }
+        if let Some(m) = &material {
+            let _ = form.append_with_str("material", m);
         }
         let _ = form.append_with_blob_and_filename("file", &file, &file.name());
         if xhr.open("POST", "/files").is_err() {
@@ -292,6 +304,7 @@ pub mod ssr {
         };
         let mut purpose = None;
         let mut case = None;
+        let mut material = None;
         let mut file: Option<(String, Vec<u8>)> = None;
         loop {
             let field = match multipart.next_field().await {
@@ -302,6 +315,7 @@ pub mod ssr {
             match field.name().unwrap_or_default() {
                 "purpose" => purpose = field.text().await.ok(),
                 "case" => case = field.text().await.ok().filter(|c| !c.is_empty()),
+                "material" => material = field.text().await.ok(),
                 "file" => {
                     let name = field.file_name().unwrap_or("文件").to_string();
                     let mut field = field;
@@ -330,6 +344,13 @@ pub mod ssr {
         let Some((name, bytes)) = file else {
             return refuse(StatusCode::BAD_REQUEST, "请选择要上传的文件");
         };
+        let material = match material.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(m) if m.chars().count() <= 100 && !m.chars().any(char::is_control) => {
+                Some(m.to_string())
+            }
+            Some(_) => return refuse(StatusCode::BAD_REQUEST, "材料名称不正确"),
+        };
         let case_id = match &case {
             Some(number) => match attachable(&state.pool, &user, number).await {
                 Ok(id) => Some(id),
@@ -344,6 +365,13 @@ pub mod ssr {
         let recorded = async {
             let mut tx = state.pool.begin().await?;
             let id = record(&mut tx, &stored, user.id, case_id, &purpose, &name).await?;
+            if let Some(m) = &material {
+                sqlx::query("UPDATE stored_files SET material = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(m)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok::<_, AppError>(id)
         }

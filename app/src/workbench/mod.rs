@@ -3,13 +3,13 @@
 //! that offers exactly the steps the state machine allows now.
 
 use crate::error::AppError;
-use crate::ui::{action_error, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
-use shared::case::{CaseState, HandlingMode, SpecialStepKind};
-use shared::work::{CaseAction, DeliveryDetails, MaterialCheck, MaterialStatus};
+use shared::case::{CaseState, Delivery, HandlingMode, SpecialStepKind};
+use shared::work::{CaseAction, CheckContext, DeliveryDetails, MaterialCheck, MaterialStatus};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -51,6 +51,15 @@ pub struct WorkContext {
     pub responsible: Option<i64>,
     /// Today in Beijing, from the server (the browser has no clock of its own in wasm).
     pub today: String,
+    /// How the applicant asked for the result (to the responsible agent only): delivery starts
+    /// from it.
+    pub delivery: Option<shared::case::Delivery>,
+    /// How the result went out, once delivery started: 办结 asks only for what fits it.
+    pub delivered_by: Option<shared::case::Delivery>,
+    /// The one-time notice as it would go out now, when a review is open: the preview's frame.
+    pub notice_draft: Option<crate::cases::notice::Notice>,
+    /// What the applicant signs at handover: the materials and the entrustment agreement.
+    pub handover: Option<crate::cases::handover::Handover>,
 }
 
 /// A filed agent and how many open cases they are responsible for.
@@ -144,7 +153,15 @@ pub async fn load_assignments() -> Result<Assignments, AppError> {
 #[component]
 pub fn AssignPage() -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    let data = Resource::new(move || act.version().get(), |_| load_assignments());
+    // Reloaded only after an assignment went through: a refused one (no reason given) keeps the
+    // agent chosen and the reason typed.
+    let assigned = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            assigned.update(|n| *n += 1);
+        }
+    });
+    let data = Resource::new(move || assigned.get(), |_| load_assignments());
     let error = action_error(act);
     view! {
         <section class="card wide workbench">
@@ -211,11 +228,14 @@ fn AssignRowView(
             <td>{c.item}</td>
             <td>{c.applicant}</td>
             <td>{state}</td>
-            <td>{c.agent.unwrap_or_else(|| "未指派".into())}</td>
+            <td class="assignee">{c.agent.unwrap_or_else(|| "未指派".into())}</td>
             <td class="assign-form">
                 <select aria-label=label.clone() on:change=move |ev| agent.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {agents.iter().map(|a| view! {
-                        <option value=a.id.to_string()>{format!("{}（在办{}件）", a.name, a.open_cases)}</option>
+                    {agents.iter().map(|a| {
+                        let id = a.id;
+                        view! {
+                            <option value=id.to_string() selected=move || agent.get() == id>{format!("{}（在办{}件）", a.name, a.open_cases)}</option>
+                        }
                     }).collect_view()}
                 </select>
                 <input type="text" aria-label=reason_label placeholder="指派原因"
@@ -334,6 +354,24 @@ pub fn WorkbenchPage() -> impl IntoView {
     }
 }
 
+/// Every message the last attempt had for `field` (a review can have one per material).
+#[component]
+fn FieldMessages(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let messages = move || match error.get() {
+        Some(AppError::Invalid(errors)) => errors
+            .into_iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message)
+            .collect(),
+        _ => Vec::new(),
+    };
+    view! {
+        <ul class="field-errors" role="alert" data-field=field>
+            {move || messages().into_iter().map(|m| view! { <li class="field-error">{m}</li> }).collect_view()}
+        </ul>
+    }
+}
+
 /// The steps an agent may take on the case now, each with the details it needs.
 #[component]
 pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
@@ -352,7 +390,16 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
             on_done.run(());
         }
     });
-    let error = action_error(act);
+    // A step checked in the browser first: its errors show like the server's, beside the fields.
+    let local = RwSignal::new(None::<AppError>);
+    let act_error = action_error(act);
+    Effect::new(move |_| {
+        if act.pending().get() {
+            local.set(None);
+        }
+    });
+    let error = Signal::derive(move || local.get().or_else(|| act_error.get()));
+    let general = Signal::derive(move || error.get().filter(|e| !e.is_field_error()));
     // Drawn in the browser only: the steps load their own data after the page is interactive,
     // so the server-rendered page never has to agree with them while hydrating.
     let mounted = RwSignal::new(false);
@@ -360,11 +407,14 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
     view! {
         <section class="work-panel">
             <h2>"办理"</h2>
-            <FormError error=error/>
+            <FormError error=general/>
+            <Show when=move || error.get().is_some_and(|e| e.is_field_error())>
+                <p class="form-error" role="alert">"请按提示修改下面标红的内容。"</p>
+            </Show>
             <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                     {move || Suspend::new(async move {
-                        ctx.await.map(|c| view! { <Steps c number=number.get_value() act/> })
+                        ctx.await.map(|c| view! { <Steps c number=number.get_value() act error local/> })
                     })}
                 </Transition>
             </Show>
@@ -373,8 +423,15 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
 }
 
 #[component]
-fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl IntoView {
+fn Steps(
+    c: WorkContext,
+    number: String,
+    act: ServerAction<WorkCase>,
+    error: Signal<Option<AppError>>,
+    local: RwSignal<Option<AppError>>,
+) -> impl IntoView {
     let version = c.version;
+    let msg = move |field: &'static str| view! { <FieldMessage error field/> };
     let handover_href = format!("/cases/{number}/handover");
     let send = move |action: CaseAction| {
         act.dispatch(WorkCase {
@@ -411,30 +468,51 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             .iter()
             .map(|m| MaterialCheck {
                 name: m.name.clone(),
-                status: MaterialStatus::Received,
+                status: MaterialStatus::Unset,
                 reason: String::new(),
                 how_to_get: m.source.clone(),
             })
             .collect::<Vec<_>>(),
     );
     let second = c.notices_before > 0;
-    let delivery_kind = RwSignal::new("mail".to_string());
-    let (address, recipient, carrier, tracking) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
+    // Delivery starts from what the applicant asked for.
+    let (asked_kind, asked_address, asked_recipient, asked_phone) = match &c.delivery {
+        Some(Delivery::Mail {
+            address,
+            recipient,
+            phone,
+        }) => ("mail", address.clone(), recipient.clone(), phone.clone()),
+        Some(Delivery::Door) => ("door", String::new(), String::new(), String::new()),
+        Some(Delivery::WindowPickup) => ("window", String::new(), String::new(), String::new()),
+        None => ("mail", String::new(), String::new(), String::new()),
+    };
+    let delivery_kind = RwSignal::new(asked_kind.to_string());
+    let (address, recipient, mail_phone, carrier, tracking) = (
+        RwSignal::new(asked_address),
+        RwSignal::new(asked_recipient),
+        RwSignal::new(asked_phone),
         RwSignal::new("中国邮政EMS".to_string()),
         RwSignal::new(String::new()),
     );
+    let door_delivered = matches!(c.delivered_by, Some(Delivery::Door));
+    let check_ctx = CheckContext {
+        notices_before: c.notices_before,
+        mode: c.mode,
+    };
+    let preview = RwSignal::new(false);
+    let notice_draft = c.notice_draft.clone();
+    let handover = c.handover.clone();
     let step = RwSignal::new(
         c.special_steps
             .first()
             .map(|s| s.kind)
             .unwrap_or(SpecialStepKind::ExpertReview),
     );
-    let text = |label: &'static str, value: RwSignal<String>| {
+    let text = move |label: &'static str, value: RwSignal<String>, field: &'static str| {
         view! {
             <label class="field"><span>{label}</span>
                 <input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) aria-label=label/>
+                {msg(field)}
             </label>
         }
     };
@@ -445,6 +523,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                 <select aria-label="窗口" on:change=move |ev| window.set(event_target_value(&ev).parse().unwrap_or(0))>
                     {windows.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
                 </select>
+                {msg("window_id")}
             </label>
         }
     };
@@ -454,6 +533,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             <label class="check"><input type="checkbox" prop:checked=move || attended.get()
                 on:change=move |ev| attended.set(event_target_checked(&ev))/>
                 <span>"申请人本人已到场（帮办：由代办员带领申请人到窗口办理）"</span></label>
+            {msg("applicant_attended")}
         })
         };
     let agents = c.agents.clone();
@@ -472,6 +552,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                     <h3>"接收申请"</h3>
                     <p class="hint">"请代办人签名（打印在申请表“代办人”栏），接收后由您承办。"</p>
                     <crate::files::signature::SignaturePad value=signature/>
+                    {msg("signature")}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Receive { signature: signature.get().unwrap_or_default() })>"接收申请"</button>
                 </div>
             })}
@@ -483,21 +564,23 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                                 <option value=a.id.to_string() selected=c.responsible == Some(a.id)>{format!("{}（在办{}件）", a.name, a.open_cases)}</option>
                             }).collect_view()}
                         </select>
+                        {msg("agent_id")}
                     </label>
-                    {text("指派原因", assign_reason)}
+                    {text("指派原因", assign_reason, "reason")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::Assign { agent_id: agent.get(), reason: assign_reason.get() })>"指派"</button>
                 </details>
             })}
             {has("sign").then(|| view! {
                 <details class="sign-for"><summary>"申请人到场补签申请表"</summary>
                     <crate::files::signature::SignaturePad value=signature/>
+                    {msg("signature")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::Sign { signature: signature.get().unwrap_or_default() })>"记录申请人签名"</button>
                 </details>
             })}
             {has("close_guidance").then(|| view! {
                 <div class="guidance">
                     <h3>"事前辅导结果"</h3>
-                    {text("辅导意见", advice)}{text("需准备的材料", prepare)}{text("特殊环节提示（如有）", ahead)}
+                    {text("辅导意见", advice, "advice")}{text("需准备的材料", prepare, "to_prepare")}{text("特殊环节提示（如有）", ahead, "special_steps")}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::CloseGuidance {
                         advice: advice.get(), to_prepare: prepare.get(), special_steps: ahead.get(),
                     })>"记录辅导结果并办结"</button>
@@ -517,9 +600,12 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                                         checks.update(|cs| cs[i].status = match v.as_str() {
                                             "missing" => MaterialStatus::Missing,
                                             "not_needed" => MaterialStatus::NotNeeded,
-                                            _ => MaterialStatus::Received,
+                                            "received" => MaterialStatus::Received,
+                                            _ => MaterialStatus::Unset,
                                         });
+                                        preview.set(false);
                                     }>
+                                        <option value="unset" selected=m.status == MaterialStatus::Unset>"请选择"</option>
                                         <option value="received" selected=m.status == MaterialStatus::Received>"已收到"</option>
                                         <option value="missing" selected=m.status == MaterialStatus::Missing>"缺少"</option>
                                         <option value="not_needed" selected=m.status == MaterialStatus::NotNeeded>"不需要"</option>
@@ -532,15 +618,52 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                             }).collect_view()}
                         </tbody>
                     </table>
-                    {second.then(|| text("再次告知的原因（已发过一次性告知书）", reason))}
-                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::Review {
-                        checks: checks.get(), second_notice_reason: reason.get(),
-                    })>"提交审核结果"</button>
+                    <FieldMessages error field="checks"/>
+                    {second.then(|| text("再次告知的原因（已发过一次性告知书）", reason, "second_notice_reason"))}
+                    <Show when=move || !preview.get()>
+                        <button type="button" class="button primary" on:click=move |_| {
+                            let review = CaseAction::Review { checks: checks.get(), second_notice_reason: reason.get() };
+                            // Checked here first; a notice is previewed before it goes out.
+                            match review.check(check_ctx) {
+                                Err(e) => local.set(Some(AppError::Invalid(e))),
+                                Ok(()) if checks.with(|cs| cs.iter().any(|m| m.status == MaterialStatus::Missing)) => {
+                                    local.set(None);
+                                    preview.set(true);
+                                }
+                                Ok(()) => go(review),
+                            }
+                        }>"提交审核结果"</button>
+                    </Show>
+                    {notice_draft.clone().map(|draft| view! {
+                        <Show when=move || preview.get()>
+                            <section class="notice-preview" aria-label="一次性告知书预览">
+                                <h3>"一次性告知书预览：确认后发给申请人"</h3>
+                                {
+                                    let draft = draft.clone();
+                                    move || {
+                                        let notice = crate::cases::notice::Notice {
+                                            missing: checks.get().into_iter().filter(|m| m.status == MaterialStatus::Missing).collect(),
+                                            second_reason: reason.get(),
+                                            ..draft.clone()
+                                        };
+                                        view! { <crate::cases::notice::NoticeDocument notice/> }
+                                    }
+                                }
+                                <p class="actions">
+                                    <button type="button" class="button" on:click=move |_| preview.set(false)>"返回修改"</button>
+                                    <button type="button" class="button primary" on:click=move |_| go(CaseAction::Review {
+                                        checks: checks.get(), second_notice_reason: reason.get(),
+                                    })>"确认发出一次性告知"</button>
+                                </p>
+                            </section>
+                        </Show>
+                    })}
                 </div>
             })}
+            {view! {
             {has("home_visit").then(|| view! {
                 <details><summary>"登门受理"</summary>
-                    {text("登门日期", day)}{text("登门地点", place)}{text("收取的材料", materials)}{text("说明", note)}
+                    {text("登门日期", day, "date")}{text("登门地点", place, "place")}{text("收取的材料", materials, "materials")}{text("说明", note, "note")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::HomeVisit {
                         date: day.get(), place: place.get(), materials: materials.get(), note: note.get(),
                     })>"记录登门受理"</button>
@@ -548,7 +671,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("mail_in").then(|| view! {
                 <details><summary>"邮寄收件"</summary>
-                    {text("收件日期", day)}{text("快递公司", carrier)}{text("快递单号", tracking)}{text("收到的材料", materials)}
+                    {text("收件日期", day, "date")}{text("快递公司", carrier, "carrier")}{text("快递单号", tracking, "tracking_number")}{text("收到的材料", materials, "materials")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::MailIn {
                         date: day.get(), carrier: carrier.get(), tracking_number: tracking.get(), materials: materials.get(),
                     })>"记录邮寄收件"</button>
@@ -559,7 +682,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("forward").then(|| view! {
                 <details><summary>"转报上级中心"</summary>
-                    {text("转报说明", note)}
+                    {text("转报说明", note, "note")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::Forward { note: note.get() })>"转报"</button>
                 </details>
             })}
@@ -572,14 +695,16 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             {has("handover").then(|| view! {
                 <div class="handover">
                     <h3>"材料交接与委托协议"</h3>
-                    <p class="hint">"请申请人核对材料交接单和委托协议后签名。"</p>
+                    <p class="hint">"请申请人核对下面的材料交接单和委托协议后签名。"</p>
+                    {handover.clone().map(|h| view! { <crate::cases::handover::HandoverText h/> })}
                     <p><a href=handover_href.clone() target="_blank">"打印材料交接单和委托协议"</a></p>
                     <crate::files::signature::SignaturePad value=signature/>
+                    {msg("signature")}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Handover { signature: signature.get().unwrap_or_default() })>"确认交接"</button>
                 </div>
             })}
             {has("submit_to_window").then(|| view! {
-                <div>{window_select()}{text("窗口收件编号", receipt)}{attend_box()}
+                <div>{window_select()}{text("窗口收件编号", receipt, "receipt_number")}{attend_box()}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::SubmitToWindow {
                         window_id: window.get(), receipt_number: receipt.get(), applicant_attended: attended.get(),
                     })>"递交窗口"</button>
@@ -587,7 +712,7 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("window_reject").then(|| view! {
                 <details class="window-reject"><summary>"窗口未受理"</summary>
-                    {text("未受理的原因", reason)}
+                    {text("未受理的原因", reason, "reason")}
                     <p class="hint">"记录后退回审核；无法补正的，请终止办理。"</p>
                     <button type="button" class="button" on:click=move |_| go(CaseAction::WindowReject { reason: reason.get() })>"记录窗口未受理"</button>
                 </details>
@@ -601,15 +726,18 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                         <select aria-label="特殊环节" on:change=move |ev| step.set(SpecialStepKind::parse(&event_target_value(&ev)).unwrap_or(SpecialStepKind::ExpertReview))>
                             {c.special_steps.iter().map(|s| view! { <option value=s.kind.as_str()>{s.kind.label()}</option> }).collect_view()}
                         </select>
+                        {msg("step")}
                     </label>
                     <button type="button" class="button" on:click=move |_| go(CaseAction::StartSpecialStep { step: step.get(), counts_toward_limit: false, note: String::new() })>"进入特殊环节"</button>
                 </div>
             })}
             {has("end_special_step").then(|| view! {
-                <div>{text("环节结果", reason)}
+                <div>{text("环节结果", reason, "outcome")}
                     <button type="button" class="button" on:click=move |_| go(CaseAction::EndSpecialStep { outcome: reason.get() })>"特殊环节结束"</button>
                 </div>
             })}
+            }.into_any()}
+            {view! {
             {has("issue_result").then(|| view! {
                 <button type="button" class="button primary" on:click=move |_| go(CaseAction::IssueResult { note: String::new() })>"已出具审批结果"</button>
             })}
@@ -617,26 +745,35 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
                 <div class="delivery">
                     <label class="field"><span>"送达方式"</span>
                         <select aria-label="送达方式" on:change=move |ev| delivery_kind.set(event_target_value(&ev))>
-                            <option value="mail">"邮寄送达"</option>
-                            <option value="door">"上门送达"</option>
-                            <option value="window">"窗口领取"</option>
+                            {[("mail", "邮寄送达"), ("door", "上门送达"), ("window", "窗口领取")].into_iter().map(|(v, l)| view! {
+                                <option value=v selected=asked_kind == v>{if asked_kind == v { format!("{l}（申请人选择）") } else { l.to_string() }}</option>
+                            }).collect_view()}
                         </select>
                     </label>
-                    {text("收件地址", address)}{text("收件人", recipient)}{text("快递公司", carrier)}{text("快递单号", tracking)}
+                    <Show when=move || delivery_kind.get() == "mail">
+                        {text("收件地址", address, "address")}{text("收件人", recipient, "recipient")}{text("收件人手机号", mail_phone, "phone")}
+                        {text("快递公司", carrier, "carrier")}{text("快递单号", tracking, "tracking_number")}
+                    </Show>
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::StartDelivery {
                         delivery: match delivery_kind.get().as_str() {
                             "door" => DeliveryDetails::Door,
                             "window" => DeliveryDetails::WindowPickup,
-                            _ => DeliveryDetails::Mail { address: address.get(), recipient: recipient.get(), carrier: carrier.get(), tracking_number: tracking.get() },
+                            _ => DeliveryDetails::Mail {
+                                address: address.get(), recipient: recipient.get(), phone: mail_phone.get(),
+                                carrier: carrier.get(), tracking_number: tracking.get(),
+                            },
                         },
                     })>"送达"</button>
                 </div>
             })}
             {has("complete").then(|| view! {
-                <div>{text("退还材料说明", note)}
-                    <details class="door-signature"><summary>"上门送达：请签收人签名"</summary>
-                        <crate::files::signature::SignaturePad value=signature/>
-                    </details>
+                <div>{text("退还材料说明（如有）", note, "returned_materials")}
+                    {door_delivered.then(|| view! {
+                        <div class="door-signature"><h3>"上门送达：请签收人签名"</h3>
+                            <crate::files::signature::SignaturePad value=signature/>
+                            {msg("signature")}
+                        </div>
+                    })}
                     <button type="button" class="button primary" on:click=move |_| go(CaseAction::Complete {
                         signature: signature.get().unwrap_or_default(), returned_materials: note.get(),
                     })>"办结"</button>
@@ -644,10 +781,11 @@ fn Steps(c: WorkContext, number: String, act: ServerAction<WorkCase>) -> impl In
             })}
             {has("terminate").then(|| view! {
                 <details class="terminate"><summary>"终止办理"</summary>
-                    {text("终止原因", reason)}
+                    {text("终止原因", reason, "reason")}
                     <button type="button" class="button danger" on:click=move |_| go(CaseAction::Terminate { reason: reason.get() })>"终止"</button>
                 </details>
             })}
+            }.into_any()}
         </div>
     }
 }

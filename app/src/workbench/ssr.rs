@@ -78,6 +78,22 @@ async fn notices_before<'e, E: sqlx::PgExecutor<'e>>(
     Ok(n as usize)
 }
 
+/// How the case's result went out, once delivery started.
+async fn delivered_by<'e, E: sqlx::PgExecutor<'e>>(
+    db: E,
+    case_id: i64,
+) -> Result<Option<shared::case::Delivery>, AppError> {
+    Ok(log::history(db, case_id)
+        .await?
+        .events
+        .into_iter()
+        .rev()
+        .find_map(|e| match e.event {
+            CaseEvent::StartDelivery { delivery } => Some(delivery),
+            _ => None,
+        }))
+}
+
 /// Stores a signature drawn on the agent's device as a file of the case.
 async fn store_signature(
     tx: &mut Transaction<'_, Postgres>,
@@ -150,6 +166,20 @@ pub async fn work(
             };
         }
         CaseAction::Assign { agent_id, .. } => check_assignee(&mut tx, &case, *agent_id).await?,
+        // Every line of the item's checklist, each once: a review cannot skip a material.
+        CaseAction::Review { checks, .. } => {
+            let (materials, _) = crate::catalog::ssr::item_parts(pool, case.item_id).await?;
+            let mut expected: Vec<&str> = materials.iter().map(|m| m.name.as_str()).collect();
+            let mut given: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+            expected.sort_unstable();
+            given.sort_unstable();
+            if !expected.is_empty() && expected != given {
+                return Err(AppError::field(
+                    "checks",
+                    "核对表与本事项的材料清单不一致，请刷新页面后逐项核对",
+                ));
+            }
+        }
         // One level up the tree: the parent of the case's center.
         CaseAction::Forward { .. } => {
             event = CaseEvent::Forward {
@@ -163,7 +193,17 @@ pub async fn work(
         CaseAction::Receive { signature } => Some((signature, "代办人签名.png")),
         CaseAction::Sign { signature } => Some((signature, "申请人签名.png")),
         CaseAction::Handover { signature } => Some((signature, "交接签名.png")),
-        CaseAction::Complete { signature, .. } => Some((signature, "签收签名.png")),
+        // Only a door delivery is signed for: the recipient signs on the agent's device.
+        CaseAction::Complete { signature, .. } => {
+            let door = matches!(
+                delivered_by(&mut *tx, case.id).await?,
+                Some(shared::case::Delivery::Door)
+            );
+            if door && signature.is_empty() {
+                return Err(AppError::field("signature", "上门送达须请签收人签名"));
+            }
+            door.then_some((signature, "签收签名.png"))
+        }
         _ => None,
     };
     if let Some((signature, name)) = signature.filter(|(s, _)| !s.is_empty()) {
@@ -426,6 +466,30 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
     } else {
         Vec::new()
     };
+    let acting = access == Access::Act;
+    let delivery = if acting {
+        let application: Option<serde_json::Value> =
+            sqlx::query_scalar("SELECT application FROM cases WHERE id = $1")
+                .bind(case.id)
+                .fetch_optional(pool)
+                .await?;
+        application
+            .and_then(|a| serde_json::from_value::<shared::application::Application>(a).ok())
+            .map(|a| a.delivery)
+    } else {
+        None
+    };
+    let delivered_by = delivered_by(pool, case.id).await?;
+    let notice_draft = if allowed.iter().any(|a| a == "review_complete") {
+        Some(crate::cases::notice::ssr::draft(pool, case.id, user, notices as i64 + 1).await?)
+    } else {
+        None
+    };
+    let handover = if allowed.iter().any(|a| a == "handover") {
+        Some(crate::cases::handover::ssr::record(pool, case.id).await?)
+    } else {
+        None
+    };
     Ok(WorkContext {
         version: case.version,
         allowed,
@@ -440,6 +504,10 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
         today: crate::ui::beijing_time(chrono::Utc::now())
             .format("%Y-%m-%d")
             .to_string(),
+        delivery,
+        delivered_by,
+        notice_draft,
+        handover,
     })
 }
 

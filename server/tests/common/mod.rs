@@ -249,12 +249,41 @@ pub async fn upload(
     bytes: Vec<u8>,
     case: Option<&str>,
 ) -> Response {
+    post_file(app, client, purpose, name, bytes, case, None).await
+}
+
+/// Uploads a PDF onto case `number` for one material of its checklist.
+pub async fn upload_for(app: &TestApp, client: &Client, number: &str, material: &str) -> Response {
+    post_file(
+        app,
+        client,
+        "supplement",
+        "补正.pdf",
+        pdf(),
+        Some(number),
+        Some(material),
+    )
+    .await
+}
+
+async fn post_file(
+    app: &TestApp,
+    client: &Client,
+    purpose: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    case: Option<&str>,
+    material: Option<&str>,
+) -> Response {
     use reqwest::multipart::{Form, Part};
     let mut form = Form::new()
         .text("purpose", purpose.to_string())
         .part("file", Part::bytes(bytes).file_name(name.to_string()));
     if let Some(c) = case {
         form = form.text("case", c.to_string());
+    }
+    if let Some(m) = material {
+        form = form.text("material", m.to_string());
     }
     client
         .post(format!("{}/files", app.base))
