@@ -34,6 +34,13 @@ export async function sign(page: Page, scope?: Locator) {
   await page.mouse.up();
 }
 
+/** Marks every line of the review checklist (once the steps panel has loaded it). */
+export async function markAll(panel: Locator, status = 'received') {
+  const rows = panel.locator('.review tbody tr');
+  await expect(rows.first()).toBeVisible();
+  for (const r of await rows.all()) await r.locator('select').selectOption(status);
+}
+
 /** A small real PDF to upload, named `name`. */
 export function pdf(name: string) {
   return {

@@ -1,5 +1,5 @@
 import { test, expect, devices } from '@playwright/test';
-import { hydrated, login, pdf, sign } from './helpers';
+import { hydrated, login, markAll, pdf, sign } from './helpers';
 
 test('an applicant applies on a phone, an agent works the case to mail delivery, the applicant sees every step', async ({ browser }, info) => {
   test.skip(info.project.name !== 'desktop', 'two people, two devices: runs once');
@@ -61,7 +61,7 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   // The first material is missing → the one-time notice, previewed before it goes out.
   const first = rows.first();
   const missing = (await first.getAttribute('data-material'))!;
-  for (const r of await rows.all()) await r.locator('select').selectOption('received');
+  await markAll(panel);
   await first.locator('select').selectOption('missing');
   await first.getByLabel(`${missing}缺少原因`).fill('');
   await first.getByLabel(`${missing}缺少原因`).blur();
@@ -103,7 +103,7 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   // The agent completes the review, signs the handover, hands in, records acceptance and mail.
   await desk.reload();
   await hydrated(desk);
-  for (const r of await rows.all()) await r.locator('select').selectOption('received');
+  await markAll(panel);
   await panel.getByRole('button', { name: '提交审核结果' }).click();
   await expect(desk.locator('.case-state')).toHaveText('材料齐全');
   // What the applicant signs is on screen above the pad.
