@@ -38,7 +38,10 @@ pub async fn load_notice(number: String) -> Result<Notice, AppError> {
         .await?
         .0
         .id;
-    ssr::latest(&pool, id).await?.ok_or(AppError::NotFound)
+    let clocks = ssr::clocks(&pool, id).await?;
+    ssr::latest(&pool, id, &clocks)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The missing materials, as the applicant's case page and the printout show them.
@@ -126,6 +129,7 @@ pub fn NoticePage() -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::error::AppError;
+    use shared::clocks::{compute_clocks, Clock, ClockKind};
     use sqlx::PgPool;
 
     #[derive(sqlx::FromRow)]
@@ -175,8 +179,25 @@ pub mod ssr {
         })
     }
 
-    /// The latest one-time notice of the case, with its number among the case's notices.
-    pub async fn latest(pool: &PgPool, case_id: i64) -> Result<Option<super::Notice>, AppError> {
+    /// The case's clocks now, for a caller that has not computed them already.
+    pub async fn clocks(pool: &PgPool, case_id: i64) -> Result<Vec<Clock>, AppError> {
+        let cal = crate::calendar::ssr::load(pool).await?;
+        let history = crate::case_log::ssr::history(pool, case_id).await?;
+        Ok(compute_clocks(
+            &history.events,
+            history.limit,
+            &cal,
+            chrono::Utc::now(),
+        ))
+    }
+
+    /// The latest one-time notice of the case, with its number among the case's notices;
+    /// `clocks` are the case's clocks now.
+    pub async fn latest(
+        pool: &PgPool,
+        case_id: i64,
+        clocks: &[Clock],
+    ) -> Result<Option<super::Notice>, AppError> {
         #[derive(sqlx::FromRow)]
         struct Row {
             details: Option<serde_json::Value>,
@@ -198,18 +219,13 @@ pub mod ssr {
         .await?;
         let Some(r) = row else { return Ok(None) };
         let h: Header = sqlx::query_as(HEADER).bind(case_id).fetch_one(pool).await?;
-        let cal = crate::calendar::ssr::load(pool).await?;
-        let history = crate::case_log::ssr::history(pool, case_id).await?;
-        let reply_by = shared::clocks::compute_clocks(
-            &history.events,
-            history.limit,
-            &cal,
-            chrono::Utc::now(),
-        )
-        .into_iter()
-        .find(|c| c.kind == shared::clocks::ClockKind::ApplicantWaiting && c.limit_days.is_some())
-        .and_then(|c| c.due_date)
-        .map(|d| d.to_string());
+        // By when the applicant answers: the applicant-waiting clock's due date, when the item
+        // sets that wait a limit.
+        let reply_by = clocks
+            .iter()
+            .find(|c| c.kind == ClockKind::ApplicantWaiting && c.limit_days.is_some())
+            .and_then(|c| c.due_date)
+            .map(|d| d.to_string());
         let (missing, second_reason) = match r
             .details
             .map(serde_json::from_value::<shared::work::CaseAction>)

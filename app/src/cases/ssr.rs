@@ -240,21 +240,23 @@ pub async fn mine(pool: &PgPool, user: &User) -> Result<Vec<CaseSummary>, AppErr
     let mut out = Vec::with_capacity(rows.len());
     for (number, id, item, state, submitted_at, signed) in rows {
         let state = state.0;
+        let (events, limit) = all.remove(&id).unwrap_or_default();
+        let clocks = compute_clocks(&events, limit, &cal, now);
         // What waits on the applicant stands out in the list, with what and by when.
         let needs_you = match state {
-            CaseState::AwaitingSupplement => super::notice::ssr::latest(pool, id).await?.map(|n| {
-                let what: Vec<&str> = n.missing.iter().map(|m| m.name.as_str()).collect();
-                let by = n
-                    .reply_by
-                    .map(|d| format!("，请于 {d} 前补齐"))
-                    .unwrap_or_default();
-                format!("需要您补齐材料：{}{by}", what.join("、"))
-            }),
+            CaseState::AwaitingSupplement => super::notice::ssr::latest(pool, id, &clocks)
+                .await?
+                .map(|n| {
+                    let what: Vec<&str> = n.missing.iter().map(|m| m.name.as_str()).collect();
+                    let by = n
+                        .reply_by
+                        .map(|d| format!("，请于 {d} 前补齐"))
+                        .unwrap_or_default();
+                    format!("需要您补齐材料：{}{by}", what.join("、"))
+                }),
             s if s.is_open() && !signed => Some("需要您确认申请表并签名".into()),
             _ => None,
         };
-        let (events, limit) = all.remove(&id).unwrap_or_default();
-        let clocks = compute_clocks(&events, limit, &cal, now);
         let next_due = log::next_due_clock(&clocks).and_then(|c| c.due_date);
         out.push(CaseSummary {
             number,
@@ -357,6 +359,11 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         application.masked()
     };
     let can_receive = access == Access::Read && case.may_receive(pool, user).await?;
+    let notice = if state == CaseState::AwaitingSupplement {
+        super::notice::ssr::latest(pool, id, &clocks).await?
+    } else {
+        None
+    };
     // Why a member of staff sees the case without its steps.
     let read_only = match (staff, access) {
         _ if can_receive => None,
@@ -406,11 +413,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         signature_file: r.signature_file,
         agent_signature_file: r.agent_signature_file,
         signed: facts.signed,
-        notice: if state == CaseState::AwaitingSupplement {
-            super::notice::ssr::latest(pool, id).await?
-        } else {
-            None
-        },
+        notice,
         staff,
         applicant_view: role == Role::Applicant,
         contact_full,
