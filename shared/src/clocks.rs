@@ -236,21 +236,20 @@ pub fn compute_clocks(
                 }
             }
             CaseEvent::IssueResult => stop(&mut runs, ClockKind::DepartmentProcessing, at),
+            // A closed case leaves no clock running, however many runs it had.
             CaseEvent::Complete
             | CaseEvent::Withdraw { .. }
             | CaseEvent::Terminate { .. }
             | CaseEvent::CloseGuidance => {
-                for kind in [
-                    ClockKind::AgentReview,
-                    ClockKind::AgentHandIn,
-                    ClockKind::DepartmentProcessing,
-                    ClockKind::ApplicantWaiting,
-                ] {
-                    stop(&mut runs, kind, at);
+                for r in runs.iter_mut().filter(|r| r.stop.is_none()) {
+                    r.stop = Some(at);
+                    end_pause(r, at);
                 }
             }
-            CaseEvent::Forward { .. }
-            | CaseEvent::Assign { .. }
+            // Forwarding up the tree is how a station hands the case in (协助或代替申请人到上级
+            // 中心办理): its hand-in clock stops; the upper center's starts after its own review.
+            CaseEvent::Forward { .. } => stop(&mut runs, ClockKind::AgentHandIn, at),
+            CaseEvent::Assign { .. }
             | CaseEvent::Sign
             | CaseEvent::MailIn
             | CaseEvent::HomeVisit
@@ -442,6 +441,36 @@ mod tests {
         assert!(clocks[1].explanation.contains("不计入代办员和部门的时限"));
         assert_eq!(clocks[2].due_date, NaiveDate::from_ymd_opt(2026, 12, 2));
         assert!(clocks[2].explanation.contains("重新审核"));
+    }
+
+    #[test]
+    fn a_station_hands_in_by_forwarding_and_closing_stops_every_clock() {
+        let events = [
+            ev(at(2026, 12, 1, 9), CaseEvent::Submit),
+            ev(at(2026, 12, 1, 10), CaseEvent::ReviewComplete),
+            ev(at(2026, 12, 1, 11), CaseEvent::Forward { to_center: 1 }),
+            ev(at(2026, 12, 1, 14), CaseEvent::Receive),
+            ev(at(2026, 12, 1, 15), CaseEvent::ReviewComplete),
+        ];
+        let clocks = compute_clocks(&events, 20, &cal(), at(2026, 12, 1, 16));
+        let kinds: Vec<_> = clocks.iter().map(|c| (c.kind, c.status)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (ClockKind::AgentReview, ClockStatus::Met),
+                (ClockKind::AgentHandIn, ClockStatus::Met),
+                (ClockKind::AgentHandIn, ClockStatus::Running),
+            ]
+        );
+        let mut closed = events.to_vec();
+        closed.push(ev(
+            at(2026, 12, 1, 17),
+            CaseEvent::Terminate {
+                reason: "申请人要求".into(),
+            },
+        ));
+        let clocks = compute_clocks(&closed, 20, &cal(), at(2026, 12, 2, 9));
+        assert!(clocks.iter().all(|c| c.stopped_at.is_some()), "{clocks:?}");
     }
 
     #[test]
