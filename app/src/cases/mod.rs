@@ -12,7 +12,7 @@ pub mod ssr;
 pub use apply::ApplyPage;
 
 use crate::error::AppError;
-use crate::ui::{action_error, FieldMessage, FormError};
+use crate::ui::{action_error, successes, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -253,12 +253,14 @@ pub fn CasePage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let withdraw = ServerAction::<WithdrawCase>::new();
     let supplement = ServerAction::<SupplementDone>::new();
+    // Reloaded after a withdrawal or supplement went through; a refused one keeps the form.
+    let (withdrawn, supplemented) = (successes(withdraw), successes(supplement));
     let case = Resource::new(
         move || {
             (
                 params.with(|p| p.get("number")),
-                withdraw.version().get(),
-                supplement.version().get(),
+                withdrawn.get(),
+                supplemented.get(),
             )
         },
         |(number, ..)| async move {

@@ -3,7 +3,7 @@
 //! that offers exactly the steps the state machine allows now.
 
 use crate::error::AppError;
-use crate::ui::{action_error, FieldMessage, FormError};
+use crate::ui::{action_error, successes, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
@@ -153,14 +153,8 @@ pub async fn load_assignments() -> Result<Assignments, AppError> {
 #[component]
 pub fn AssignPage() -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    // Reloaded only after an assignment went through: a refused one (no reason given) keeps the
-    // agent chosen and the reason typed.
-    let assigned = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            assigned.update(|n| *n += 1);
-        }
-    });
+    // A refused assignment (no reason given) keeps the agent chosen and the reason typed.
+    let assigned = successes(act);
     let data = Resource::new(move || assigned.get(), |_| load_assignments());
     let error = action_error(act);
     view! {
@@ -379,14 +373,13 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
     let number = StoredValue::new(number);
     // Loaded in the browser only (see below), again after each step that went through; a
     // refused step keeps what the agent entered.
-    let steps_done = RwSignal::new(0u32);
+    let steps_done = successes(act);
     let ctx = LocalResource::new(move || {
         steps_done.get();
         load_work_context(number.get_value())
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            steps_done.update(|n| *n += 1);
+        if steps_done.get() > 0 {
             on_done.run(());
         }
     });
