@@ -57,6 +57,13 @@ setup_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$want"
 }
 
+# The server's database tests run one process per test (see scripts/test.sh).
+setup_nextest() {
+  if cargo nextest --version >/dev/null 2>&1; then return; fi
+  step "installing cargo-nextest (once)"
+  cargo install cargo-nextest --locked
+}
+
 setup_node() {
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
@@ -120,8 +127,8 @@ start_local_cluster() {
 }
 
 build_release() {
-  step "building the release server and client (cargo leptos build --release)"
-  cargo leptos build --release --precompress
+  step "building the release server and split client (cargo leptos build --release --split)"
+  cargo leptos build --release --precompress --split
 }
 
 # Applies migrations (creating the database if needed) and, with --demo, loads the demo data.

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 setup_rust
 setup_cargo_leptos
 setup_wasm_bindgen
+setup_nextest
 setup_node
 setup_chromium
 setup_database bangban_e2e
@@ -28,9 +29,10 @@ cargo test -p shared
 step "tests: app (ssr)"
 cargo test -p app --features ssr
 step "tests: server against PostgreSQL"
-# One test at a time: each #[sqlx::test] runs its own tokio runtime, and Leptos keeps
-# process-wide state that has been seen to stall when several runtimes render at once.
-cargo test -p server -- --test-threads=1
+# In parallel, one process per test: two tests rendering pages on two threads of one process
+# have been seen to stall (a page render whose resources had all resolved never finished;
+# see .config/nextest.toml), and separate processes share nothing but the database server.
+cargo nextest run -p server
 
 build_release
 

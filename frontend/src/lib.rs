@@ -5,12 +5,15 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets people (and browser tests) tell the page has become interactive.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
+    // Pages are lazy routes (see `app::App`): hydration waits until this page's chunk arrived.
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = leptos::prelude::document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // Lets people (and browser tests) tell the page has become interactive.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }

@@ -276,12 +276,32 @@ pub fn CasePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match case.await {
                     Ok(c) if c.applicant_view => view! { <ApplicantCase c withdraw supplement refetch/> }.into_any(),
-                    Ok(c) => view! { <StaffCase c refetch/> }.into_any(),
+                    // Staff's page (with the steps panel) is a chunk of its own: applicants never load it.
+                    Ok(c) => staff_case(c, refetch).await,
                     Err(e) => view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// Loads the staff part's code before a staff case page the server drew is hydrated (which must
+/// draw it at once); applicants' pages never fetch it.
+#[cfg(feature = "hydrate")]
+pub(crate) async fn preload_staff_case() {
+    let staff_page = leptos::prelude::document()
+        .query_selector("article.staff-case")
+        .ok()
+        .flatten()
+        .is_some();
+    if staff_page {
+        __preload_staff_case().await;
+    }
+}
+
+#[leptos::lazy]
+fn staff_case(c: CaseView, refetch: Callback<()>) -> AnyView {
+    view! { <StaffCase c refetch/> }.into_any()
 }
 
 /// The applicant's page: what to do now, the notice to answer, whom to call.

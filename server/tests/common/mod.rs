@@ -35,6 +35,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(std::env::var("TEST_LOG").unwrap())
             .with_test_writer()
+            .with_thread_names(true)
             .try_init();
     }
     tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
