@@ -185,10 +185,10 @@ fn applying_page(page: ApplyingPage) -> AnyView {
 fn tracking_page(page: TrackingPage) -> AnyView {
     match page {
         TrackingPage::MyCases => view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::MyCasesPage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Case => view! { <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]><cases::CasePage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Notice => view! { <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]><cases::notice::NoticePage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Handover => view! { <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]><cases::handover::HandoverPage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::PrintApplication => view! { <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor]><cases::print::PrintApplicationPage/></accounts::RequireRole> }.into_any(),
+        TrackingPage::Case => view! { <accounts::RequireRole roles=cases::READERS><cases::CasePage/></accounts::RequireRole> }.into_any(),
+        TrackingPage::Notice => view! { <accounts::RequireRole roles=cases::READERS><cases::notice::NoticePage/></accounts::RequireRole> }.into_any(),
+        TrackingPage::Handover => view! { <accounts::RequireRole roles=cases::READERS><cases::handover::HandoverPage/></accounts::RequireRole> }.into_any(),
+        TrackingPage::PrintApplication => view! { <accounts::RequireRole roles=cases::READERS><cases::print::PrintApplicationPage/></accounts::RequireRole> }.into_any(),
     }
 }
 

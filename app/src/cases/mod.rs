@@ -287,6 +287,14 @@ pub fn CasePage() -> impl IntoView {
 
 /// Loads the staff part's code before a staff case page the server drew is hydrated (which must
 /// draw it at once); applicants' pages never fetch it.
+/// Who may open a case's pages (the page itself then checks that this caller may see this case).
+pub const READERS: &[shared::Role] = &[
+    shared::Role::Applicant,
+    shared::Role::Agent,
+    shared::Role::Manager,
+    shared::Role::Supervisor,
+];
+
 #[cfg(feature = "hydrate")]
 pub(crate) async fn preload_staff_case() {
     let staff_page = leptos::prelude::document()
