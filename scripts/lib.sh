@@ -127,8 +127,13 @@ start_local_cluster() {
 }
 
 build_release() {
-  step "building the release server and split client (cargo leptos build --release --split)"
-  cargo leptos build --release --precompress --split
+  # Two browser bundles (see app::IslandScripts): the staff accounts' one has every island.
+  step "building the staff accounts' client (every island)"
+  cargo leptos build --release --precompress --frontend-only --project bangban-staff
+  step "building the release server and the applicants' client (cargo leptos build --release)"
+  cargo leptos build --release --precompress --project bangban
+  rm -rf target/site/pkg/staff
+  cp -r target/site-staff/pkg/staff target/site/pkg/staff
 }
 
 # Applies migrations (creating the database if needed) and, with --demo, loads the demo data.

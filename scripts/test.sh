@@ -23,6 +23,8 @@ cargo clippy -p shared -p server --all-targets -- -D warnings
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 step "clippy: browser (hydrate) build"
 cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+# The staff accounts' bundle compiles the staff islands as islands (feature `staff`).
+cargo clippy -p app -p frontend --features app/hydrate,frontend/staff --target wasm32-unknown-unknown -- -D warnings
 
 step "tests: shared (domain rules)"
 cargo test -p shared

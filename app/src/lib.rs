@@ -26,11 +26,20 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, Lazy, LazyRoute, SsrMode,
+    path, SsrMode,
 };
 use shared::Role;
 
+/// The page's HTML; the browser then hydrates only its islands (`#[island]` components). The
+/// rest of every page is drawn by the server alone and never shipped as wasm, so what a phone
+/// downloads is the framework plus the interactive parts of the pages it opens.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Only data loaded inside islands goes to the browser with the page, numbered as the
+    // islands will ask for it there (Leptos's own islands script tag does the same).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
+    accounts::provide_auth();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -40,22 +49,83 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#b8322a"/>
                 <link rel="icon" href="/favicon.ico" sizes="32x32"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                <IslandScripts options/>
             </body>
         </html>
     }
 }
 
+/// Loads the wasm and hydrates the page's islands in document order, as Leptos's own islands
+/// script does, but at once rather than when the browser is idle, and marks the body
+/// `data-hydrated` when every island has taken over, so people and tests can tell the page is
+/// interactive.
+///
+/// There are two bundles. Applicants and visitors get the one with only the islands of their
+/// pages (`pkg/`); staff accounts get the one with every island, the steps panel and the
+/// editors too (`pkg/staff/`, feature `staff`). So no staff screen, now or to come, adds a byte
+/// to what a phone in a village downloads.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    let auth = accounts::use_auth();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let options = options.clone();
+                Suspend::new(async move {
+                    let staff = matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant);
+                    let dir = if staff { format!("{}/staff", options.site_pkg_dir) } else { options.site_pkg_dir.to_string() };
+                    let pkg = format!("/{dir}/{}", options.output_name);
+                    let script = format!("({ISLANDS_JS})({pkg:?});");
+                    view! {
+                        <link rel="modulepreload" href=format!("{pkg}.js")/>
+                        <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                        <script type="module">{script}</script>
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+const ISLANDS_JS: &str = r#"async (pkg) => {
+  const mod = await import(`${pkg}.js`);
+  await mod.default({ module_or_path: `${pkg}.wasm` });
+  mod.hydrate();
+  const childrenHooks = [];
+  const walk = async (node) => {
+    for (const el of node.children) {
+      const tag = el.tagName;
+      if (tag === 'LEPTOS-ISLAND') {
+        const hook = childrenHooks[childrenHooks.length - 1];
+        if (hook) hook();
+        const hydrateIsland = mod[el.dataset.component];
+        if (hydrateIsland) await hydrateIsland(el);
+        await walk(el);
+      } else if (tag === 'LEPTOS-CHILDREN') {
+        childrenHooks.push(el.$$on_hydrate);
+        await walk(el);
+        childrenHooks.pop();
+      } else {
+        await walk(el);
+      }
+    }
+  };
+  await walk(document.body);
+  document.body.dataset.hydrated = 'true';
+}"#;
+
+/// The cookie that keeps large text on from one page to the next.
+const LARGE_TEXT_COOKIE: &str = "large_text";
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     accounts::provide_auth();
-    // Larger text for people who find the default hard to read; a pure client-side toggle.
-    let (large_text, set_large_text) = signal(false);
+    let large_text = large_text_chosen();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/bangban.css"/>
@@ -65,11 +135,7 @@ pub fn App() -> impl IntoView {
                 <header class="site-header">
                     <A href="/" attr:class="brand">"内乡帮办"</A>
                     <nav class="site-nav">
-                        <button type="button" class="link-button" id="toggle-large-text"
-                            aria-pressed=move || large_text.get().to_string()
-                            on:click=move |_| set_large_text.update(|v| *v = !*v)>
-                            {move || if large_text.get() { "标准字号" } else { "大字" }}
-                        </button>
+                        <LargeTextToggle on=large_text/>
                         <accounts::UserMenu/>
                     </nav>
                 </header>
@@ -77,31 +143,31 @@ pub fn App() -> impl IntoView {
                 // before the wasm arrives, and so a 403 or 404 status reaches the browser.
                 <main>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") ssr=SsrMode::Async view={Lazy::<HomeRoute>::new()}/>
-                        <Route path=path!("/catalog") ssr=SsrMode::Async view={Lazy::<CatalogRoute>::new()}/>
-                        <Route path=path!("/items/:id") ssr=SsrMode::Async view={Lazy::<ItemRoute>::new()}/>
-                        <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view={Lazy::<ApplyRoute>::new()}/>
-                        <Route path=path!("/cases/:number") ssr=SsrMode::Async view={Lazy::<CaseRoute>::new()}/>
-                        <Route path=path!("/cases/:number/sign") ssr=SsrMode::Async view={Lazy::<SignRoute>::new()}/>
-                        <Route path=path!("/cases/:number/notice") ssr=SsrMode::Async view={Lazy::<NoticeRoute>::new()}/>
-                        <Route path=path!("/cases/:number/handover") ssr=SsrMode::Async view={Lazy::<HandoverRoute>::new()}/>
-                        <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view={Lazy::<PrintApplicationRoute>::new()}/>
-                        <Route path=path!("/admin/outbox") ssr=SsrMode::Async view={Lazy::<OutboxRoute>::new()}/>
-                        <Route path=path!("/lists/:id/print") ssr=SsrMode::Async view={Lazy::<PrintListRoute>::new()}/>
-                        <Route path=path!("/centers/:id") ssr=SsrMode::Async view={Lazy::<CenterRoute>::new()}/>
-                        <Route path=path!("/login") ssr=SsrMode::Async view={Lazy::<LoginRoute>::new()}/>
-                        <Route path=path!("/register") ssr=SsrMode::Async view={Lazy::<RegisterRoute>::new()}/>
-                        <Route path=path!("/me") ssr=SsrMode::Async view={Lazy::<MyCasesRoute>::new()}/>
-                        <Route path=path!("/workbench") ssr=SsrMode::Async view={Lazy::<WorkbenchRoute>::new()}/>
-                        <Route path=path!("/workbench/assign") ssr=SsrMode::Async view={Lazy::<AssignRoute>::new()}/>
-                        <Route path=path!("/supervision") ssr=SsrMode::Async view={Lazy::<SupervisionRoute>::new()}/>
-                        <Route path=path!("/catalog/manage") ssr=SsrMode::Async view={Lazy::<ManageListsRoute>::new()}/>
-                        <Route path=path!("/catalog/manage/items/:id") ssr=SsrMode::Async view={Lazy::<EditItemRoute>::new()}/>
-                        <Route path=path!("/teams/manage") ssr=SsrMode::Async view={Lazy::<ManageTeamRoute>::new()}/>
-                        <Route path=path!("/supervision/teams") ssr=SsrMode::Async view={Lazy::<PendingTeamsRoute>::new()}/>
-                        <Route path=path!("/supervision/lists") ssr=SsrMode::Async view={Lazy::<PendingListsRoute>::new()}/>
-                        <Route path=path!("/admin/organization") ssr=SsrMode::Async view={Lazy::<OrganizationRoute>::new()}/>
-                        <Route path=path!("/admin") ssr=SsrMode::Async view={Lazy::<AdminRoute>::new()}/>
+                        <Route path=path!("/") ssr=SsrMode::Async view=home::HomePage/>
+                        <Route path=path!("/catalog") ssr=SsrMode::Async view=catalog::CatalogPage/>
+                        <Route path=path!("/items/:id") ssr=SsrMode::Async view=catalog::ItemPage/>
+                        <Route path=path!("/items/:id/apply") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::apply::APPLYING><cases::ApplyPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/cases/:number") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::CasePage/></accounts::RequireRole> }/>
+                        <Route path=path!("/cases/:number/sign") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::sign::SignPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/cases/:number/notice") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::notice::NoticePage/></accounts::RequireRole> }/>
+                        <Route path=path!("/cases/:number/handover") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::handover::HandoverPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::print::PrintApplicationPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/admin/outbox") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><notifications::OutboxPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/lists/:id/print") ssr=SsrMode::Async view=catalog::PrintListPage/>
+                        <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
+                        <Route path=path!("/login") ssr=SsrMode::Async view=accounts::LoginPage/>
+                        <Route path=path!("/register") ssr=SsrMode::Async view=accounts::RegisterPage/>
+                        <Route path=path!("/me") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::MyCasesPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/workbench") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Agent, Role::Manager]><workbench::WorkbenchPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/workbench/assign") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><workbench::AssignPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/supervision") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><supervision::SupervisionPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/catalog/manage") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::filing::ManageListsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/catalog/manage/items/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::editor::EditItemPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/teams/manage") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><teams::ManageTeamPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/supervision/teams") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><teams::PendingTeamsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/supervision/lists") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><catalog::filing::PendingListsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/admin/organization") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><organization::OrganizationPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }/>
                     </Routes>
                 </main>
                 <footer class="site-footer">
@@ -112,156 +178,57 @@ pub fn App() -> impl IntoView {
     }
 }
 
-// Pages come in lazy groups: public pages, applying, tracking one's cases, staff. With
-// `cargo leptos build --split` each group's code is a wasm chunk of its own, fetched only when
-// one of its pages is shown: an applicant's phone never downloads the workbench, the editors or
-// the admin screens, and the home page not the application form. A few groups, not one per
-// page: wasm-split puts code shared by several split points into a chunk per combination, and
-// per-page splitting turned the apply page into 227 small downloads. On the server a lazy route
-// renders like any other.
-#[derive(Clone, Copy)]
-enum PublicPage {
-    Home,
-    Catalog,
-    Item,
-    Center,
-    PrintList,
-    Login,
-    Register,
-}
-
-#[derive(Clone, Copy)]
-enum ApplyingPage {
-    Apply,
-    Sign,
-}
-
-#[derive(Clone, Copy)]
-enum TrackingPage {
-    MyCases,
-    Case,
-    Notice,
-    Handover,
-    PrintApplication,
-}
-
-#[derive(Clone, Copy)]
-enum StaffPage {
-    Outbox,
-    Workbench,
-    Assign,
-    Supervision,
-    ManageLists,
-    EditItem,
-    ManageTeam,
-    PendingTeams,
-    PendingLists,
-    Organization,
-    Admin,
-}
-
-#[leptos::lazy]
-fn public_page(page: PublicPage) -> AnyView {
-    match page {
-        PublicPage::Home => view! { <home::HomePage/> }.into_any(),
-        PublicPage::Catalog => view! { <catalog::CatalogPage/> }.into_any(),
-        PublicPage::Item => view! { <catalog::ItemPage/> }.into_any(),
-        PublicPage::Center => view! { <catalog::CenterPage/> }.into_any(),
-        PublicPage::PrintList => view! { <catalog::PrintListPage/> }.into_any(),
-        PublicPage::Login => view! { <accounts::LoginPage/> }.into_any(),
-        PublicPage::Register => view! { <accounts::RegisterPage/> }.into_any(),
+/// Whether this visitor asked for large text (a cookie, so every page is drawn that way).
+fn large_text_chosen() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get_all(http::header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(';'))
+                    .find_map(|c| c.trim().strip_prefix(LARGE_TEXT_COOKIE)?.strip_prefix('='))
+                    .map(|v| v == "1")
+            })
+            .unwrap_or(false)
     }
+    #[cfg(not(feature = "ssr"))]
+    false
 }
 
-#[leptos::lazy]
-fn applying_page(page: ApplyingPage) -> AnyView {
-    match page {
-        ApplyingPage::Apply => view! { <accounts::RequireRole roles=cases::apply::APPLYING><cases::ApplyPage/></accounts::RequireRole> }.into_any(),
-        ApplyingPage::Sign => view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::sign::SignPage/></accounts::RequireRole> }.into_any(),
-    }
-}
-
-#[leptos::lazy]
-fn tracking_page(page: TrackingPage) -> AnyView {
-    match page {
-        TrackingPage::MyCases => view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::MyCasesPage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Case => view! { <accounts::RequireRole roles=cases::READERS><cases::CasePage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Notice => view! { <accounts::RequireRole roles=cases::READERS><cases::notice::NoticePage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::Handover => view! { <accounts::RequireRole roles=cases::READERS><cases::handover::HandoverPage/></accounts::RequireRole> }.into_any(),
-        TrackingPage::PrintApplication => view! { <accounts::RequireRole roles=cases::READERS><cases::print::PrintApplicationPage/></accounts::RequireRole> }.into_any(),
-    }
-}
-
-#[leptos::lazy]
-fn staff_page(page: StaffPage) -> AnyView {
-    match page {
-        StaffPage::Outbox => view! { <accounts::RequireRole roles=&[Role::Admin]><notifications::OutboxPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::Workbench => view! { <accounts::RequireRole roles=&[Role::Agent, Role::Manager]><workbench::WorkbenchPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::Assign => view! { <accounts::RequireRole roles=&[Role::Manager]><workbench::AssignPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::Supervision => view! { <accounts::RequireRole roles=&[Role::Supervisor]><supervision::SupervisionPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::ManageLists => view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::filing::ManageListsPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::EditItem => view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::editor::EditItemPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::ManageTeam => view! { <accounts::RequireRole roles=&[Role::Manager]><teams::ManageTeamPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::PendingTeams => view! { <accounts::RequireRole roles=&[Role::Supervisor]><teams::PendingTeamsPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::PendingLists => view! { <accounts::RequireRole roles=&[Role::Supervisor]><catalog::filing::PendingListsPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::Organization => view! { <accounts::RequireRole roles=&[Role::Admin]><organization::OrganizationPage/></accounts::RequireRole> }.into_any(),
-        StaffPage::Admin => view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }.into_any(),
-    }
-}
-
-// A case page the server drew for staff hydrates with the staff part's code as well.
-#[cfg(feature = "hydrate")]
-async fn __preload_case_page() {
-    __preload_tracking_page().await;
-    cases::preload_staff_case().await;
-}
-
-macro_rules! lazy_routes {
-    ($($route:ident => $group:ident($page:expr), $preload:ident;)*) => {$(
-        struct $route;
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+/// Larger text for people who find the default hard to read: switched at once in the page and
+/// remembered in a cookie for the pages that follow.
+#[island]
+fn LargeTextToggle(on: bool) -> impl IntoView {
+    let (large_text, set_large_text) = signal(on);
+    let toggle = move |_| {
+        let now = !large_text.get_untracked();
+        set_large_text.set(now);
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let doc = document();
+            if let Some(page) = doc.query_selector(".page").ok().flatten() {
+                let _ = page.class_list().toggle_with_force("large-text", now);
             }
-            async fn view(_this: Self) -> AnyView {
-                $group($page).await
-            }
-            // The router awaits this before hydrating the server's page, which must then be drawn
-            // at once: the group's code has to be here before hydration starts.
-            async fn preload() {
-                #[cfg(feature = "hydrate")]
-                $preload().await;
+            if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
+                let value = if now { "1" } else { "0" };
+                let _ = doc.set_cookie(&format!(
+                    "{LARGE_TEXT_COOKIE}={value}; path=/; max-age=31536000; SameSite=Lax"
+                ));
             }
         }
-    )*};
-}
-
-lazy_routes! {
-    HomeRoute => public_page(PublicPage::Home), __preload_public_page;
-    CatalogRoute => public_page(PublicPage::Catalog), __preload_public_page;
-    ItemRoute => public_page(PublicPage::Item), __preload_public_page;
-    ApplyRoute => applying_page(ApplyingPage::Apply), __preload_applying_page;
-    CaseRoute => tracking_page(TrackingPage::Case), __preload_case_page;
-    SignRoute => applying_page(ApplyingPage::Sign), __preload_applying_page;
-    NoticeRoute => tracking_page(TrackingPage::Notice), __preload_tracking_page;
-    HandoverRoute => tracking_page(TrackingPage::Handover), __preload_tracking_page;
-    PrintApplicationRoute => tracking_page(TrackingPage::PrintApplication), __preload_tracking_page;
-    PrintListRoute => public_page(PublicPage::PrintList), __preload_public_page;
-    CenterRoute => public_page(PublicPage::Center), __preload_public_page;
-    LoginRoute => public_page(PublicPage::Login), __preload_public_page;
-    RegisterRoute => public_page(PublicPage::Register), __preload_public_page;
-    MyCasesRoute => tracking_page(TrackingPage::MyCases), __preload_tracking_page;
-    OutboxRoute => staff_page(StaffPage::Outbox), __preload_staff_page;
-    WorkbenchRoute => staff_page(StaffPage::Workbench), __preload_staff_page;
-    AssignRoute => staff_page(StaffPage::Assign), __preload_staff_page;
-    SupervisionRoute => staff_page(StaffPage::Supervision), __preload_staff_page;
-    ManageListsRoute => staff_page(StaffPage::ManageLists), __preload_staff_page;
-    EditItemRoute => staff_page(StaffPage::EditItem), __preload_staff_page;
-    ManageTeamRoute => staff_page(StaffPage::ManageTeam), __preload_staff_page;
-    PendingTeamsRoute => staff_page(StaffPage::PendingTeams), __preload_staff_page;
-    PendingListsRoute => staff_page(StaffPage::PendingLists), __preload_staff_page;
-    OrganizationRoute => staff_page(StaffPage::Organization), __preload_staff_page;
-    AdminRoute => staff_page(StaffPage::Admin), __preload_staff_page;
+    };
+    view! {
+        <button type="button" class="link-button" id="toggle-large-text"
+            aria-pressed=move || large_text.get().to_string()
+            on:click=toggle>
+            {move || if large_text.get() { "标准字号" } else { "大字" }}
+        </button>
+    }
 }
 
 #[component]

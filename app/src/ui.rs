@@ -40,20 +40,15 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
-/// How many runs of `action` went through. Data keyed on it reloads after a success only, so a
-/// refused attempt leaves what the person entered in place.
-pub fn successes<T>(action: ServerAction<T>) -> Signal<u32>
-where
-    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    T::Output: Clone + Send + Sync + 'static,
-{
-    let done = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            done.update(|n| *n += 1);
-        }
-    });
-    done.into()
+/// The controls of an island that only work once its code is running: disabled as the server
+/// draws them, enabled when the island has hydrated, so a tap before then is never lost.
+#[component]
+pub fn Interactive(children: Children) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    view! {
+        <fieldset class="interactive" disabled=move || !ready.get()>{children()}</fieldset>
+    }
 }
 
 /// What `fetch` returns for the route parameter `param`; a value that does not parse is simply

@@ -23,6 +23,8 @@ export async function login(page: Page, loginName: string, password = DEMO_PASSW
 
 /** Draws a signature with the pointer on the signature pad (the first one within `scope`). */
 export async function sign(page: Page, scope?: Locator) {
+  // A stroke drawn before the pad's island runs would be lost.
+  await hydrated(page);
   const pad = (scope ?? page).locator('canvas.signature-pad').first();
   await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;

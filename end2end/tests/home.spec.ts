@@ -24,6 +24,10 @@ test('hydration works: a click changes the page without a reload', async ({ page
   await expect(page.locator('.page')).toHaveClass(/large-text/);
   await expect(page.getByRole('button', { name: '标准字号' })).toBeVisible();
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe('yes');
+  // The choice holds on the next page, drawn large by the server before any wasm runs.
+  await page.goto('/catalog');
+  await expect(page.locator('.page')).toHaveClass(/large-text/);
+  await expect(page.getByRole('button', { name: '标准字号' })).toBeVisible();
 });
 
 test('touch targets on the home page are at least 44px tall', async ({ page }) => {

@@ -1,19 +1,15 @@
-//! The browser entry point: hydrates the server-rendered page.
-// The app's views nest deeply; the release build computes their layouts here.
-#![recursion_limit = "256"]
+//! The browser entry point: the page is drawn by the server; this wakes up its islands.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Pages are lazy routes (see `app::App`): hydration waits until this page's chunk arrived.
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = leptos::prelude::document().body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body.clone(), app::App)
-            .await
-            .forget();
-        // Lets people (and browser tests) tell the page has become interactive.
-        let _ = body.set_attribute("data-hydrated", "true");
+    // A server function that redirects (login, registration) moves the browser to the new page.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|to: &str| {
+        let _ = leptos::prelude::window().location().set_href(to);
     });
+    leptos::mount::hydrate_islands();
 }
+
+// The islands' hydration entry points are exported by the app crate; link it in.
+#[allow(unused_imports)]
+use app::*;

@@ -174,7 +174,11 @@ pub async fn create_staff(
     }
 }
 
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn AdminPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let staff = Resource::new(move || create.version().get(), |_| list_staff());

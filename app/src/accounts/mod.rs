@@ -189,35 +189,20 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Login state shared by every page; refetched whenever someone logs in, registers or out.
+/// Who is logged in, loaded once for the page being drawn (on the server: pages are drawn whole
+/// there, and islands get what they need as props).
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub login: ServerAction<Login>,
-    pub register: ServerAction<Register>,
-    pub logout: ServerAction<Logout>,
     pub user: Resource<Result<Option<SessionUser>, AppError>>,
 }
 
+/// Loads who is logged in once per page, whoever asks first (the shell, for the bundle to send;
+/// else the app).
 pub fn provide_auth() {
-    let login = ServerAction::<Login>::new();
-    let register = ServerAction::<Register>::new();
-    let logout = ServerAction::<Logout>::new();
-    let user = Resource::new(
-        move || {
-            (
-                login.version().get(),
-                register.version().get(),
-                logout.version().get(),
-            )
-        },
-        |_| current_user(),
-    );
-    provide_context(Auth {
-        login,
-        register,
-        logout,
-        user,
-    });
+    if use_context::<Auth>().is_none() {
+        let user = Resource::new(|| (), |_| current_user());
+        provide_context(Auth { user });
+    }
 }
 
 pub fn use_auth() -> Auth {
@@ -235,9 +220,10 @@ pub fn UserMenu() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         <span class="user-name">{user.display_name.clone()}</span>
                         <A href=user.role.home_path() attr:class="nav-link">{home_label(user.role)}</A>
-                        <ActionForm action=auth.logout attr:class="inline-form">
+                        // A plain form: logging out needs no wasm (the server answers with a redirect).
+                        <form method="post" action="/api/logout" class="inline-form">
                             <button type="submit" class="link-button">"退出"</button>
-                        </ActionForm>
+                        </form>
                     }
                     .into_any(),
                     _ => view! {
@@ -316,22 +302,24 @@ fn why_login(next: &str) -> &'static str {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let auth = use_auth();
     let query = use_query_map();
-    let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || auth.login.value().get().and_then(Result::err);
+    let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
+    view! { <LoginForm next/> }
+}
+
+#[island]
+fn LoginForm(next: String) -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = move || login.value().get().and_then(Result::err);
     view! {
         <section class="card narrow">
             <h1>"登录"</h1>
-            {move || {
-                let next = next();
-                (!next.is_empty()).then(|| view! {
-                    <p class="next-step login-why" role="status">{why_login(&next)}</p>
-                })
-            }}
+            {(!next.is_empty()).then(|| view! {
+                <p class="next-step login-why" role="status">{why_login(&next)}</p>
+            })}
             <p class="hint">"申请人请用注册时的手机号登录；工作人员请用管理员分配的账号。"</p>
-            <ActionForm action=auth.login attr:novalidate=true>
-                <input type="hidden" name="next" prop:value=next/>
+            <ActionForm action=login attr:novalidate=true>
+                <input type="hidden" name="next" value=next.clone()/>
                 <FormError error=Signal::derive(move || error().filter(|e| !e.is_field_error()))/>
                 <label class="field">
                     <span>"手机号或账号"</span>
@@ -343,19 +331,24 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="password" name="password" autocomplete="current-password" required/>
                     <FieldMessage error=Signal::derive(error) field="password"/>
                 </label>
-                <button type="submit" class="button primary" disabled=move || auth.login.pending().get()>
+                <button type="submit" class="button primary" disabled=move || login.pending().get()>
                     "登录"
                 </button>
             </ActionForm>
-            <p class="hint">"还没有账号？" <A href="/register">"用手机号注册"</A></p>
+            <p class="hint">"还没有账号？" <a href="/register">"用手机号注册"</a></p>
         </section>
     }
 }
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let auth = use_auth();
-    let server_error = move || auth.register.value().get().and_then(Result::err);
+    view! { <RegisterForm/> }
+}
+
+#[island]
+fn RegisterForm() -> impl IntoView {
+    let register = ServerAction::<Register>::new();
+    let server_error = move || register.value().get().and_then(Result::err);
     // Checked as the person types with the same rules the server applies.
     let (phone_hint, set_phone_hint) = signal(None::<String>);
     let (password_hint, set_password_hint) = signal(None::<String>);
@@ -363,7 +356,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"申请人注册"</h1>
             <p class="hint">"注册后可在线申请帮办代办服务，并随时查看办理进度。全程免费。"</p>
-            <ActionForm action=auth.register attr:novalidate=true>
+            <ActionForm action=register attr:novalidate=true>
                 <FormError error=Signal::derive(move || server_error().filter(|e| !e.is_field_error()))/>
                 <label class="field">
                     <span>"手机号码"</span>
@@ -393,11 +386,11 @@ pub fn RegisterPage() -> impl IntoView {
                     <input type="password" name="password_confirm" autocomplete="new-password" required/>
                     <FieldMessage error=Signal::derive(server_error) field="password_confirm"/>
                 </label>
-                <button type="submit" class="button primary" disabled=move || auth.register.pending().get()>
+                <button type="submit" class="button primary" disabled=move || register.pending().get()>
                     "注册"
                 </button>
             </ActionForm>
-            <p class="hint">"已有账号？" <A href="/login">"去登录"</A></p>
+            <p class="hint">"已有账号？" <a href="/login">"去登录"</a></p>
         </section>
     }
 }

@@ -8,7 +8,6 @@ use crate::files::{UploadButton, Uploaded};
 use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::application::{ApplicationForm, MaterialFile, ServiceContent};
 
@@ -124,18 +123,20 @@ pub fn ApplyPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) => view! { <ApplyFlow ctx=c/> }.into_any(),
                     Err(e) => view! { <super::super::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
-#[component]
+/// The whole flow runs in the browser (checks as typed, draft saving, uploads, signature): the
+/// page's one island.
+#[island]
 fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     let today = ctx.today;
     let item_id = ctx.item_id;
@@ -187,8 +188,12 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
             }
         }
         if let Some(Ok(number)) = submit.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(&format!("/cases/{number}?new=1"), Default::default());
+            #[cfg(feature = "hydrate")]
+            let _ = window()
+                .location()
+                .set_href(&format!("/cases/{number}?new=1"));
+            #[cfg(not(feature = "hydrate"))]
+            let _ = number;
         }
     });
     // Keeps the draft on the server a moment after each change.
@@ -268,7 +273,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
     view! {
         <section class="card apply">
-            <p class="breadcrumb"><A href=format!("/items/{}", ctx.item_id)>{ctx.item_name.clone()}</A></p>
+            <p class="breadcrumb"><a href=format!("/items/{}", ctx.item_id)>{ctx.item_name.clone()}</a></p>
             <h1>"帮办代办申请表"</h1>
             <ol class="stepper" aria-label="申请步骤">
                 {STEPS.iter().enumerate().map(|(i, (name, _))| {
@@ -291,16 +296,16 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <Msg text=message("applicant_kind") field="applicant_kind"/>
-                <Show when=move || form.with(|f| f.applicant_kind.is_empty())>
-                    <p class="hint">"请先选择以企业（单位）还是个人名义申请。"</p>
-                </Show>
+                <p class="hint" class:hidden=move || form.with(|f| !f.applicant_kind.is_empty())>"请先选择以企业（单位）还是个人名义申请。"</p>
                 <div class:hidden=move || form.with(|f| f.applicant_kind.is_empty())>
                 <Text form touch message field="unit_name"
                     label=Signal::derive(move || if enterprise.get() { "企业（单位）名称" } else { "姓名" })
                     get=|f| f.unit_name.clone() set=|f, v| f.unit_name = v/>
                 <Text form touch message field="address" label=Signal::derive(|| "地址")
                     get=|f| f.address.clone() set=|f, v| f.address = v/>
-                <Show when=move || enterprise.get()>
+                // Hidden rather than removed (here and below): the browser then only toggles a
+                // class, and the client carries much less code than for mounting parts anew.
+                <div class:hidden=move || !enterprise.get()>
                     <Text form touch message field="legal_rep" label=Signal::derive(|| "法定代表人（负责人）")
                         get=|f| f.legal_rep.clone() set=|f, v| f.legal_rep = v/>
                     <div class="seal">
@@ -313,12 +318,12 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                                 f.seal_name = u.name;
                             })/>
                     </div>
-                </Show>
+                </div>
                 <Text form touch message field="id_number"
                     label=Signal::derive(move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" })
                     get=|f| f.id_number.clone() set=|f, v| f.id_number = v/>
                 </div>
-            </fieldset> }.into_any()}
+            </fieldset> }}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 1>
                 <legend>"第2步 经办人"</legend>
@@ -326,8 +331,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     get=|f| f.handler_name.clone() set=|f, v| f.handler_name = v/>
                 <Text form touch message field="handler_phone" label=Signal::derive(|| "经办人手机号") input_mode="tel"
                     get=|f| f.handler_phone.clone() set=|f, v| f.handler_phone = v/>
-                <Show when=move || form.with(ApplicationForm::needs_power_of_attorney)>
-                    <div class="poa">
+                    <div class="poa" class:hidden=move || !form.with(ApplicationForm::needs_power_of_attorney)>
                         <p class="hint">"经办人不是法定代表人（负责人），请上传授权委托书（PDF或照片）。"</p>
                         {move || form.with(|f| f.power_of_attorney_file.map(|_| f.power_of_attorney_name.clone()))
                             .map(|name| view! { <p class="uploaded">{format!("已上传：{name}")}</p> })}
@@ -338,8 +342,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                             })/>
                         <Msg text=message("power_of_attorney") field="power_of_attorney"/>
                     </div>
-                </Show>
-            </fieldset> }.into_any()}
+            </fieldset> }}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 2>
                 <legend>"第3步 服务内容"</legend>
@@ -361,14 +364,14 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 <Msg text=message("services") field="services"/>
-                <Show when=move || form.with(|f| f.services.iter().any(|s| s == "mail_delivery"))>
+                <div class:hidden=move || form.with(|f| !f.services.iter().any(|s| s == "mail_delivery"))>
                     <Text form touch message field="mail_address" label=Signal::derive(|| "邮寄地址")
                         get=|f| f.mail_address.clone() set=|f, v| f.mail_address = v/>
                     <Text form touch message field="mail_recipient" label=Signal::derive(|| "收件人")
                         get=|f| f.mail_recipient.clone() set=|f, v| f.mail_recipient = v/>
                     <Text form touch message field="mail_phone" label=Signal::derive(|| "收件人手机号（快递员联系用）") input_mode="tel"
                         get=|f| f.mail_phone.clone() set=|f, v| f.mail_phone = v/>
-                </Show>
+                </div>
                 <h2>"办理方式"</h2>
                 <div class="choice" role="radiogroup" aria-label="办理方式">
                     {[("assist", "帮办", "代办员帮您准备材料，陪同您到窗口办理"),
@@ -404,7 +407,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                         <Msg text=message("pre_guidance_item") field="pre_guidance_item"/>
                     }
                 })}
-            </fieldset> }.into_any()}
+            </fieldset> }}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 3>
                 <legend>"第4步 申请材料"</legend>
@@ -422,7 +425,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     }).collect_view()}
                 </ol>
                 <Msg text=message("files") field="files"/>
-            </fieldset> }.into_any()}
+            </fieldset> }}
 
             {view! { <fieldset class="step" class:hidden=move || step.get() != 4>
                 <legend>"第5步 确认并签名"</legend>
@@ -489,15 +492,13 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     prop:disabled=move || submit.pending().get()>
                     {move || if submit.pending().get() { "正在提交…" } else { "提交申请" }}
                 </button>
-            </fieldset> }.into_any()}
+            </fieldset> }}
 
             <div class="step-nav">
-                <Show when=not_first>
-                    <button type="button" class="button big" on:click=move |_| step.update(|s| *s -= 1)>"上一步"</button>
-                </Show>
-                <Show when=move || step.get() + 1 < STEPS.len()>
-                    <button type="button" class="button primary big" on:click=next>"下一步"</button>
-                </Show>
+                <button type="button" class="button big" class:hidden=move || !not_first()
+                    on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>"上一步"</button>
+                <button type="button" class="button primary big" class:hidden={move || step.get() + 1 >= STEPS.len()}
+                    on:click=next>"下一步"</button>
             </div>
             <p class="hint">"填写内容会自动保存，下次打开可继续填写。"</p>
         </section>

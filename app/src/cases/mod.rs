@@ -12,7 +12,7 @@ pub mod ssr;
 pub use apply::ApplyPage;
 
 use crate::error::AppError;
-use crate::ui::{action_error, successes, FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -247,46 +247,25 @@ fn clock_class(c: &Clock) -> &'static str {
     }
 }
 
-/// `/cases/:number`: one case, as its applicant follows it or as staff work and watch it.
+/// `/cases/:number`: one case, as its applicant follows it or as staff work and watch it. Drawn
+/// by the server; what changes the case (islands) reloads the page once the change went through.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let withdraw = ServerAction::<WithdrawCase>::new();
-    let supplement = ServerAction::<SupplementDone>::new();
-    // Reloaded after a withdrawal or supplement went through; a refused one keeps the form.
-    let (withdrawn, supplemented) = (successes(withdraw), successes(supplement));
-    let case = Resource::new(
-        move || {
-            (
-                params.with(|p| p.get("number")),
-                withdrawn.get(),
-                supplemented.get(),
-            )
-        },
-        |(number, ..)| async move {
-            match number {
-                Some(n) => load_case(n).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    let refetch = Callback::new(move |_: ()| case.refetch());
+    let case = crate::ui::route_resource("number", load_case);
+    let fresh = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("new").is_some());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) if c.applicant_view => view! { <ApplicantCase c withdraw supplement refetch/> }.into_any(),
-                    // Staff's page (with the steps panel) is a chunk of its own: applicants never load it.
-                    Ok(c) => staff_case(c, refetch).await,
+                    Ok(c) if c.applicant_view => view! { <ApplicantCase c fresh/> }.into_any(),
+                    Ok(c) => view! { <StaffCase c/> }.into_any(),
                     Err(e) => view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
-/// Loads the staff part's code before a staff case page the server drew is hydrated (which must
-/// draw it at once); applicants' pages never fetch it.
 /// Who may open a case's pages (the page itself then checks that this caller may see this case).
 pub const READERS: &[shared::Role] = &[
     shared::Role::Applicant,
@@ -295,34 +274,62 @@ pub const READERS: &[shared::Role] = &[
     shared::Role::Supervisor,
 ];
 
-#[cfg(feature = "hydrate")]
-pub(crate) async fn preload_staff_case() {
-    let staff_page = leptos::prelude::document()
-        .query_selector("article.staff-case")
-        .ok()
-        .flatten()
-        .is_some();
-    if staff_page {
-        __preload_staff_case().await;
+/// Shows the case as it now is, once a change went through.
+pub(crate) fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().reload();
     }
 }
 
-#[leptos::lazy]
-fn staff_case(c: CaseView, refetch: Callback<()>) -> AnyView {
-    view! { <StaffCase c refetch/> }.into_any()
+/// Withdrawing an application, with a reason; a refused withdrawal keeps the reason typed.
+#[island]
+fn WithdrawForm(number: String) -> impl IntoView {
+    let withdraw = ServerAction::<WithdrawCase>::new();
+    let error = action_error(withdraw);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = withdraw.value().get() {
+            reload_page();
+        }
+    });
+    view! {
+        <details class="withdraw">
+            <summary>"撤回申请"</summary>
+            <ActionForm action=withdraw attr:novalidate=true>
+                <input type="hidden" name="number" value=number/>
+                <label class="field"><span>"撤回原因"</span>
+                    <input type="text" name="reason"/>
+                    <FieldMessage error=error field="reason"/>
+                </label>
+                <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
+                <button type="submit" class="button big">"确认撤回"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The applicant says the notice's materials are all in.
+#[island]
+fn SupplementForm(number: String, all_in: bool) -> impl IntoView {
+    let supplement = ServerAction::<SupplementDone>::new();
+    let error = action_error(supplement);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = supplement.value().get() {
+            reload_page();
+        }
+    });
+    view! {
+        <ActionForm action=supplement>
+            <input type="hidden" name="number" value=number/>
+            <FormError error=error/>
+            <button type="submit" class="button big" class:primary=all_in>"材料已补齐，请代办员审核"</button>
+        </ActionForm>
+    }
 }
 
 /// The applicant's page: what to do now, the notice to answer, whom to call.
 #[component]
-fn ApplicantCase(
-    c: CaseView,
-    withdraw: ServerAction<WithdrawCase>,
-    supplement: ServerAction<SupplementDone>,
-    refetch: Callback<()>,
-) -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
-    let fresh = move || query.with(|q| q.get("new").is_some());
-    let withdraw_error = action_error(withdraw);
+fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
     let a = c.application.clone();
     let number = c.number.clone();
     let banner = format!(
@@ -333,9 +340,7 @@ fn ApplicantCase(
     let again_href = format!("/items/{}/apply?from={}", c.item_id, c.number);
     // In parts, type-erased: one nested view type this deep overflows the compiler's limits.
     let now = view! {
-            <Show when=fresh>
-                <p class="form-ok" role="status">{banner.clone()}</p>
-            </Show>
+            {fresh.then(|| view! { <p class="form-ok" role="status">{banner.clone()}</p> })}
             <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
             <CaseHead c=c.clone()/>
             <p class="next-step">{needed_now(c.state)}</p>
@@ -349,7 +354,7 @@ fn ApplicantCase(
                 <p class="actions"><a class="button primary big" href=again_href.clone()>"据此提出办理申请"</a></p>
             })}
             {c.notice.clone().map(|n| view! {
-                <NoticeToAnswer n files=c.files.clone() number=number.clone() can_supplement=c.can_supplement supplement refetch/>
+                <NoticeToAnswer n files=c.files.clone() number=number.clone() can_supplement=c.can_supplement/>
             })}
     }
     .into_any();
@@ -370,8 +375,7 @@ fn ApplicantCase(
             <h2>"已交材料"</h2>
             <Files files=c.files.clone()/>
             {c.can_upload.then(|| view! {
-                <crate::files::UploadButton purpose="supplement" label="补充上传材料" case_number=number.clone()
-                    on_uploaded=move |_| refetch.run(())/>
+                <crate::files::UploadToCase purpose="supplement".to_string() label="补充上传材料".to_string() case_number=number.clone()/>
             })}
     }
     .into_any();
@@ -379,20 +383,7 @@ fn ApplicantCase(
             <h2>"办理记录"</h2>
             <Timeline entries=c.timeline.clone()/>
             <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
-            {c.can_withdraw.then(|| view! {
-                <details class="withdraw">
-                    <summary>"撤回申请"</summary>
-                    <ActionForm action=withdraw attr:novalidate=true>
-                        <input type="hidden" name="number" value=number.clone()/>
-                        <label class="field"><span>"撤回原因"</span>
-                            <input type="text" name="reason"/>
-                            <FieldMessage error=withdraw_error field="reason"/>
-                        </label>
-                        <FormError error=Signal::derive(move || withdraw_error.get().filter(|e| !e.is_field_error()))/>
-                        <button type="submit" class="button big">"确认撤回"</button>
-                    </ActionForm>
-                </details>
-            })}
+            {c.can_withdraw.then(|| view! { <WithdrawForm number=number.clone()/> })}
     }
     .into_any();
     view! {
@@ -408,8 +399,6 @@ fn NoticeToAnswer(
     files: Vec<FileRef>,
     number: String,
     can_supplement: bool,
-    supplement: ServerAction<SupplementDone>,
-    refetch: Callback<()>,
 ) -> impl IntoView {
     let notice_href = format!("/cases/{number}/notice");
     let given = |name: &str| {
@@ -440,8 +429,8 @@ fn NoticeToAnswer(
                             <span class="material-source">{format!("获取途径：{}", m.how_to_get)}</span>
                             {done.then(|| view! { <span class="uploaded">{format!("已上传：{}", given.join("、"))}</span> })}
                             {can_supplement.then(|| view! {
-                                <crate::files::UploadButton purpose="supplement" label=if done { "再传一份" } else { "拍照或上传此材料" }
-                                    case_number=number.clone() material=name.clone() on_uploaded=move |_| refetch.run(())/>
+                                <crate::files::UploadToCase purpose="supplement".to_string() label=if done { "再传一份" } else { "拍照或上传此材料" }.to_string()
+                                    case_number=number.clone() material=name.clone()/>
                             })}
                         </li>
                     }
@@ -449,10 +438,7 @@ fn NoticeToAnswer(
             </ol>
             <p class="hint">{format!("也可以把材料交给帮办代办员 {}（{}）。", n.agent, n.agent_phone)}</p>
             {can_supplement.then(|| view! {
-                <ActionForm action=supplement>
-                    <input type="hidden" name="number" value=number.clone()/>
-                    <button type="submit" class="button big" class:primary=all_in>"材料已补齐，请代办员审核"</button>
-                </ActionForm>
+                <SupplementForm number=number.clone() all_in/>
             })}
             <p><a href=notice_href>"查看、打印一次性告知书"</a></p>
         </section>
@@ -462,7 +448,7 @@ fn NoticeToAnswer(
 /// Staff's page (agents, managers, supervisors): the steps, the applicant's contact details
 /// as far as the viewer needs them, the record; laid out on the desk's width.
 #[component]
-fn StaffCase(c: CaseView, refetch: Callback<()>) -> impl IntoView {
+fn StaffCase(c: CaseView) -> impl IntoView {
     let a = c.application.clone();
     let number = c.number.clone();
     let enterprise = a.kind == shared::application::ApplicantId::Enterprise;
@@ -481,8 +467,19 @@ fn StaffCase(c: CaseView, refetch: Callback<()>) -> impl IntoView {
             })}
             <div class="staff-columns">
                 {view! { <div class="staff-main">
-                    {(c.staff && (c.can_act || c.can_receive)).then(|| view! {
-                        <crate::workbench::WorkPanel number=number.clone() on_done=move |_| refetch.run(())/>
+                    {(c.staff && (c.can_act || c.can_receive)).then(|| {
+                        let number = number.clone();
+                        view! {
+                            <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                                {
+                                    let number = number.clone();
+                                    Suspend::new(async move {
+                                        let ctx = crate::workbench::load_work_context(number.clone()).await;
+                                        ctx.map(|ctx| view! { <crate::workbench::WorkPanel number ctx/> })
+                                    })
+                                }
+                            </Suspense>
+                        }
                     })}
                     {c.notice.clone().map(|n| view! {
                         <section class="notice-sent">
@@ -523,8 +520,7 @@ fn StaffCase(c: CaseView, refetch: Callback<()>) -> impl IntoView {
                     <h2>"已交材料"</h2>
                     <Files files=c.files.clone()/>
                     {(c.can_upload && c.staff).then(|| view! {
-                        <crate::files::UploadButton purpose="supplement" label="代申请人上传材料" case_number=number.clone()
-                            on_uploaded=move |_| refetch.run(())/>
+                        <crate::files::UploadToCase purpose="supplement".to_string() label="代申请人上传材料".to_string() case_number=number.clone()/>
                     })}
                     <p class="actions"><a class="button" href=format!("/cases/{}/print", c.number)>"打印申请表"</a></p>
                 </aside> }.into_any()}

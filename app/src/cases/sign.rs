@@ -3,29 +3,25 @@
 
 use super::{delivery_label, load_case, SignCase};
 use crate::files::signature::SignaturePad;
-use crate::ui::{action_error, FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError, Interactive};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn SignPage() -> impl IntoView {
     let case = crate::ui::route_resource("number", load_case);
-    let sign = ServerAction::<SignCase>::new();
-    let error = action_error(sign);
-    let signature = RwSignal::new(None::<String>);
     view! {
-        <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 let c = match case.await {
                     Ok(c) => c,
                     Err(e) => return view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
                 };
                 let a = c.application.clone();
-                let (number, back) = (c.number.clone(), format!("/cases/{}", c.number));
-                let done = move || matches!(sign.value().get(), Some(Ok(())));
+                let back = format!("/cases/{}", c.number);
                 view! {
                     <article class="card sign-page">
-                        <p class="breadcrumb"><A href=back.clone()>"返回申请"</A></p>
+                        <p class="breadcrumb"><A href=back>"返回申请"</A></p>
                         <h1>"确认申请表并签名"</h1>
                         <dl class="disclosure">
                             <dt>"申请编号"</dt><dd>{c.number.clone()}</dd>
@@ -38,30 +34,47 @@ pub fn SignPage() -> impl IntoView {
                             <dt>"结果送达"</dt><dd>{delivery_label(&a.delivery)}</dd>
                         </dl>
                         <super::LegalTerms/>
-                        {move || if done() {
-                            view! {
-                                <p class="form-ok" role="status">"已签名确认，帮办代办员将继续办理。"</p>
-                                <p class="actions"><a class="button primary big" href=back.clone()>"查看办理进度"</a></p>
-                            }.into_any()
-                        } else if c.can_sign {
-                            let number = number.clone();
-                            view! {
-                                <h2>"经办人签名"</h2>
-                                <p class="hint">"请核对以上内容，用手指在下方签名。签名即视为同意以上申请须知。"</p>
-                                <SignaturePad value=signature/>
-                                <FieldMessage error=error field="signature"/>
-                                <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
-                                <button type="button" class="button primary big" prop:disabled=move || sign.pending().get()
-                                    on:click=move |_| {
-                                        sign.dispatch(SignCase { number: number.clone(), signature: signature.get().unwrap_or_default() });
-                                    }>"确认并签名"</button>
-                            }.into_any()
+                        {if c.can_sign {
+                            view! { <SignForm number=c.number.clone()/> }.into_any()
                         } else {
                             view! { <p class="hint">"本申请表已签名，无需再签。"</p> }.into_any()
                         }}
                     </article>
                 }.into_any()
             })}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// The applicant's handwritten signature confirming a form an agent registered for them.
+#[island]
+fn SignForm(number: String) -> impl IntoView {
+    let sign = ServerAction::<SignCase>::new();
+    let error = action_error(sign);
+    let signature = RwSignal::new(None::<String>);
+    let back = format!("/cases/{number}");
+    let done = move || matches!(sign.value().get(), Some(Ok(())));
+    move || {
+        if done() {
+            leptos::either::Either::Left(view! {
+                <p class="form-ok" role="status">"已签名确认，帮办代办员将继续办理。"</p>
+                <p class="actions"><a class="button primary big" href=back.clone()>"查看办理进度"</a></p>
+            })
+        } else {
+            let number = number.clone();
+            leptos::either::Either::Right(view! {
+                <Interactive>
+                <h2>"经办人签名"</h2>
+                <p class="hint">"请核对以上内容，用手指在下方签名。签名即视为同意以上申请须知。"</p>
+                <SignaturePad value=signature/>
+                <FieldMessage error=error field="signature"/>
+                <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
+                <button type="button" class="button primary big" prop:disabled=move || sign.pending().get()
+                    on:click=move |_| {
+                        sign.dispatch(SignCase { number: number.clone(), signature: signature.get().unwrap_or_default() });
+                    }>"确认并签名"</button>
+                </Interactive>
+            })
+        }
     }
 }

@@ -8,7 +8,6 @@
 use crate::error::AppError;
 use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::case::SpecialStepKind;
 use shared::catalog::{Category, MaterialForm};
@@ -159,16 +158,25 @@ pub async fn remove_item(item_id: i64) -> Result<(), AppError> {
 /// `/catalog/manage/items/:id`: one item of a draft, in full.
 #[component]
 pub fn EditItemPage() -> impl IntoView {
+    let id = leptos_router::hooks::use_params_map().with_untracked(|p| p.get("id"));
+    view! { <EditItem id/> }
+}
+
+// Interactive throughout: the editor is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
+fn EditItem(id: Option<String>) -> impl IntoView {
     let save = ServerAction::<SaveDisclosure>::new();
     let add_m = ServerAction::<AddMaterial>::new();
     let rm_m = ServerAction::<RemoveMaterial>::new();
     let add_s = ServerAction::<AddStep>::new();
     let rm_s = ServerAction::<RemoveStep>::new();
-    let params = leptos_router::hooks::use_params_map();
     let item = Resource::new(
         move || {
             (
-                params.with(|p| p.get("id")),
+                id.clone(),
                 save.version().get(),
                 add_m.version().get(),
                 rm_m.version().get(),
@@ -203,7 +211,7 @@ pub fn EditItemPage() -> impl IntoView {
                         let dis = !it.editable;
                         let id = it.id;
                         view! {
-                            <p class="breadcrumb"><A href="/catalog/manage">"事项清单维护"</A>{format!(" › {}", it.department)}</p>
+                            <p class="breadcrumb"><a href="/catalog/manage">"事项清单维护"</a>{format!(" › {}", it.department)}</p>
                             <h1>{it.name.clone()}</h1>
                             {dis.then(|| view! { <p class="hint">"清单不在草稿状态，只能查看。"</p> })}
                             <FormError error=other/>

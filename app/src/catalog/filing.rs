@@ -5,7 +5,6 @@
 use crate::error::AppError;
 use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::case::ItemType;
 use shared::filing::FilingStatus;
@@ -78,7 +77,11 @@ pub async fn pending_lists() -> Result<Vec<ListSummary>, AppError> {
 }
 
 /// The manager's screen: their departments' lists, item by item.
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn ManageListsPage() -> impl IntoView {
     let start = ServerAction::<StartDraft>::new();
     let save = ServerAction::<SaveItem>::new();
@@ -167,9 +170,9 @@ pub fn ManageListsPage() -> impl IntoView {
                                                             <button type="submit" class="button">"保存"</button>
                                                         </ActionForm>
                                                     })}
-                                                    <A href=format!("/catalog/manage/items/{}", item.id) attr:class="button small">
+                                                    <a href=format!("/catalog/manage/items/{}", item.id) class="button small">
                                                         {if editable { "材料与公示信息" } else { "查看详情" }}
-                                                    </A>
+                                                    </a>
                                                     {editable.then(|| view! {
                                                         <ActionForm action=remove>
                                                             <input type="hidden" name="item_id" value=item.id.to_string()/>
@@ -235,7 +238,11 @@ pub fn ManageListsPage() -> impl IntoView {
 }
 
 /// The supervisor's screen: lists waiting to be filed or returned.
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn PendingListsPage() -> impl IntoView {
     let file = ServerAction::<crate::filing::FileVersion>::new();
     let ret = ServerAction::<crate::filing::ReturnVersion>::new();
@@ -277,7 +284,7 @@ pub fn PendingListsPage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p><A href="/supervision">"返回督查总览"</A></p>
+            <p><a href="/supervision">"返回督查总览"</a></p>
         </section>
     }
 }

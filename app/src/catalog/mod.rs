@@ -163,7 +163,7 @@ fn ItemCard(item: ItemSummary) -> impl IntoView {
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
-    let param = move |k: &str| query.read().get(k).unwrap_or_default();
+    let param = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
     let results = Resource::new(
         move || {
             (
@@ -184,35 +184,37 @@ pub fn CatalogPage() -> impl IntoView {
                 <div class="search-form">
                     <label class="visually-hidden" for="catalog-q">"事项名称"</label>
                     <input id="catalog-q" type="search" name="q" maxlength="50"
-                        placeholder="如：营业执照、施工许可、低保" prop:value=move || param("q")/>
+                        placeholder="如：营业执照、施工许可、低保" value=param("q")/>
                     <button type="submit" class="button primary">"搜索"</button>
                 </div>
                 <div class="filters">
                     <label class="field"><span>"类别"</span>
-                        <select name="category" prop:value=move || param("category")>
+                        <select name="category">
                             <option value="">"全部类别"</option>
                             {Category::ALL.into_iter().map(|c| view! {
-                                <option value=c.as_str()>{c.label()}</option>
+                                <option value=c.as_str() selected=param("category") == c.as_str()>{c.label()}</option>
                             }).collect_view()}
                         </select>
                     </label>
                     <label class="field"><span>"办理类型"</span>
-                        <select name="type" prop:value=move || param("type")>
+                        <select name="type">
                             <option value="">"全部"</option>
-                            <option value="immediate">"即办件"</option>
-                            <option value="promised">"承诺件"</option>
+                            <option value="immediate" selected=param("type") == "immediate">"即办件"</option>
+                            <option value="promised" selected=param("type") == "promised">"承诺件"</option>
                         </select>
                     </label>
                     <label class="field"><span>"办理地点"</span>
-                        <select name="center" prop:value=move || param("center")>
+                        <select name="center">
                             <option value="">"全部中心"</option>
-                            <Transition fallback=|| ()>
+                            <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
-                                    centers.await.unwrap_or_default().into_iter().map(|(id, name)| view! {
-                                        <option value=id.to_string()>{name}</option>
+                                    let chosen = param("center");
+                                    centers.await.unwrap_or_default().into_iter().map(|(id, name)| {
+                                        let id = id.to_string();
+                                        view! { <option selected=chosen == id value=id>{name}</option> }
                                     }).collect_view()
                                 })}
-                            </Transition>
+                            </Suspense>
                         </select>
                     </label>
                 </div>

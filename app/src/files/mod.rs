@@ -38,8 +38,8 @@ struct UploadError {
 /// A file picker that uploads at once, showing progress (villages have slow networks).
 #[component]
 pub fn UploadButton(
-    purpose: &'static str,
-    label: &'static str,
+    #[prop(into)] purpose: String,
+    #[prop(into)] label: String,
     /// Attach to this case at once; without it the file waits for the application's submit.
     #[prop(optional)]
     case_number: Option<String>,
@@ -55,6 +55,7 @@ pub fn UploadButton(
     let progress = RwSignal::new(None::<u32>);
     let error = RwSignal::new(None::<String>);
     let input = NodeRef::<leptos::html::Input>::new();
+    let purpose_sent = purpose.clone();
     let on_change = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -70,7 +71,7 @@ pub fn UploadButton(
             }
             client::upload(
                 file,
-                purpose,
+                &purpose_sent,
                 case_number.clone(),
                 material.clone(),
                 progress,
@@ -81,7 +82,7 @@ pub fn UploadButton(
         }
         #[cfg(not(feature = "hydrate"))]
         {
-            let _ = (&input, &case_number, &material, &on_uploaded);
+            let _ = (&input, &case_number, &material, &on_uploaded, &purpose_sent);
         }
     };
     view! {
@@ -92,12 +93,32 @@ pub fn UploadButton(
                     accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
                     on:change=on_change/>
             </label>
-            <Show when=move || progress.get().is_some()>
+            <span class="upload-progress" class:hidden=move || progress.get().is_none()>
                 <progress max="100" value=move || progress.get().unwrap_or(0)></progress>
                 <span class="upload-percent">{move || format!("上传中 {}%", progress.get().unwrap_or(0))}</span>
-            </Show>
-            <span class="field-error" role="alert" data-field=purpose>{move || error.get()}</span>
+            </span>
+            <span class="field-error" role="alert" data-field=purpose.clone()>{move || error.get()}</span>
         </div>
+    }
+}
+
+/// An upload straight onto a case: the page reloads to show the file in the case's list.
+#[island]
+pub fn UploadToCase(
+    purpose: String,
+    label: String,
+    case_number: String,
+    #[prop(optional)] material: Option<String>,
+) -> impl IntoView {
+    let done = move |_| crate::cases::reload_page();
+    // Either, not AnyView: a type-erased view carries twice the code to the browser.
+    match material {
+        Some(m) => leptos::either::Either::Left(
+            view! { <UploadButton purpose label case_number material=m on_uploaded=done/> },
+        ),
+        None => leptos::either::Either::Right(
+            view! { <UploadButton purpose label case_number on_uploaded=done/> },
+        ),
     }
 }
 
@@ -110,7 +131,7 @@ mod client {
 
     pub fn upload(
         file: web_sys::File,
-        purpose: &'static str,
+        purpose: &str,
         case_number: Option<String>,
         material: Option<String>,
         progress: RwSignal<Option<u32>>,

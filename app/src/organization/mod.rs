@@ -100,7 +100,11 @@ struct OrgActions {
     move_to: ServerAction<MoveCenter>,
 }
 
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn OrganizationPage() -> impl IntoView {
     let create = ServerAction::<CreateCenter>::new();
     let actions = OrgActions {

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::filing::{FilingEvent, FilingHistory};
 use crate::ui::{action_error, FieldMessage, FormError};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::filing::FilingStatus;
 
@@ -177,7 +176,11 @@ where
 }
 
 /// The manager's screen: the unit's team, member by member.
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn ManageTeamPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let start = ServerAction::<StartTeamDraft>::new();
@@ -252,7 +255,7 @@ pub fn ManageTeamPage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p><A href="/workbench">"返回工作台"</A></p>
+            <p><a href="/workbench">"返回工作台"</a></p>
         </section>
     }
 }
@@ -364,7 +367,11 @@ fn MemberCard(
 }
 
 /// The supervisor's screen: teams waiting to be filed or returned.
-#[component]
+// Interactive throughout: the page is one island.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn PendingTeamsPage() -> impl IntoView {
     let file = ServerAction::<crate::filing::FileVersion>::new();
     let ret = ServerAction::<crate::filing::ReturnVersion>::new();
@@ -406,7 +413,7 @@ pub fn PendingTeamsPage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p><A href="/supervision">"返回督查总览"</A></p>
+            <p><a href="/supervision">"返回督查总览"</a></p>
         </section>
     }
 }

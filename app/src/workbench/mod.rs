@@ -3,7 +3,7 @@
 //! that offers exactly the steps the state machine allows now.
 
 use crate::error::AppError;
-use crate::ui::{action_error, successes, FieldMessage, FormError};
+use crate::ui::{action_error, FieldMessage, FormError, Interactive};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
@@ -152,20 +152,14 @@ pub async fn load_assignments() -> Result<Assignments, AppError> {
 /// `/workbench/assign`: a manager makes filed agents responsible for the unit's cases.
 #[component]
 pub fn AssignPage() -> impl IntoView {
-    let act = ServerAction::<WorkCase>::new();
-    // A refused assignment (no reason given) keeps the agent chosen and the reason typed.
-    let assigned = successes(act);
-    let data = Resource::new(move || assigned.get(), |_| load_assignments());
-    let error = action_error(act);
+    let data = Resource::new(|| (), |_| load_assignments());
     view! {
         <section class="card wide workbench">
             <h1>"指派承办人"</h1>
             <p class="hint">"只能指派给本单位已登记备案、承办该事项的帮办代办员；每次指派须写明原因，记入办理记录。"</p>
-            <FormError error=error/>
-            <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     data.await.map(|d| {
-                        let agents = StoredValue::new(d.agents.clone());
                         view! {
                             <h2>"代办员在办件数"</h2>
                             <table class="data-table agent-loads">
@@ -180,22 +174,42 @@ pub fn AssignPage() -> impl IntoView {
                             {if d.cases.is_empty() {
                                 view! { <p class="empty">"暂无在办代办件。"</p> }.into_any()
                             } else {
-                                view! {
-                                    <table class="data-table assign-table">
-                                        <thead><tr><th>"编号"</th><th>"事项"</th><th>"申请人"</th><th>"状态"</th><th>"承办人"</th><th>"指派给"</th></tr></thead>
-                                        <tbody>
-                                            {d.cases.into_iter().map(|c| view! {
-                                                <AssignRowView c agents=agents.get_value() act/>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                }.into_any()
+                                view! { <AssignTable cases=d.cases agents=d.agents/> }.into_any()
                             }}
                         }
                     })
                 })}
-            </Transition>
+            </Suspense>
         </section>
+    }
+}
+
+/// The unit's open cases, each with its assignment form. An assignment that went through
+/// reloads the page (loads and assignees change); a refused one keeps the agent and reason.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
+fn AssignTable(cases: Vec<AssignRow>, agents: Vec<AgentLoad>) -> impl IntoView {
+    let act = ServerAction::<WorkCase>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            crate::cases::reload_page();
+        }
+    });
+    let error = action_error(act);
+    view! {
+        <FormError error=error/>
+        <Interactive>
+        <table class="data-table assign-table">
+            <thead><tr><th>"编号"</th><th>"事项"</th><th>"申请人"</th><th>"状态"</th><th>"承办人"</th><th>"指派给"</th></tr></thead>
+            <tbody>
+                {cases.into_iter().map(|c| view! {
+                    <AssignRowView c agents=agents.clone() act/>
+                }).collect_view()}
+            </tbody>
+        </table>
+        </Interactive>
     }
 }
 
@@ -218,7 +232,7 @@ fn AssignRowView(
     );
     view! {
         <tr data-case=row>
-            <td><A href=href>{shown}</A></td>
+            <td><a href=href>{shown}</a></td>
             <td>{c.item}</td>
             <td>{c.applicant}</td>
             <td>{state}</td>
@@ -366,21 +380,19 @@ fn FieldMessages(error: Signal<Option<AppError>>, field: &'static str) -> impl I
     }
 }
 
-/// The steps an agent may take on the case now, each with the details it needs.
-#[component]
-pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+/// The steps an agent may take on the case now, each with the details it needs: drawn by the
+/// server from the work context it loaded with the page, then made interactive (an island, its
+/// code loaded only on staff pages). A step that went through reloads the case page; a refused
+/// one keeps what the agent entered.
+// A staff island: only in the staff accounts' bundle (feature `staff`); the
+// applicants' bundle compiles it as a plain component it never reaches.
+#[cfg_attr(any(feature = "ssr", feature = "staff"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
+pub fn WorkPanel(number: String, ctx: WorkContext) -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    let number = StoredValue::new(number);
-    // Loaded in the browser only (see below), again after each step that went through; a
-    // refused step keeps what the agent entered.
-    let steps_done = successes(act);
-    let ctx = LocalResource::new(move || {
-        steps_done.get();
-        load_work_context(number.get_value())
-    });
     Effect::new(move |_| {
-        if steps_done.get() > 0 {
-            on_done.run(());
+        if let Some(Ok(_)) = act.value().get() {
+            crate::cases::reload_page();
         }
     });
     // A step checked in the browser first: its errors show like the server's, beside the fields.
@@ -393,10 +405,6 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
     });
     let error = Signal::derive(move || local.get().or_else(|| act_error.get()));
     let general = Signal::derive(move || error.get().filter(|e| !e.is_field_error()));
-    // Drawn in the browser only: the steps load their own data after the page is interactive,
-    // so the server-rendered page never has to agree with them while hydrating.
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
     view! {
         <section class="work-panel">
             <h2>"办理"</h2>
@@ -404,13 +412,7 @@ pub fn WorkPanel(number: String, #[prop(into)] on_done: Callback<()>) -> impl In
             <Show when=move || error.get().is_some_and(|e| e.is_field_error())>
                 <p class="form-error" role="alert">"请按提示修改下面标红的内容。"</p>
             </Show>
-            <Show when=move || mounted.get() fallback=|| view! { <p class="loading">"加载中…"</p> }>
-                <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
-                    {move || Suspend::new(async move {
-                        ctx.await.map(|c| view! { <Steps c number=number.get_value() act error local/> })
-                    })}
-                </Transition>
-            </Show>
+            <Interactive><Steps c=ctx number act error local/></Interactive>
         </section>
     }
 }
