@@ -59,15 +59,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Loads the wasm and hydrates the page's islands in document order, as Leptos's own islands
-/// script does, but at once rather than when the browser is idle, and marks the body
-/// `data-hydrated` when every island has taken over, so people and tests can tell the page is
-/// interactive.
+/// Makes the server's page interactive. The large-text switch is a few lines of script. Only a
+/// page with islands (`#[island]` components) loads the wasm, fetched at once beside its JS, and
+/// hydrates them in document order, as Leptos's own islands script does but without waiting for
+/// the browser to idle. The body is then marked `data-hydrated`, so people and tests can tell the
+/// page is interactive.
 ///
 /// There are two bundles. Applicants and visitors get the one with only the islands of their
-/// pages (`pkg/`); staff accounts get the one with every island, the steps panel and the
-/// editors too (`pkg/staff/`, feature `staff`). So no staff screen, now or to come, adds a byte
-/// to what a phone in a village downloads.
+/// pages (`pkg/`); staff accounts get the one with every island, the steps panel and editors too
+/// (`pkg/staff/`, feature `staff`). So no staff screen, now or to come, adds a byte to what a
+/// phone in a village downloads.
 #[component]
 fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     let auth = accounts::use_auth();
@@ -77,48 +78,60 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                 let options = options.clone();
                 Suspend::new(async move {
                     let staff = matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant);
-                    let dir = if staff { format!("{}/staff", options.site_pkg_dir) } else { options.site_pkg_dir.to_string() };
+                    let dir = if staff {
+                        format!("{}/staff", options.site_pkg_dir)
+                    } else {
+                        options.site_pkg_dir.to_string()
+                    };
                     let pkg = format!("/{dir}/{}", options.output_name);
-                    let script = format!("({ISLANDS_JS})({pkg:?});");
-                    view! {
-                        <link rel="modulepreload" href=format!("{pkg}.js")/>
-                        <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
-                        <script type="module">{script}</script>
-                    }
+                    view! { <script type="module">{format!("({ISLANDS_JS})({pkg:?});")}</script> }
                 })
             }}
         </Suspense>
     }
 }
 
+// The cookie's name is LARGE_TEXT_COOKIE's.
 const ISLANDS_JS: &str = r#"async (pkg) => {
-  const mod = await import(`${pkg}.js`);
-  await mod.default({ module_or_path: `${pkg}.wasm` });
-  mod.hydrate();
-  const childrenHooks = [];
-  const walk = async (node) => {
-    for (const el of node.children) {
-      const tag = el.tagName;
-      if (tag === 'LEPTOS-ISLAND') {
-        const hook = childrenHooks[childrenHooks.length - 1];
-        if (hook) hook();
-        const hydrateIsland = mod[el.dataset.component];
-        if (hydrateIsland) await hydrateIsland(el);
-        await walk(el);
-      } else if (tag === 'LEPTOS-CHILDREN') {
-        childrenHooks.push(el.$$on_hydrate);
-        await walk(el);
-        childrenHooks.pop();
-      } else {
-        await walk(el);
+  const toggle = document.getElementById('toggle-large-text');
+  if (toggle) toggle.addEventListener('click', () => {
+    const on = toggle.getAttribute('aria-pressed') !== 'true';
+    document.querySelector('.page')?.classList.toggle('large-text', on);
+    toggle.setAttribute('aria-pressed', String(on));
+    toggle.textContent = on ? '标准字号' : '大字';
+    document.cookie = `large_text=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
+  });
+  if (document.querySelector('leptos-island')) {
+    const wasm = fetch(`${pkg}.wasm`);
+    const mod = await import(`${pkg}.js`);
+    await mod.default({ module_or_path: wasm });
+    mod.hydrate();
+    const childrenHooks = [];
+    const walk = async (node) => {
+      for (const el of node.children) {
+        const tag = el.tagName;
+        if (tag === 'LEPTOS-ISLAND') {
+          const hook = childrenHooks[childrenHooks.length - 1];
+          if (hook) hook();
+          const hydrateIsland = mod[el.dataset.component];
+          if (hydrateIsland) await hydrateIsland(el);
+          await walk(el);
+        } else if (tag === 'LEPTOS-CHILDREN') {
+          childrenHooks.push(el.$$on_hydrate);
+          await walk(el);
+          childrenHooks.pop();
+        } else {
+          await walk(el);
+        }
       }
-    }
-  };
-  await walk(document.body);
+    };
+    await walk(document.body);
+  }
   document.body.dataset.hydrated = 'true';
 }"#;
 
 /// The cookie that keeps large text on from one page to the next.
+#[cfg(feature = "ssr")]
 const LARGE_TEXT_COOKIE: &str = "large_text";
 
 #[component]
@@ -199,34 +212,14 @@ fn large_text_chosen() -> bool {
     false
 }
 
-/// Larger text for people who find the default hard to read: switched at once in the page and
-/// remembered in a cookie for the pages that follow.
-#[island]
+/// Larger text for people who find the default hard to read: switched at once in the page by
+/// `ISLANDS_JS` (no wasm needed) and remembered in a cookie, so the server draws the pages that
+/// follow large.
+#[component]
 fn LargeTextToggle(on: bool) -> impl IntoView {
-    let (large_text, set_large_text) = signal(on);
-    let toggle = move |_| {
-        let now = !large_text.get_untracked();
-        set_large_text.set(now);
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let doc = document();
-            if let Some(page) = doc.query_selector(".page").ok().flatten() {
-                let _ = page.class_list().toggle_with_force("large-text", now);
-            }
-            if let Ok(doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-                let value = if now { "1" } else { "0" };
-                let _ = doc.set_cookie(&format!(
-                    "{LARGE_TEXT_COOKIE}={value}; path=/; max-age=31536000; SameSite=Lax"
-                ));
-            }
-        }
-    };
     view! {
-        <button type="button" class="link-button" id="toggle-large-text"
-            aria-pressed=move || large_text.get().to_string()
-            on:click=toggle>
-            {move || if large_text.get() { "标准字号" } else { "大字" }}
+        <button type="button" class="link-button" id="toggle-large-text" aria-pressed=on.to_string()>
+            {if on { "标准字号" } else { "大字" }}
         </button>
     }
 }

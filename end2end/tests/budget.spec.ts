@@ -1,14 +1,15 @@
 // The download budget (issue 12): what a phone fetches on a cold first visit to each page an
 // applicant uses, as served (brotli), cache disabled. No applicant page fetches the staff
-// pages' code, and none downloads more than BUDGET; staff pages are measured and printed.
+// accounts' bundle, none downloads more than BUDGET, and pages without islands load no wasm;
+// staff pages are measured and printed.
 import { test, expect, Browser, devices } from '@playwright/test';
 import { applyFor, citizenForm, DEMO_PASSWORD } from './helpers';
 
 // Issue 12: at most 250 kB for any page an applicant opens.
 const BUDGET = 250_000;
 
-// The islands only staff pages have; each is a lazy wasm chunk of its own (`#[island(lazy)]`).
-const STAFF_CODE = /split_(work_panel|assign_table|edit_item|manage_team_page|manage_lists_page|pending_teams_page|pending_lists_page|organization_page|admin_page)_loader/;
+// The staff accounts' bundle (every island, the steps panel and editors too).
+const STAFF_CODE = /\/pkg\/staff\//;
 
 type Load = { total: number; files: { url: string; bytes: number }[] };
 
@@ -87,6 +88,10 @@ test('an applicant\'s pages stay within the download budget and never fetch staf
     loads.push(await coldLoad(browser, baseURL!, path as any, who));
   }
   report(`cold first visit, as served (budget ${BUDGET} B each):`, loads);
+  // Pages with nothing interactive but the large-text switch load no wasm at all.
+  for (const l of loads.slice(0, 3).concat(loads[4])) {
+    expect(l.files.filter((f) => f.url.endsWith('.wasm')).map((f) => f.url), `${l.path} loads wasm`).toEqual([]);
+  }
   for (const l of loads) {
     const staff = l.files.filter((f) => STAFF_CODE.test(f.url)).map((f) => f.url);
     expect(staff, `${l.path} fetches the staff pages' code`).toEqual([]);

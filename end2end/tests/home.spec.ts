@@ -15,7 +15,7 @@ test('the home page is readable before the wasm arrives', async ({ browser }) =>
   await context.close();
 });
 
-test('hydration works: a click changes the page without a reload', async ({ page }) => {
+test('large text switches at once, without a reload, and holds on the next page', async ({ page }) => {
   await page.goto('/');
   await hydrated(page);
   await page.evaluate(() => { (window as any).__sameDocument = 'yes'; });

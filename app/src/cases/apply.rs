@@ -581,6 +581,8 @@ fn Text(
         <div class="field">
             <label for=id.clone()>{move || label.get()}</label>
             <input id=id type="text" name=field inputmode=input_mode
+                // The server's page shows the saved draft too; the property follows the typing.
+                value=form.with_untracked(get)
                 prop:value=move || form.with(get)
                 on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
                 on:blur=move |_| touch(field)/>

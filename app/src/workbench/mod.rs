@@ -506,7 +506,7 @@ fn Steps(
     let text = move |label: &'static str, value: RwSignal<String>, field: &'static str| {
         view! {
             <label class="field"><span>{label}</span>
-                <input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) aria-label=label/>
+                <input type="text" value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) aria-label=label/>
                 {msg(field)}
             </label>
         }
@@ -605,9 +605,9 @@ fn Steps(
                                         <option value="missing" selected=m.status == MaterialStatus::Missing>"缺少"</option>
                                         <option value="not_needed" selected=m.status == MaterialStatus::NotNeeded>"不需要"</option>
                                     </select></td>
-                                    <td><input type="text" aria-label=format!("{}缺少原因", m.name) prop:value=m.reason.clone()
+                                    <td><input type="text" aria-label=format!("{}缺少原因", m.name) value=m.reason.clone() prop:value=m.reason.clone()
                                         on:change=move |ev| { let v = event_target_value(&ev); checks.update(|cs| cs[i].reason = v); }/></td>
-                                    <td><input type="text" aria-label=format!("{}获取途径", m.name) prop:value=m.how_to_get.clone()
+                                    <td><input type="text" aria-label=format!("{}获取途径", m.name) value=m.how_to_get.clone() prop:value=m.how_to_get.clone()
                                         on:change=move |ev| { let v = event_target_value(&ev); checks.update(|cs| cs[i].how_to_get = v); }/></td>
                                 </tr>
                             }).collect_view()}
