@@ -40,6 +40,28 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// Shows the page as it now is, drawn by the server again: what an island changed went through.
+pub fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().reload();
+    }
+}
+
+/// Reloads the page once a run of `action` went through; a refused run leaves what the person
+/// entered in place, with the reason beside it.
+pub fn reload_after_success<T>(action: ServerAction<T>)
+where
+    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            reload_page();
+        }
+    });
+}
+
 /// The controls of an island that only work once its code is running: disabled as the server
 /// draws them, enabled when the island has hydrated, so a tap before then is never lost.
 #[component]

@@ -12,7 +12,7 @@ pub mod ssr;
 pub use apply::ApplyPage;
 
 use crate::error::AppError;
-use crate::ui::{action_error, FieldMessage, FormError};
+use crate::ui::{action_error, reload_after_success, FieldMessage, FormError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -274,24 +274,12 @@ pub const READERS: &[shared::Role] = &[
     shared::Role::Supervisor,
 ];
 
-/// Shows the case as it now is, once a change went through.
-pub(crate) fn reload_page() {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().reload();
-    }
-}
-
 /// Withdrawing an application, with a reason; a refused withdrawal keeps the reason typed.
 #[island]
 fn WithdrawForm(number: String) -> impl IntoView {
     let withdraw = ServerAction::<WithdrawCase>::new();
     let error = action_error(withdraw);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = withdraw.value().get() {
-            reload_page();
-        }
-    });
+    reload_after_success(withdraw);
     view! {
         <details class="withdraw">
             <summary>"撤回申请"</summary>
@@ -313,11 +301,7 @@ fn WithdrawForm(number: String) -> impl IntoView {
 fn SupplementForm(number: String, all_in: bool) -> impl IntoView {
     let supplement = ServerAction::<SupplementDone>::new();
     let error = action_error(supplement);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = supplement.value().get() {
-            reload_page();
-        }
-    });
+    reload_after_success(supplement);
     view! {
         <ActionForm action=supplement>
             <input type="hidden" name="number" value=number/>

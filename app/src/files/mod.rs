@@ -110,7 +110,7 @@ pub fn UploadToCase(
     case_number: String,
     #[prop(optional)] material: Option<String>,
 ) -> impl IntoView {
-    let done = move |_| crate::cases::reload_page();
+    let done = move |_| crate::ui::reload_page();
     // Either, not AnyView: a type-erased view carries twice the code to the browser.
     match material {
         Some(m) => leptos::either::Either::Left(

@@ -3,7 +3,7 @@
 //! that offers exactly the steps the state machine allows now.
 
 use crate::error::AppError;
-use crate::ui::{action_error, FieldMessage, FormError, Interactive};
+use crate::ui::{action_error, reload_after_success, FieldMessage, FormError, Interactive};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use leptos_router::components::A;
@@ -192,11 +192,7 @@ pub fn AssignPage() -> impl IntoView {
 #[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 fn AssignTable(cases: Vec<AssignRow>, agents: Vec<AgentLoad>) -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            crate::cases::reload_page();
-        }
-    });
+    reload_after_success(act);
     let error = action_error(act);
     view! {
         <FormError error=error/>
@@ -390,11 +386,7 @@ fn FieldMessages(error: Signal<Option<AppError>>, field: &'static str) -> impl I
 #[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn WorkPanel(number: String, ctx: WorkContext) -> impl IntoView {
     let act = ServerAction::<WorkCase>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            crate::cases::reload_page();
-        }
-    });
+    reload_after_success(act);
     // A step checked in the browser first: its errors show like the server's, beside the fields.
     let local = RwSignal::new(None::<AppError>);
     let act_error = action_error(act);
