@@ -44,6 +44,9 @@ target/release/server --fresh --migrate-only --demo
 serve_env
 port=3100
 export LEPTOS_SITE_ADDR="127.0.0.1:$port" BASE_URL="http://127.0.0.1:$port"
+# Another server on the port would answer the tests with other code (seen: a stale build whose
+# islands the new wasm no longer had).
+port_open 127.0.0.1 $port && die "port $port is already in use; stop the server listening there"
 target/release/server > target/e2e-server.log 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
