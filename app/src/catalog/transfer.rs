@@ -165,7 +165,12 @@ pub mod ssr {
         for (i, record) in reader.records().enumerate() {
             let record = record
                 .map_err(|_| AppError::field("file", format!("第{}行不是有效的CSV格式", i + 1)))?;
-            rows.push(record.iter().map(str::to_string).collect());
+            rows.push(
+                record
+                    .iter()
+                    .map(|c| shared::spreadsheet::restore(c).to_string())
+                    .collect(),
+            );
         }
         Ok(rows)
     }
@@ -316,8 +321,13 @@ pub mod ssr {
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         w.write_record(LIST_COLUMNS).map_err(AppError::internal)?;
         for r in rows {
-            w.write_record(list_row_cells(unit, r))
-                .map_err(AppError::internal)?;
+            let cells = list_row_cells(unit, r);
+            w.write_record(
+                cells
+                    .iter()
+                    .map(|c| shared::spreadsheet::neutralize(c).into_owned()),
+            )
+            .map_err(AppError::internal)?;
         }
         w.into_inner().map_err(AppError::internal)
     }
