@@ -44,6 +44,9 @@ target/release/server --fresh --migrate-only --demo
 serve_env
 port=3100
 export LEPTOS_SITE_ADDR="127.0.0.1:$port" BASE_URL="http://127.0.0.1:$port"
+# The development SMS sender writes here; the tests read the codes people would get by SMS.
+export BANGBAN_SMS_FILE="$PWD/target/e2e-sms.jsonl"
+rm -f "$BANGBAN_SMS_FILE"
 # Another server on the port would answer the tests with other code (seen: a stale build whose
 # islands the new wasm no longer had).
 port_open 127.0.0.1 $port && die "port $port is already in use; stop the server listening there"

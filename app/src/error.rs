@@ -21,6 +21,9 @@ pub enum AppError {
     /// An imported file had bad rows; nothing was imported.
     #[error("导入文件中有{}行错误，未导入任何内容", .0.len())]
     BadRows(Vec<shared::catalog::RowError>),
+    /// A rate limit was reached; the message says how long to wait.
+    #[error("{0}")]
+    TooMany(String),
     #[error("系统繁忙，请稍后再试")]
     Internal,
     #[error("网络连接失败，请检查网络后重试")]
@@ -49,6 +52,20 @@ impl AppError {
     /// Whether the message belongs next to a field rather than above the form.
     pub fn is_field_error(&self) -> bool {
         matches!(self, AppError::Invalid(_))
+    }
+
+    /// The HTTP status that tells monitoring whose fault this was: 4xx for the caller's, 500 only
+    /// for ours.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) | AppError::BadRows(_) => 422,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Rejected(_) => 409,
+            AppError::TooMany(_) => 429,
+            AppError::Internal | AppError::Network => 500,
+        }
     }
 
     /// Logs the real cause on the server and gives the user the generic message.

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod audit;
 pub mod calendar;
 pub mod case_log;
 pub mod cases;
@@ -11,6 +12,8 @@ pub mod error;
 pub mod files;
 pub mod filing;
 pub mod home;
+#[cfg(feature = "ssr")]
+pub mod limits;
 pub mod notifications;
 pub mod organization;
 #[cfg(feature = "ssr")]
@@ -90,7 +93,12 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                         <link rel="modulepreload" href=format!("{pkg}.js")/>
                         <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
                     });
-                    view! { {preload}<script type="module">{format!("({ISLANDS_JS})({pkg:?});")}</script> }
+                    view! {
+                        {preload}
+                        <script type="module" nonce=leptos::nonce::use_nonce()>
+                            {format!("({ISLANDS_JS})({pkg:?});")}
+                        </script>
+                    }
                 })
             }}
         </Suspense>
@@ -136,6 +144,8 @@ const ISLANDS_JS: &str = r#"async (pkg) => {
     toggle.textContent = on ? '标准字号' : '大字';
     document.cookie = `large_text=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
   });
+  // Print buttons (data-print): the page's policy allows no inline handlers.
+  for (const b of document.querySelectorAll('[data-print]')) b.addEventListener('click', () => window.print());
   if (document.querySelector('leptos-island')) {
     const wasm = fetch(`${pkg}.wasm`);
     const mod = await import(`${pkg}.js`);
@@ -205,6 +215,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
                         <Route path=path!("/login") ssr=SsrMode::Async view=accounts::LoginPage/>
                         <Route path=path!("/register") ssr=SsrMode::Async view=accounts::RegisterPage/>
+                        <Route path=path!("/reset") ssr=SsrMode::Async view=accounts::ResetPage/>
+                        <Route path=path!("/account/password") ssr=SsrMode::Async view=accounts::ChangePasswordPage/>
                         <Route path=path!("/me") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::MyCasesPage/></accounts::RequireRole> }/>
                         <Route path=path!("/workbench") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Agent, Role::Manager]><workbench::WorkbenchPage/></accounts::RequireRole> }/>
                         <Route path=path!("/workbench/assign") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><workbench::AssignPage/></accounts::RequireRole> }/>

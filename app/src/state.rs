@@ -12,6 +12,9 @@ pub struct AppState {
     pub files_dir: std::path::PathBuf,
     /// The address people reach the site at (`BANGBAN_PUBLIC_ORIGIN`), for links in messages.
     pub public_origin: Option<String>,
+    /// Behind a reverse proxy (`BANGBAN_TRUST_PROXY`): the client's address is the last entry of
+    /// `X-Forwarded-For`, not the peer (which is the proxy).
+    pub trust_proxy: bool,
 }
 
 /// The database pool of the running server.

@@ -8,6 +8,28 @@ export function freshPhone(): string {
   return `139${n}`;
 }
 
+/**
+ * The code in the latest verification SMS to `phone`, as its owner reads it: the development
+ * SMS sender writes every message to BANGBAN_SMS_FILE (the server's worker sends within seconds).
+ */
+export async function smsCode(phone: string): Promise<string> {
+  const file = process.env.BANGBAN_SMS_FILE;
+  if (!file) throw new Error('BANGBAN_SMS_FILE is not set: run the tests through scripts/test.sh');
+  const fs = await import('node:fs');
+  for (let i = 0; i < 100; i++) {
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+    const codes = lines
+      .filter(Boolean)
+      .map((l: string) => JSON.parse(l))
+      .filter((m: { phone: string }) => m.phone === phone)
+      .map((m: { body: string }) => /验证码为(\d{6})/.exec(m.body)?.[1])
+      .filter(Boolean);
+    if (codes.length) return codes[codes.length - 1] as string;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no code was sent to ${phone}`);
+}
+
 /** Waits until the wasm has taken over the server-rendered page. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
@@ -19,6 +41,12 @@ export async function login(page: Page, loginName: string, password = DEMO_PASSW
   await page.getByLabel('手机号或账号').fill(loginName);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
+  // Logged in (the page moves on) or refused (the message shows): only then is the next step
+  // sure not to race the login's own navigation.
+  await Promise.race([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.locator('.form-error').waitFor(),
+  ]);
 }
 
 /** Draws a signature with the pointer on the signature pad (the first one within `scope`). */

@@ -19,6 +19,12 @@ pub struct Config {
     pub public_origin: Option<String>,
     /// Uploaded files (BANGBAN_FILES_DIR, default `data/files`): outside the served site.
     pub files_dir: std::path::PathBuf,
+    /// Requests come through a reverse proxy that appends the client to `X-Forwarded-For`
+    /// (BANGBAN_TRUST_PROXY=true); rate limits and records then use that address.
+    pub trust_proxy: bool,
+    /// Where the development SMS sender writes messages (BANGBAN_SMS_FILE, default
+    /// `data/sms-outbox.jsonl`).
+    pub sms_file: std::path::PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +60,19 @@ impl Config {
                 })
             }
         };
+        let trust_proxy = match env::var("BANGBAN_TRUST_PROXY").ok().as_deref() {
+            None | Some("" | "0" | "false") => false,
+            Some("1" | "true") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "BANGBAN_TRUST_PROXY",
+                    value: other.into(),
+                    reason: "应为 true 或 false",
+                })
+            }
+        };
         Ok(Config {
+            trust_proxy,
             database_url: env::var("DATABASE_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/bangban".into()),
             mode,
@@ -63,6 +81,11 @@ impl Config {
                 .ok()
                 .filter(|s| !s.is_empty())
                 .map(|s| s.trim_end_matches('/').to_string()),
+            sms_file: env::var("BANGBAN_SMS_FILE")
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "data/sms-outbox.jsonl".into())
+                .into(),
             files_dir: env::var("BANGBAN_FILES_DIR")
                 .ok()
                 .filter(|s| !s.is_empty())

@@ -50,6 +50,38 @@ pub async fn connect(url: &str) -> Result<PgPool, String> {
     ))
 }
 
+/// The role the server works as (created by the migrations): it may not change or delete
+/// recorded events, logins, file openings or the audit log.
+pub const APP_ROLE: &str = "bangban_app";
+
+/// The pool the server serves with: the same database, every connection switched to
+/// `APP_ROLE`. (A county may instead give the server its own login that is a member of
+/// `APP_ROLE` and only that.)
+pub async fn serving_pool(owner: &PgPool) -> Result<PgPool, sqlx::Error> {
+    use sqlx::Executor;
+    pool_options()
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(format!("SET ROLE {APP_ROLE}").as_str())
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect_with(owner.connect_options().as_ref().clone())
+        .await
+}
+
+/// Lets the server's role use the session table, which the session store creates at start.
+pub async fn grant_sessions(owner: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(&format!(
+        "GRANT USAGE ON SCHEMA tower_sessions TO {APP_ROLE};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tower_sessions TO {APP_ROLE};"
+    ))
+    .execute(owner)
+    .await?;
+    Ok(())
+}
+
 /// Applies every pending migration.
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await

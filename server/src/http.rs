@@ -37,6 +37,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
+        // Saved on every request, so the idle timeout counts from the last activity.
+        .with_always_save(true)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(Duration::minutes(
             app::accounts::ssr::STAFF_IDLE_MINUTES,
@@ -47,6 +49,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let origin = Arc::new(OriginPolicy {
         public_origin: config.public_origin.clone(),
+        scheme: if config.secure_cookies {
+            "https"
+        } else {
+            "http"
+        },
     });
 
     Router::new()
@@ -67,6 +74,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(honest_status))
+        .layer(middleware::from_fn(session_age))
         .layer(auth_layer)
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
@@ -75,7 +84,28 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .precompressed_gzip(),
         )
         .layer(middleware::from_fn_with_state(origin, check_origin))
+        .layer(middleware::from_fn(no_store_by_default))
+        .layer(middleware::from_fn(page_policy))
         .layer(CompressionLayer::new().br(true).gzip(true))
+        // Pages set their own policy with the request's nonce; everything else runs nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            // Only when we are served over HTTPS: over plain HTTP the header means nothing, and
+            // on a developer's machine it would pin localhost to HTTPS.
+            config
+                .secure_cookies
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -110,11 +140,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 pub struct OriginPolicy {
     pub public_origin: Option<String>,
+    /// The scheme our pages are served with: `http://host` is not `https://host`.
+    pub scheme: &'static str,
 }
 
 impl OriginPolicy {
     /// A state-changing request must say it comes from our own pages: its `Origin` (or, from
-    /// old browsers, its `Referer`) must be the configured public origin or the requested host.
+    /// old browsers, its `Referer`) must be the configured public origin, or the requested host
+    /// with our scheme.
     fn allows(&self, origin: Option<&str>, referer: Option<&str>, host: Option<&str>) -> bool {
         let source = match (origin, referer) {
             (Some(o), _) if o != "null" => o.to_string(),
@@ -130,7 +163,9 @@ impl OriginPolicy {
             }
         }
         match (host, source.split_once("://")) {
-            (Some(host), Some((_, authority))) => authority.eq_ignore_ascii_case(host),
+            (Some(host), Some((scheme, authority))) => {
+                scheme.eq_ignore_ascii_case(self.scheme) && authority.eq_ignore_ascii_case(host)
+            }
             _ => false,
         }
     }
@@ -170,6 +205,116 @@ async fn check_origin(
     }
 }
 
+/// Ends sessions older than their role's absolute limit, whatever their activity.
+async fn session_age(
+    mut auth: app::accounts::ssr::AuthSession,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    if app::accounts::ssr::enforce_session_age(&mut auth)
+        .await
+        .is_err()
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    // What the handlers below see: logged out, when the session just ended.
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
+/// Every page's Content-Security-Policy: scripts only from us or carrying the nonce Leptos put
+/// on this page's own scripts (our loader, Leptos's data for islands), wasm allowed to compile,
+/// nothing inline else. Set here, from the page as sent, rather than by the page through
+/// Leptos's response options, which lost the header now and then under concurrent requests
+/// (seen in the browser tests: the page then ran no script at all).
+async fn page_policy(req: Request<Body>, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_page {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let policy = content_security_policy(page_nonce(&bytes).as_deref());
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The nonce on the page's first script that has one (all of a page's share it).
+fn page_nonce(html: &[u8]) -> Option<String> {
+    let at = html.windows(7).position(|w| w == b"nonce=\"")? + 7;
+    let nonce: String = html[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_')
+        .map(|b| *b as char)
+        .collect();
+    (nonce.len() >= 16).then_some(nonce)
+}
+
+fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Pages and answers carry personal data (names, phones, ID numbers): no browser or proxy keeps
+/// a copy, unless the response says otherwise. The built scripts and styles are cached as usual.
+async fn no_store_by_default(req: Request<Body>, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !is_static && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Server functions answer every error with 500; this gives the caller's mistakes their 4xx
+/// (from the error itself, `AppError::status`), so monitoring can tell typos and attacks from
+/// outages. An unknown server function is a 404, not the framework's explanatory 400.
+async fn honest_status(req: Request<Body>, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    let status = res.status();
+    if status != StatusCode::INTERNAL_SERVER_ERROR && status != StatusCode::BAD_REQUEST {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if status == StatusCode::BAD_REQUEST && bytes.starts_with(b"Could not find a server function") {
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "未找到该功能",
+        )
+            .into_response();
+    }
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+            parts.status = StatusCode::from_u16(e.status()).unwrap_or(status);
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// Leptos options for a server not started by cargo-leptos (tests, tools).
 pub fn leptos_options(site_root: &str) -> LeptosOptions {
     LeptosOptions::builder()
@@ -184,12 +329,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_policy_trusts_only_its_own_nonce() {
+        let page = br#"<script type="module" nonce="ykb_8fAwAfmiHtgVxqlcXg">x</script>"#;
+        let nonce = page_nonce(page);
+        assert_eq!(nonce.as_deref(), Some("ykb_8fAwAfmiHtgVxqlcXg"));
+        let policy = content_security_policy(nonce.as_deref());
+        assert!(policy.contains("'nonce-ykb_8fAwAfmiHtgVxqlcXg'"));
+        assert!(!policy.contains("unsafe-inline"));
+        // Something that is not a nonce never reaches the header.
+        assert_eq!(page_nonce(br#"<p nonce="x'; script-src *">"#), None);
+        assert!(!content_security_policy(None).contains("nonce"));
+    }
+
+    #[test]
     fn origin_policy() {
         let p = OriginPolicy {
             public_origin: None,
+            scheme: "http",
         };
         let host = Some("127.0.0.1:3000");
         assert!(p.allows(Some("http://127.0.0.1:3000"), None, host));
+        // The same host under another scheme is another origin.
+        assert!(!p.allows(Some("https://127.0.0.1:3000"), None, host));
+        assert!(!p.allows(Some("ftp://127.0.0.1:3000"), None, host));
         assert!(!p.allows(Some("http://evil.example"), None, host));
         assert!(!p.allows(Some("null"), None, host));
         assert!(p.allows(None, Some("http://127.0.0.1:3000/login?next=/me"), host));
@@ -198,6 +360,7 @@ mod tests {
 
         let p = OriginPolicy {
             public_origin: Some("https://bangban.example.cn".into()),
+            scheme: "https",
         };
         assert!(p.allows(
             Some("https://bangban.example.cn"),

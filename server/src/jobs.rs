@@ -1,14 +1,15 @@
 //! Background work of the server process.
 
-use app::notifications::ssr::{send_due, LogSender};
+use app::notifications::ssr::{send_due, FileSender};
 use sqlx::PgPool;
 use std::time::Duration;
 
-/// Sends due SMS every few seconds. Until a gateway is configured, the development sender
-/// writes each message to the log; failures stay queued with backoff (see `send_due`).
-pub async fn send_notifications(pool: PgPool) {
-    let sender = LogSender;
-    let mut tick = tokio::time::interval(Duration::from_secs(5));
+/// Sends due SMS every two seconds (a verification code should not keep anyone waiting). Until
+/// a gateway is configured, the development sender writes each message to `sms_file`;
+/// failures stay queued with backoff (see `send_due`).
+pub async fn send_notifications(pool: PgPool, sms_file: std::path::PathBuf) {
+    let sender = FileSender { path: sms_file };
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
         tick.tick().await;
         match send_due(&pool, &sender, 50).await {
@@ -17,4 +18,37 @@ pub async fn send_notifications(pool: PgPool) {
             Err(e) => tracing::warn!(error = %e, "notification worker"),
         }
     }
+}
+
+/// Once an hour: removes drafts and unattached uploads older than 7 days, used-up codes and
+/// closed rate-limit windows. Safe to run in every process at once.
+pub async fn retention(pool: PgPool, files_dir: std::path::PathBuf) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = retain(&pool, &files_dir).await {
+            tracing::warn!(error = %e, "retention job");
+        }
+    }
+}
+
+/// One pass of the retention job.
+pub async fn retain(
+    pool: &PgPool,
+    files_dir: &std::path::Path,
+) -> Result<(), app::error::AppError> {
+    let drafts = app::cases::ssr::prune_drafts(pool).await?;
+    let files = app::files::ssr::prune_unattached(pool, files_dir).await?;
+    let codes = app::accounts::codes::ssr::prune(pool).await?;
+    let limits = app::limits::prune(pool).await?;
+    if drafts + files as u64 + codes + limits > 0 {
+        tracing::info!(
+            drafts,
+            files,
+            codes,
+            limits,
+            "retention: old records removed"
+        );
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `server [--fresh] [--demo] [--migrate-only]`: migrates the database (after dropping it, with
+//! `server [--fresh] [--demo] [--migrate-only] [--verify-audit]`: migrates the database (after dropping it, with
 //! `--fresh`), optionally loads the demo data, and serves Bangban on LEPTOS_SITE_ADDR.
 
 use app::state::AppState;
@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    const FLAGS: [&str; 3] = ["--fresh", "--demo", "--migrate-only"];
+    const FLAGS: [&str; 4] = ["--fresh", "--demo", "--migrate-only", "--verify-audit"];
     if let Some(unknown) = args.iter().find(|a| !FLAGS.contains(&a.as_str())) {
         return Err(format!("未知参数 {unknown}；可用参数：{}", FLAGS.join(" ")));
     }
@@ -50,6 +50,16 @@ async fn run() -> Result<(), String> {
     }
 
     let pool = server::db::connect(&config.database_url).await?;
+    if flag("--verify-audit") {
+        let verdict = app::audit::ssr::verify(&pool)
+            .await
+            .map_err(|e| format!("核对失败：{e}"))?;
+        println!("{verdict}");
+        return match verdict {
+            app::audit::ssr::Verdict::Intact { .. } => Ok(()),
+            _ => Err("审计记录核对未通过".into()),
+        };
+    }
     server::db::migrate(&pool)
         .await
         .map_err(|e| format!("数据库迁移失败：{e}"))?;
@@ -58,6 +68,9 @@ async fn run() -> Result<(), String> {
         .migrate()
         .await
         .map_err(|e| format!("会话表迁移失败：{e}"))?;
+    server::db::grant_sessions(&pool)
+        .await
+        .map_err(|e| format!("会话表授权失败：{e}"))?;
     if demo {
         server::seed::load(&pool)
             .await
@@ -66,6 +79,11 @@ async fn run() -> Result<(), String> {
     if migrate_only {
         return Ok(());
     }
+    // From here on the server works as its restricted role.
+    let pool = server::db::serving_pool(&pool)
+        .await
+        .map_err(|e| format!("无法以 {} 角色连接数据库：{e}", server::db::APP_ROLE))?;
+    let session_store = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
     tokio::spawn(
         tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
             session_store,
@@ -75,12 +93,20 @@ async fn run() -> Result<(), String> {
 
     let conf = get_configuration(None).map_err(|e| format!("Leptos 配置错误：{e}"))?;
     let addr = conf.leptos_options.site_addr;
-    tokio::spawn(server::jobs::send_notifications(pool.clone()));
+    tokio::spawn(server::jobs::send_notifications(
+        pool.clone(),
+        config.sms_file.clone(),
+    ));
+    tokio::spawn(server::jobs::retention(
+        pool.clone(),
+        config.files_dir.clone(),
+    ));
     let state = AppState {
         leptos_options: conf.leptos_options,
         pool,
         files_dir: config.files_dir.clone(),
         public_origin: config.public_origin.clone(),
+        trust_proxy: config.trust_proxy,
     };
     let app = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(&addr)

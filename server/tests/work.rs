@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{error_of, field_message, spawn, TestApp};
+use common::{apply, citizen_form, error_of, field_message, spawn, TestApp};
 use reqwest::Client;
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -16,54 +16,6 @@ fn png_data_url() -> String {
 /// The agent takes the case, signing under 代办人.
 fn receive() -> Value {
     json!({"action": "receive", "signature": png_data_url()})
-}
-
-fn citizen_form(mode: &str) -> Value {
-    json!({
-        "applicant_kind": "citizen",
-        "unit_name": "张秀英",
-        "address": "内乡县湍东镇八里营村3组",
-        "id_number": "11010519491231002X",
-        "handler_name": "张秀英",
-        "handler_phone": "13800000001",
-        "services": ["window_acceptance", "mail_delivery"],
-        "mail_address": "内乡县湍东镇八里营村3组",
-        "mail_recipient": "张秀英",
-        "mail_phone": "13800000001",
-        "mode": mode,
-        "terms_accepted": true
-    })
-}
-
-/// Applies for `item` as the demo applicant; returns the case number.
-async fn apply(app: &TestApp, item: &str, mode: &str) -> String {
-    let applicant = app.client_as("13800000001").await;
-    let id: i64 = sqlx::query_scalar(
-        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = $1",
-    )
-    .bind(item)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let ctx: Value = app
-        .call_with(
-            &applicant,
-            "cases/apply_context",
-            &[("item_id", &id.to_string())],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .call_json(
-            &applicant,
-            "cases/submit",
-            &json!({"item_id": id, "token": ctx["token"], "form": citizen_form(mode), "signature": png_data_url()}),
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-    res.json().await.unwrap()
 }
 
 async fn context(app: &TestApp, agent: &Client, number: &str) -> Value {
@@ -660,6 +612,27 @@ async fn only_agents_of_the_case_may_act(pool: PgPool) {
         error_of(app.call_json(&village, "work/act", &body).await).await,
         json!("NotFound")
     );
+    // Nor may anyone but the applicant and the case's agents put files on it.
+    let files = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM stored_files f JOIN cases c ON c.id = f.case_id WHERE c.number = $1",
+        )
+        .bind(&number)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let before = files().await;
+    for login in ["agent03", "supervisor01", "admin01"] {
+        let client = app.client_as(login).await;
+        let res = common::upload_for(&app, &client, &number, "增值税专用发票申请表").await;
+        assert!(
+            [403, 404].contains(&res.status().as_u16()),
+            "{login}: {}",
+            res.status()
+        );
+    }
+    assert_eq!(files().await, before);
     for login in ["13800000001", "supervisor01", "admin01"] {
         let client = app.client_as(login).await;
         assert_eq!(
@@ -790,16 +763,7 @@ async fn an_agent_registers_a_walk_in_and_the_person_claims_the_account_later(po
     // …until the person registers with that phone; then the case is theirs.
     let person = common::new_client();
     let res = app
-        .call_with(
-            &person,
-            "register",
-            &[
-                ("phone", "13700001234"),
-                ("display_name", "张秀英"),
-                ("password", "mima-2026-ok"),
-                ("password_confirm", "mima-2026-ok"),
-            ],
-        )
+        .register(&person, "13700001234", "张秀英", "mima-2026-ok")
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     let mine: Vec<Value> = app
@@ -809,13 +773,16 @@ async fn an_agent_registers_a_walk_in_and_the_person_claims_the_account_later(po
         .await
         .unwrap();
     assert_eq!(mine[0]["number"], number);
-    // A claimed account cannot be registered twice.
+    // A claimed account cannot be registered twice: no register code is ever sent for it
+    // (its owner is told someone tried), so any code is wrong.
+    let intruder = common::new_client();
     let err = error_of(
         app.call_with(
-            &common::new_client(),
+            &intruder,
             "register",
             &[
                 ("phone", "13700001234"),
+                ("code", "123456"),
                 ("display_name", "冒名"),
                 ("password", "another-pass-9"),
                 ("password_confirm", "another-pass-9"),
@@ -825,8 +792,8 @@ async fn an_agent_registers_a_walk_in_and_the_person_claims_the_account_later(po
     )
     .await;
     assert_eq!(
-        field_message(&err, "phone").as_deref(),
-        Some("该手机号已注册，请直接登录")
+        field_message(&err, "code").as_deref(),
+        Some("验证码错误或已失效，请重新获取")
     );
     // The station forwards it to the county center as usual.
     step(
@@ -1060,7 +1027,7 @@ async fn only_a_filed_agent_is_responsible_and_a_manager_reassigns(pool: PgPool)
             Some(&number),
         )
         .await;
-        assert_eq!(res.status(), 400);
+        assert_eq!(res.status(), 409);
         let body: Value = res.json().await.unwrap();
         assert!(
             body["error"].as_str().unwrap().contains("不能再上传"),
@@ -1335,17 +1302,8 @@ async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: P
     assert!(field_message(&err, "signature").is_some());
     let stranger = {
         let c = common::new_client();
-        app.call_with(
-            &c,
-            "register",
-            &[
-                ("phone", "13700009999"),
-                ("display_name", "路人"),
-                ("password", "mima-2026-ok"),
-                ("password_confirm", "mima-2026-ok"),
-            ],
-        )
-        .await;
+        app.register(&c, "13700009999", "路人", "mima-2026-ok")
+            .await;
         c
     };
     let err = error_of(

@@ -31,4 +31,4 @@ impl FieldError {
     }
 }
 pub use roles::Role;
-pub use validate::{DisplayName, LoginName, MobilePhone, Password, ValidationError};
+pub use validate::{DisplayName, LoginName, MobilePhone, Password, SmsCode, ValidationError};

@@ -16,6 +16,9 @@ pub struct StaffRow {
     pub phone: String,
     pub center_name: Option<String>,
     pub department_name: Option<String>,
+    pub disabled: bool,
+    pub locked: bool,
+    pub must_change_password: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +33,10 @@ pub async fn list_staff() -> Result<Vec<StaffRow>, AppError> {
     super::ssr::require_role(&[Role::Admin]).await?;
     Ok(sqlx::query_as::<_, StaffRow>(
         "SELECT a.id, a.login_name, a.display_name, a.role, a.phone,
-                c.name AS center_name, d.name AS department_name
+                c.name AS center_name, d.name AS department_name,
+                a.disabled_at IS NOT NULL AS disabled,
+                COALESCE(a.locked_until > now(), false) AS locked,
+                a.must_change_password
          FROM accounts a
          LEFT JOIN centers c ON c.id = a.center_id
          LEFT JOIN departments d ON d.id = a.department_id
@@ -145,10 +151,13 @@ pub async fn create_staff(
     };
 
     let hash = super::ssr::hash_password(password.expose().to_string()).await?;
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+    let mut tx = pool.begin().await?;
+    // The administrator chose the password: the person replaces it at first login.
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts
-            (role, login_name, display_name, phone, password_hash, center_id, department_id, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            (role, login_name, display_name, phone, password_hash, center_id, department_id,
+             created_by, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true) RETURNING id",
     )
     .bind(role.as_str())
     .bind(login.as_str())
@@ -158,20 +167,112 @@ pub async fn create_staff(
     .bind(center_id)
     .bind(department_id)
     .bind(admin.id)
-    .fetch_one(&pool)
-    .await;
-    match inserted {
-        Ok(id) => {
-            tracing::info!(
-                admin = admin.id,
-                account = id,
-                role = role.as_str(),
-                "staff account created"
-            );
-            Ok(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let detail = serde_json::json!({
+        "login_name": login.as_str(), "role": role.as_str(),
+        "center_id": center_id, "department_id": department_id,
+    });
+    let who = crate::audit::ssr::Who::user(&admin).await;
+    crate::audit::ssr::record(
+        &mut *tx,
+        &who,
+        "staff.create",
+        &format!("account:{id}"),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        admin = admin.id,
+        account = id,
+        role = role.as_str(),
+        "staff account created"
+    );
+    Ok(id)
+}
+
+/// Disables, enables or unlocks a staff account. Disabling ends its sessions at once (a
+/// session's account is looked up on every request); an administrator cannot disable
+/// themselves.
+#[server(endpoint = "admin/staff_status")]
+pub async fn set_staff_status(id: i64, action: String) -> Result<(), AppError> {
+    let admin = super::ssr::require_role(&[Role::Admin]).await?;
+    let sql = match action.as_str() {
+        "disable" if id == admin.id => {
+            return Err(AppError::Rejected("不能停用自己的账号".into()))
         }
-        Err(e) => Err(e.into()),
+        "disable" => "UPDATE accounts SET disabled_at = now() WHERE id = $1 AND role <> 'applicant' AND disabled_at IS NULL",
+        "enable" => "UPDATE accounts SET disabled_at = NULL, failed_logins = 0, locked_until = NULL WHERE id = $1 AND role <> 'applicant'",
+        "unlock" => "UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND role <> 'applicant'",
+        _ => return Err(AppError::Rejected("提交的内容不完整或格式不正确".into())),
+    };
+    let pool = crate::state::pool()?;
+    let known: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1 AND role <> 'applicant')",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await?;
+    if !known {
+        return Err(AppError::NotFound);
     }
+    let mut tx = pool.begin().await?;
+    sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    let who = crate::audit::ssr::Who::user(&admin).await;
+    let what = format!("staff.{action}");
+    crate::audit::ssr::record(
+        &mut *tx,
+        &who,
+        &what,
+        &format!("account:{id}"),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(admin = admin.id, account = id, action = %action, "staff account changed");
+    Ok(())
+}
+
+/// Gives a staff member a new temporary password, shown once to the administrator to hand
+/// over in person; the person must change it at the next login. Their sessions end.
+#[server(endpoint = "admin/reset_staff_password")]
+pub async fn reset_staff_password(id: i64) -> Result<String, AppError> {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let admin = super::ssr::require_role(&[Role::Admin]).await?;
+    // Letters and digits without look-alikes (0/O, 1/l/I), read out or written on paper.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let letters: String = (0..8)
+        .map(|_| ALPHABET[(OsRng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect();
+    let temporary = format!("{letters}{}", OsRng.next_u32() % 10);
+    let hash = super::ssr::hash_password(temporary.clone()).await?;
+    let pool = crate::state::pool()?;
+    let mut tx = pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE accounts SET password_hash = $2, must_change_password = true,
+             failed_logins = 0, locked_until = NULL
+         WHERE id = $1 AND role <> 'applicant'",
+    )
+    .bind(id)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    let who = crate::audit::ssr::Who::user(&admin).await;
+    crate::audit::ssr::record(
+        &mut *tx,
+        &who,
+        "staff.reset_password",
+        &format!("account:{id}"),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(admin = admin.id, account = id, "staff password reset");
+    Ok(temporary)
 }
 
 // Interactive throughout: the page is one island.
@@ -181,7 +282,25 @@ pub async fn create_staff(
 #[cfg_attr(not(any(feature = "ssr", feature = "staff")), component)]
 pub fn AdminPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
-    let staff = Resource::new(move || create.version().get(), |_| list_staff());
+    let status = ServerAction::<SetStaffStatus>::new();
+    let reset = ServerAction::<ResetStaffPassword>::new();
+    let staff = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                status.version().get(),
+                reset.version().get(),
+            )
+        },
+        |_| list_staff(),
+    );
+    let row_error = Signal::derive(move || {
+        status
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| reset.value().get().and_then(Result::err))
+    });
     let centers = Resource::new(|| (), |_| list_center_choices());
     let error = action_error(create);
     let (center, set_center) = signal(String::new());
@@ -190,13 +309,20 @@ pub fn AdminPage() -> impl IntoView {
         <section class="card wide">
             <h1>"系统管理：工作人员账号"</h1>
             <p><a href="/admin/organization" class="button">"组织机构（中心、部门、窗口）"</a></p>
+            <FormError error=row_error/>
+            {move || reset.value().get().and_then(Result::ok).map(|p| view! {
+                <p class="form-ok temporary-password" role="status">
+                    "临时密码：" <strong>{p}</strong>
+                    "。请当面告知本人；首次登录须修改密码。此密码只显示这一次。"
+                </p>
+            })}
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     staff.await.map(|rows| view! {
                         <table class="data-table">
                             <thead><tr>
                                 <th>"账号"</th><th>"姓名"</th><th>"角色"</th><th>"电话"</th>
-                                <th>"所属中心"</th><th>"部门"</th>
+                                <th>"所属中心"</th><th>"部门"</th><th>"状态"</th><th>"操作"</th>
                             </tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| view! {
@@ -207,6 +333,23 @@ pub fn AdminPage() -> impl IntoView {
                                         <td>{r.phone}</td>
                                         <td>{r.center_name.unwrap_or_default()}</td>
                                         <td>{r.department_name.unwrap_or_default()}</td>
+                                        <td>{staff_state(r.disabled, r.locked, r.must_change_password)}</td>
+                                        <td class="row-actions">
+                                            <button type="button" class="button small"
+                                                on:click=move |_| { status.dispatch(SetStaffStatus { id: r.id, action: (if r.disabled { "enable" } else { "disable" }).into() }); }>
+                                                {if r.disabled { "启用" } else { "停用" }}
+                                            </button>
+                                            {r.locked.then(|| view! {
+                                                <button type="button" class="button small"
+                                                    on:click=move |_| { status.dispatch(SetStaffStatus { id: r.id, action: "unlock".into() }); }>
+                                                    "解锁"
+                                                </button>
+                                            })}
+                                            <button type="button" class="button small"
+                                                on:click=move |_| { reset.dispatch(ResetStaffPassword { id: r.id }); }>
+                                                "重置密码"
+                                            </button>
+                                        </td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -275,5 +418,14 @@ pub fn AdminPage() -> impl IntoView {
                 <button type="submit" class="button primary">"创建账号"</button>
             </ActionForm>
         </section>
+    }
+}
+
+fn staff_state(disabled: bool, locked: bool, must_change: bool) -> &'static str {
+    match (disabled, locked, must_change) {
+        (true, _, _) => "已停用",
+        (_, true, _) => "已锁定",
+        (_, _, true) => "待改初始密码",
+        _ => "正常",
     }
 }

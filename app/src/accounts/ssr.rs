@@ -29,6 +29,8 @@ pub struct User {
     pub center_id: Option<i64>,
     pub department_id: Option<i64>,
     password_hash: String,
+    /// The password was chosen by an administrator: nothing but changing it is allowed.
+    pub must_change_password: bool,
 }
 
 impl User {
@@ -98,9 +100,12 @@ pub enum LoginRefused {
         until: chrono::DateTime<chrono::Utc>,
     },
     Disabled,
+    /// An applicant whose phone was never proven theirs (an account from before SMS codes).
+    Unverified,
 }
 
-const USER_COLUMNS: &str = "id, role, display_name, center_id, department_id, password_hash";
+const USER_COLUMNS: &str =
+    "id, role, display_name, center_id, department_id, password_hash, must_change_password";
 
 impl AuthnBackend for Backend {
     type User = User;
@@ -112,8 +117,10 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, BackendError> {
-        let sql =
-            format!("SELECT {USER_COLUMNS} FROM accounts WHERE id = $1 AND disabled_at IS NULL");
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM accounts WHERE id = $1 AND disabled_at IS NULL
+               AND (role <> 'applicant' OR phone_verified_at IS NOT NULL)"
+        );
         Ok(sqlx::query_as::<_, User>(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
@@ -121,8 +128,11 @@ impl AuthnBackend for Backend {
     }
 }
 
-/// Checks a login and records the attempt. Locked accounts are refused without looking at the
-/// password; five failures in a row lock the account for fifteen minutes.
+/// Checks a login and records the attempt. Each attempt is counted before the password is
+/// looked at, in one statement, so parallel guesses cannot pass the lockout: the fifth in a
+/// row locks the account for fifteen minutes (a right password in it unlocks it again).
+/// Unknown names, disabled and unverified accounts answer exactly as a wrong password does
+/// unless the password is right, so the answers do not tell which accounts exist.
 pub async fn verify_login(
     pool: &PgPool,
     creds: &Credentials,
@@ -131,73 +141,97 @@ pub async fn verify_login(
     struct Row {
         #[sqlx(flatten)]
         user: User,
-        locked_until: Option<chrono::DateTime<chrono::Utc>>,
         disabled: bool,
+        unverified: bool,
     }
     let sql = format!(
-        "SELECT {USER_COLUMNS}, locked_until, disabled_at IS NOT NULL AS disabled
+        "SELECT {USER_COLUMNS}, disabled_at IS NOT NULL AS disabled,
+                (role = 'applicant' AND phone_verified_at IS NULL) AS unverified
          FROM accounts WHERE login_name = $1"
     );
     let row = sqlx::query_as::<_, Row>(&sql)
         .bind(&creds.login_name)
         .fetch_optional(pool)
         .await?;
+    let record =
+        |id, outcome| record_login_event(pool, id, &creds.login_name, outcome, &creds.client);
 
     let Some(row) = row else {
-        // Spend the same time as a real check so timing does not reveal which logins exist.
+        // Spend the same time as a real check, and lock the name as an account would be.
         let _ = verify_password(creds.password.clone(), dummy_hash().await).await;
-        record_login_event(
+        let (hits, wait) = crate::limits::count(
             pool,
-            None,
+            crate::limits::LOGIN_FAILURES_UNKNOWN_NAME,
             &creds.login_name,
-            "unknown_account",
-            &creds.client,
         )
-        .await?;
-        return Ok(Err(LoginRefused::BadCredentials));
+        .await
+        .map_err(|_| BackendError::Hash("rate limit".into()))?;
+        record(None, "unknown_account").await?;
+        return Ok(Err(if hits >= LOCKOUT_THRESHOLD {
+            LoginRefused::Locked {
+                until: chrono::Utc::now() + chrono::Duration::seconds(wait),
+            }
+        } else {
+            LoginRefused::BadCredentials
+        }));
     };
     let id = row.user.id;
-    if row.disabled {
-        record_login_event(pool, Some(id), &creds.login_name, "disabled", &creds.client).await?;
-        return Ok(Err(LoginRefused::Disabled));
+    if row.disabled || row.unverified {
+        let right = verify_password(creds.password.clone(), row.user.password_hash.clone()).await?;
+        let (outcome, refused) = match (right, row.disabled) {
+            (false, _) => ("bad_password", LoginRefused::BadCredentials),
+            (true, true) => ("disabled", LoginRefused::Disabled),
+            (true, false) => ("unverified", LoginRefused::Unverified),
+        };
+        record(Some(id), outcome).await?;
+        return Ok(Err(refused));
     }
-    if let Some(until) = row.locked_until.filter(|u| *u > chrono::Utc::now()) {
-        record_login_event(pool, Some(id), &creds.login_name, "locked", &creds.client).await?;
-        return Ok(Err(LoginRefused::Locked { until }));
-    }
+
+    // Count this attempt as failed before checking; an expired lock starts a new count.
+    let reserved: Option<(i32, Option<chrono::DateTime<chrono::Utc>>)> = sqlx::query_as(
+        "UPDATE accounts SET
+            failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END,
+            locked_until  = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1
+                                            ELSE failed_logins + 1 END) >= $2
+                                 THEN now() + make_interval(mins => $3) END
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+         RETURNING failed_logins, locked_until",
+    )
+    .bind(id)
+    .bind(LOCKOUT_THRESHOLD)
+    .bind(LOCKOUT_MINUTES)
+    .fetch_optional(pool)
+    .await?;
+    let Some((_, locked_until)) = reserved else {
+        let until: Option<chrono::DateTime<chrono::Utc>> =
+            sqlx::query_scalar("SELECT locked_until FROM accounts WHERE id = $1")
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
+        record(Some(id), "locked").await?;
+        return Ok(Err(LoginRefused::Locked {
+            until: until.unwrap_or_else(chrono::Utc::now),
+        }));
+    };
 
     if verify_password(creds.password.clone(), row.user.password_hash.clone()).await? {
         sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(id)
             .execute(pool)
             .await?;
-        record_login_event(pool, Some(id), &creds.login_name, "success", &creds.client).await?;
+        record(Some(id), "success").await?;
         return Ok(Ok(row.user));
     }
-
-    // One statement, so two concurrent failures cannot both miss the threshold.
-    let locked_until: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-        "UPDATE accounts SET
-            failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-            locked_until  = CASE WHEN failed_logins + 1 >= $2
-                                 THEN now() + make_interval(mins => $3) ELSE NULL END
-         WHERE id = $1 RETURNING locked_until",
-    )
-    .bind(id)
-    .bind(LOCKOUT_THRESHOLD)
-    .bind(LOCKOUT_MINUTES)
-    .fetch_one(pool)
-    .await?;
-    let outcome = if locked_until.is_some() {
-        "locked_now"
-    } else {
-        "bad_password"
-    };
-    record_login_event(pool, Some(id), &creds.login_name, outcome, &creds.client).await?;
-    Ok(Err(match locked_until {
-        Some(until) => LoginRefused::Locked { until },
-        None => LoginRefused::BadCredentials,
-    }))
+    match locked_until {
+        Some(until) => {
+            record(Some(id), "locked_now").await?;
+            Ok(Err(LoginRefused::Locked { until }))
+        }
+        None => {
+            record(Some(id), "bad_password").await?;
+            Ok(Err(LoginRefused::BadCredentials))
+        }
+    }
 }
 
 pub async fn record_login_event(
@@ -239,9 +273,32 @@ async fn dummy_hash() -> String {
         .clone()
 }
 
+/// Password hashing takes ~19 MiB and tens of milliseconds each: at most this many run at once
+/// (one per core), the rest wait their turn, so a flood of logins cannot exhaust memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.max(2))
+    })
+}
+
+/// Runs `work` on the blocking pool under the hashing bound.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, BackendError> + Send + 'static,
+) -> Result<T, BackendError> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|e| BackendError::Hash(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| BackendError::Hash(e.to_string()))?
+}
+
 /// argon2id with the crate's defaults, off the async runtime threads.
 pub async fn hash_password(password: String) -> Result<String, BackendError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -249,7 +306,6 @@ pub async fn hash_password(password: String) -> Result<String, BackendError> {
             .map_err(|e| BackendError::Hash(e.to_string()))
     })
     .await
-    .map_err(|e| BackendError::Hash(e.to_string()))?
 }
 
 /// The password hash of an applicant account an agent created at registration: nobody can log
@@ -260,14 +316,13 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, Bac
     if hash == UNCLAIMED {
         return Ok(false);
     }
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| BackendError::Hash(e.to_string()))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| BackendError::Hash(e.to_string()))?
 }
 
 impl From<BackendError> for AppError {
@@ -288,10 +343,20 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
         .map_err(AppError::internal)
 }
 
-/// The logged-in user, or `Unauthenticated`.
+/// The logged-in user, or `Unauthenticated`. Someone who must first change the password an
+/// administrator gave them may do nothing else (see `change_password`).
 pub async fn require_user() -> Result<User, AppError> {
-    auth_session().await?.user.ok_or(AppError::Unauthenticated)
+    let user = auth_session()
+        .await?
+        .user
+        .ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::Rejected(MUST_CHANGE.into()));
+    }
+    Ok(user)
 }
+
+pub const MUST_CHANGE: &str = "请先修改管理员设置的初始密码";
 
 /// The logged-in user if their role is one of `roles`; checked on the server for every call.
 pub async fn require_role(roles: &[Role]) -> Result<User, AppError> {
@@ -307,6 +372,40 @@ pub async fn require_role(roles: &[Role]) -> Result<User, AppError> {
 /// The signed-in center or department manager.
 pub async fn require_manager() -> Result<User, AppError> {
     require_role(&[Role::Manager]).await
+}
+
+/// Sessions end this long after login however active they are: a staff member signs in again
+/// each working day; an applicant each week.
+pub const STAFF_MAX_HOURS: i64 = 12;
+pub const APPLICANT_MAX_HOURS: i64 = 7 * 24;
+const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// Ends the session when it is older than its role allows. Run on every request.
+pub async fn enforce_session_age(session: &mut AuthSession) -> Result<(), AppError> {
+    let Some(user) = session.user.clone() else {
+        return Ok(());
+    };
+    let since: Option<i64> = session
+        .session
+        .get(SIGNED_IN_AT)
+        .await
+        .map_err(AppError::internal)?;
+    if session_too_old(user.role(), since, chrono::Utc::now().timestamp()) {
+        session.logout().await?;
+        tracing::info!(account = user.id, "session past its absolute limit ended");
+    }
+    Ok(())
+}
+
+/// Whether a session that began at `signed_in_at` (Unix seconds; unknown for sessions from
+/// before the limit existed) must end at `now`.
+pub fn session_too_old(role: Role, signed_in_at: Option<i64>, now: i64) -> bool {
+    let max_hours = if role.is_staff() {
+        STAFF_MAX_HOURS
+    } else {
+        APPLICANT_MAX_HOURS
+    };
+    signed_in_at.is_none_or(|t| now - t > max_hours * 3600)
 }
 
 /// Logs `user` in on a fresh session id with the idle timeout of their role.
@@ -328,7 +427,34 @@ pub async fn start_session(session: &mut AuthSession, user: &User) -> Result<(),
     session.session.set_expiry(Some(Expiry::OnInactivity(
         tower_sessions::cookie::time::Duration::minutes(idle),
     )));
+    session
+        .session
+        .insert(SIGNED_IN_AT, chrono::Utc::now().timestamp())
+        .await
+        .map_err(AppError::internal)?;
     Ok(())
+}
+
+/// The client's address: the peer, or behind our proxy the last `X-Forwarded-For` entry (the
+/// one our proxy appended; earlier entries are whatever the client claimed).
+pub fn client_address(
+    peer: Option<String>,
+    headers: &http::HeaderMap,
+    trust_proxy: bool,
+) -> Option<String> {
+    if trust_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|a| a.parse::<std::net::IpAddr>().is_ok());
+        if let Some(a) = forwarded {
+            return Some(a.to_string());
+        }
+    }
+    peer
 }
 
 /// Who is asking: the peer address and browser, recorded with login events.
@@ -340,11 +466,46 @@ pub async fn client_info() -> ClientInfo {
         .await
         .ok()
         .map(|c| c.0.ip().to_string());
+    let trust_proxy =
+        leptos::prelude::use_context::<crate::state::AppState>().is_some_and(|s| s.trust_proxy);
     ClientInfo {
-        ip: peer,
+        ip: client_address(peer, &headers, trust_proxy),
         user_agent: headers
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_sign_in_again_after_twelve_hours_applicants_after_a_week() {
+        let start = 1_800_000_000;
+        let hour = 3600;
+        assert!(!session_too_old(
+            Role::Agent,
+            Some(start),
+            start + 12 * hour
+        ));
+        assert!(session_too_old(
+            Role::Agent,
+            Some(start),
+            start + 12 * hour + 1
+        ));
+        assert!(session_too_old(Role::Admin, Some(start), start + 13 * hour));
+        assert!(!session_too_old(
+            Role::Applicant,
+            Some(start),
+            start + 13 * hour
+        ));
+        assert!(session_too_old(
+            Role::Applicant,
+            Some(start),
+            start + 7 * 24 * hour + 1
+        ));
+        assert!(session_too_old(Role::Supervisor, None, start));
     }
 }

@@ -59,6 +59,17 @@ pub async fn submit_application(
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
     let state = leptos::prelude::use_context::<crate::state::AppState>()
         .ok_or_else(|| AppError::internal("AppState missing"))?;
+    let address = crate::accounts::ssr::client_info()
+        .await
+        .ip
+        .unwrap_or_default();
+    crate::limits::hit(
+        &state.pool,
+        crate::limits::SUBMIT_PER_ACCOUNT,
+        &user.id.to_string(),
+    )
+    .await?;
+    crate::limits::hit(&state.pool, crate::limits::SUBMIT_PER_ADDRESS, &address).await?;
     let channel = channel.unwrap_or_default();
     ssr::submit(&state, &user, item_id, &token, &form, &signature, &channel).await
 }

@@ -53,7 +53,7 @@ fn Record(h: Handover) -> impl IntoView {
     };
     view! {
         <article class="print-a4 handover">
-            <p class="no-print actions"><button type="button" class="button" onclick="window.print()">"打印"</button></p>
+            <p class="no-print actions"><button type="button" class="button" data-print="">"打印"</button></p>
             <HandoverText h=h.clone()/>
             <p class="print-footer">
                 {format!("受托方（代办员）：{}　　委托方签名：", h.agent)}

@@ -115,7 +115,7 @@ pub fn NoticePage() -> impl IntoView {
                 match notice.await {
                     Ok(n) => view! {
                         <article class="print-a4 notice-print">
-                            <p class="no-print actions"><button type="button" class="button" onclick="window.print()">"打印"</button></p>
+                            <p class="no-print actions"><button type="button" class="button" data-print="">"打印"</button></p>
                             <NoticeDocument notice=n/>
                         </article>
                     }.into_any(),

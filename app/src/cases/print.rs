@@ -49,7 +49,7 @@ fn Form(c: CaseView) -> impl IntoView {
     view! {
         <article class="print-a4 application-form">
             <p class="no-print actions">
-                <button type="button" class="button" onclick="window.print()">"打印"</button>
+                <button type="button" class="button" data-print="">"打印"</button>
             </p>
             <h1>{format!("{}政务服务事项", super::in_county(&unit))}<br/>"“事前辅导、全程帮办”申请表"</h1>
             <p class="form-number">{format!("编号：{}", c.number)}</p>

@@ -86,7 +86,8 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     own_files.extend(new.application.power_of_attorney_file);
     own_files.extend(new.application.seal_file);
     let unattached: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stored_files WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL",
+        "SELECT count(*) FROM stored_files
+         WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL AND removed_at IS NULL",
     )
     .bind(&own_files)
     .bind(new.submitter.id)
@@ -167,6 +168,8 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     .bind(&materials)
     .execute(&mut *tx)
     .await?;
+    let who = crate::audit::ssr::Who::user(new.submitter).await;
+    crate::audit::ssr::files_attached(&mut *tx, &who, &number, &own_files).await?;
     if let Some(agent) = registrar {
         let case = log::find(&mut *tx, &number, true).await?;
         let mut receive = Step::new(agent, CaseEvent::Receive);
@@ -182,6 +185,20 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     tx.commit().await?;
     tracing::info!(case = %number, submitter = new.submitter.id, channel = new.channel.as_str(), "case submitted");
     Ok(number)
+}
+
+/// Drafts untouched this long are removed (with the uploads only they held, see
+/// `files::ssr::prune_unattached`).
+pub const DRAFT_DAYS: i32 = 7;
+
+pub async fn prune_drafts(pool: &PgPool) -> Result<u64, AppError> {
+    Ok(sqlx::query(
+        "DELETE FROM application_drafts WHERE updated_at < now() - make_interval(days => $1)",
+    )
+    .bind(DRAFT_DAYS)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }
 
 /// The applicant account of the handler's phone, created unclaimed (no password: they claim it
@@ -354,6 +371,17 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     // responsible agent; masked to everyone else who may see the case.
     let contact_full = acting_applicant || (role == Role::Agent && case.agent_id == Some(user.id));
     let application = if contact_full {
+        // Who saw a person's ID number and phone in full, and from where.
+        let who = crate::audit::ssr::Who::user(user).await;
+        let subject = format!("case:{}", case.number);
+        crate::audit::ssr::record(
+            pool,
+            &who,
+            "case.view_personal",
+            &subject,
+            serde_json::json!({}),
+        )
+        .await?;
         application
     } else {
         application.masked()

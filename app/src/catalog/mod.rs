@@ -435,7 +435,7 @@ pub fn PrintListPage() -> impl IntoView {
                     Ok(l) => view! {
                         <article class="print-a4 wide">
                             <p class="no-print actions">
-                                <button type="button" class="button primary" onclick="window.print()">"打印"</button>
+                                <button type="button" class="button primary" data-print="">"打印"</button>
                             </p>
                             <h1>{format!("内乡县{}“事前辅导、帮办代办”政务服务事项清单", l.department)}</h1>
                             <table class="print-table">

@@ -207,6 +207,35 @@ pub mod ssr {
     use sqlx::{Postgres, Transaction};
     use std::net::SocketAddr;
 
+    /// Uploads never attached to a case (an application abandoned half-way) are kept this long.
+    pub const UNATTACHED_DAYS: i32 = 7;
+
+    /// Removes from disk the uploads older than `UNATTACHED_DAYS` that no case holds; returns
+    /// how many. Their records stay, marked removed: who opened them is kept (the application may
+    /// not delete those records). A file whose removal from disk fails is logged and left there.
+    pub async fn prune_unattached(
+        pool: &sqlx::PgPool,
+        files_dir: &std::path::Path,
+    ) -> Result<usize, AppError> {
+        let gone: Vec<String> = sqlx::query_scalar(
+            "UPDATE stored_files f SET removed_at = now()
+             WHERE f.case_id IS NULL AND f.removed_at IS NULL
+               AND f.uploaded_at < now() - make_interval(days => $1)
+               AND NOT EXISTS (SELECT 1 FROM cases c
+                               WHERE c.signature_file = f.id OR c.agent_signature_file = f.id)
+             RETURNING f.stored_name",
+        )
+        .bind(UNATTACHED_DAYS)
+        .fetch_all(pool)
+        .await?;
+        for name in &gone {
+            if let Err(e) = tokio::fs::remove_file(files_dir.join(name)).await {
+                tracing::warn!(file = %name, error = %e, "pruned upload not removed from disk");
+            }
+        }
+        Ok(gone.len())
+    }
+
     /// A file written to disk, not yet recorded.
     pub struct Stored {
         pub stored_name: String,
@@ -295,13 +324,7 @@ pub mod ssr {
     }
 
     fn refuse_error(e: AppError) -> Response {
-        let status = match e {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        };
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
         refuse(status, e.to_string())
     }
 
@@ -318,11 +341,30 @@ pub mod ssr {
     pub async fn upload(
         State(state): State<AppState>,
         auth: AuthSession,
+        peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+        headers: http::HeaderMap,
         mut multipart: Multipart,
     ) -> Response {
         let Some(user) = auth.user else {
             return refuse(StatusCode::UNAUTHORIZED, "请先登录");
         };
+        // Counted before the body is read: a refused upload costs us no disk and little time.
+        let address = crate::accounts::ssr::client_address(
+            Some(peer.0.ip().to_string()),
+            &headers,
+            state.trust_proxy,
+        )
+        .unwrap_or_default();
+        let account = user.id.to_string();
+        for (limit, subject) in [
+            (crate::limits::UPLOAD_PER_ACCOUNT, &account),
+            (crate::limits::UPLOAD_PER_ADDRESS, &address),
+            (crate::limits::UPLOAD_PER_ACCOUNT_DAY, &account),
+        ] {
+            if let Err(e) = crate::limits::hit(&state.pool, limit, subject).await {
+                return refuse_error(e);
+            }
+        }
         let mut purpose = None;
         let mut case = None;
         let mut material = None;
@@ -393,6 +435,13 @@ pub mod ssr {
                     .execute(&mut *tx)
                     .await?;
             }
+            if let Some(number) = &case {
+                let who = crate::audit::ssr::Who {
+                    actor: Some(user.id),
+                    ip: Some(address.clone()),
+                };
+                crate::audit::ssr::files_attached(&mut *tx, &who, number, &[id]).await?;
+            }
             tx.commit().await?;
             Ok::<_, AppError>(id)
         }
@@ -446,7 +495,8 @@ pub mod ssr {
         let sql = format!(
             "SELECT f.stored_name, f.content_type, f.original_name FROM stored_files f
              LEFT JOIN cases c ON c.id = f.case_id
-             WHERE f.id = $1 AND ((f.case_id IS NULL AND f.uploaded_by = $2) OR (c.id IS NOT NULL AND {}))",
+             WHERE f.id = $1 AND f.removed_at IS NULL
+               AND ((f.case_id IS NULL AND f.uploaded_by = $2) OR (c.id IS NOT NULL AND {}))",
             crate::case_log::ssr::VISIBLE
         );
         let row: Option<(String, String, String)> = sqlx::query_as(&sql)
@@ -490,8 +540,14 @@ pub mod ssr {
         if let Err(e) = logged {
             return refuse_error(e.into());
         }
+        // Scans open in the browser; a PDF (which may carry scripts of its own) is downloaded.
+        let kind = if content_type == "application/pdf" {
+            "attachment"
+        } else {
+            "inline"
+        };
         let disposition = format!(
-            "inline; filename*=UTF-8''{}",
+            "{kind}; filename*=UTF-8''{}",
             original_name
                 .bytes()
                 .map(|b| if b.is_ascii_alphanumeric() || b == b'.' {
@@ -513,6 +569,13 @@ pub mod ssr {
             HeaderValue::from_static("no-store, private"),
         );
         h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        // Opened on its own, the file runs nothing and reaches nothing of ours.
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+            ),
+        );
         if let Ok(v) = HeaderValue::from_str(&disposition) {
             h.insert(header::CONTENT_DISPOSITION, v);
         }

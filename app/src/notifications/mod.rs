@@ -186,37 +186,81 @@ pub mod ssr {
         template: Template,
         link: Option<&str>,
     ) -> Result<(), AppError> {
-        let (applicant, phone, number, item): (i64, String, String, String) = sqlx::query_as(
-            "SELECT c.applicant_id, c.handler_phone, c.number, i.name
-             FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut **tx)
-        .await?;
+        // The SMS goes to the account's own phone, and only when that phone was proven the
+        // owner's (or an agent took it down from the person for this case): never to a number
+        // typed into an online form.
+        let (applicant, phone, reachable, number, item): (i64, String, bool, String, String) =
+            sqlx::query_as(
+                "SELECT c.applicant_id, a.phone,
+                        a.phone_verified_at IS NOT NULL OR a.password_hash = $2,
+                        c.number, i.name
+                 FROM cases c JOIN service_items i ON i.id = c.item_id
+                 JOIN accounts a ON a.id = c.applicant_id WHERE c.id = $1",
+            )
+            .bind(case_id)
+            .bind(crate::accounts::ssr::UNCLAIMED)
+            .fetch_one(&mut **tx)
+            .await?;
         let mut body = template.render(&number, &item);
         if let Some(link) = link {
             body.push_str(&format!(" {link}"));
         }
         sqlx::query(
             "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
-             VALUES ($1, $2, 'in_app', NULL, $4, $5, 'sent', now()),
-                    ($1, $2, 'sms', $3, $4, $5, 'pending', NULL)",
+             VALUES ($1, $2, 'in_app', NULL, $3, $4, 'sent', now())",
         )
         .bind(applicant)
         .bind(case_id)
-        .bind(phone)
         .bind(template.as_str())
-        .bind(body)
+        .bind(&body)
         .execute(&mut **tx)
+        .await?;
+        if reachable {
+            queue_sms(
+                &mut **tx,
+                Some(applicant),
+                Some(case_id),
+                &phone,
+                template.as_str(),
+                &body,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Queues one SMS for the worker; the only way a text is ever sent.
+    pub async fn queue_sms(
+        db: impl sqlx::PgExecutor<'_>,
+        account_id: Option<i64>,
+        case_id: Option<i64>,
+        phone: &str,
+        template: &str,
+        body: &str,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body)
+             VALUES ($1, $2, 'sms', $3, $4, $5)",
+        )
+        .bind(account_id)
+        .bind(case_id)
+        .bind(phone)
+        .bind(template)
+        .bind(body)
+        .execute(db)
         .await?;
         Ok(())
     }
+
+    /// Templates whose text is a secret for the recipient alone: the outbox never shows it.
+    pub const SECRET_TEMPLATES: &[&str] = &["verification_code"];
 
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
         channel: String,
         phone: Option<String>,
+        template: String,
         body: String,
         status: String,
         attempts: i32,
@@ -226,18 +270,27 @@ pub mod ssr {
 
     pub async fn recent(pool: &PgPool) -> Result<Vec<OutboxRow>, AppError> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, channel, phone, body, status, attempts, last_error, created_at
+            "SELECT id, channel, phone, template, body, status, attempts, last_error, created_at
              FROM notifications ORDER BY id DESC LIMIT 200",
         )
         .fetch_all(pool)
         .await?;
+        // Whoever reads the outbox sees whether messages went out, not to whom in full nor the
+        // codes in them.
         Ok(rows
             .into_iter()
             .map(|r| OutboxRow {
                 id: r.id,
                 channel: r.channel,
-                phone: r.phone,
-                body: r.body,
+                phone: r.phone.map(|p| match shared::MobilePhone::parse(&p) {
+                    Ok(p) => p.masked(),
+                    Err(_) => "***".into(),
+                }),
+                body: if SECRET_TEMPLATES.contains(&r.template.as_str()) {
+                    "（验证码短信，内容不显示）".into()
+                } else {
+                    r.body
+                },
                 status: r.status,
                 attempts: r.attempts,
                 last_error: r.last_error,
@@ -248,7 +301,7 @@ pub mod ssr {
             .collect())
     }
 
-    /// Sends SMS. The development sender writes to the log; a gateway implements the same trait.
+    /// Sends SMS. The development sender writes to a file; a gateway implements the same trait.
     pub trait SmsSender: Send + Sync {
         fn send(
             &self,
@@ -257,11 +310,40 @@ pub mod ssr {
         ) -> impl std::future::Future<Output = Result<(), String>> + Send;
     }
 
-    pub struct LogSender;
+    /// The development sender: appends each message as a JSON line to a file (by default
+    /// `data/sms-outbox.jsonl`), where a developer or a browser test reads the codes. The log
+    /// gets the masked number only.
+    pub struct FileSender {
+        pub path: std::path::PathBuf,
+    }
 
-    impl SmsSender for LogSender {
+    impl SmsSender for FileSender {
         async fn send(&self, phone: &str, body: &str) -> Result<(), String> {
-            tracing::info!(phone, body, "SMS (development sender)");
+            use tokio::io::AsyncWriteExt;
+            let line = serde_json::json!({
+                "phone": phone,
+                "body": body,
+                "at": chrono::Utc::now().to_rfc3339(),
+            })
+            .to_string()
+                + "\n";
+            if let Some(dir) = self.path.parent() {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let mut file = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .await
+                .map_err(|e| e.to_string())?;
+            file.write_all(line.as_bytes())
+                .await
+                .map_err(|e| e.to_string())?;
+            let masked =
+                shared::MobilePhone::parse(phone).map_or_else(|_| "***".into(), |p| p.masked());
+            tracing::info!(phone = %masked, "SMS written to the development outbox file");
             Ok(())
         }
     }

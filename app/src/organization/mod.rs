@@ -56,40 +56,56 @@ pub async fn create_center(
     phone: String,
 ) -> Result<i64, AppError> {
     let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
-    ssr::create_center(
-        &crate::state::pool()?,
-        admin.id,
-        &name,
-        &kind,
-        &parent_id,
-        &address,
-        &phone,
-    )
+    let detail = serde_json::json!({ "name": name, "kind": kind, "parent_id": parent_id });
+    crate::audit::ssr::audited(&admin, "org.create_center", detail, async |db| {
+        let id =
+            ssr::create_center(db, admin.id, &name, &kind, &parent_id, &address, &phone).await?;
+        Ok((format!("center:{id}"), id))
+    })
     .await
 }
 
 #[server(endpoint = "org/rename")]
 pub async fn rename(what: String, id: i64, name: String) -> Result<(), AppError> {
-    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
-    ssr::rename(&crate::state::pool()?, &what, id, &name).await
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    let detail = serde_json::json!({ "name": name });
+    crate::audit::ssr::audited(&admin, "org.rename", detail, async |db| {
+        ssr::rename(db, &what, id, &name).await?;
+        Ok((format!("{what}:{id}"), ()))
+    })
+    .await
 }
 
 #[server(endpoint = "org/move_center")]
 pub async fn move_center(id: i64, parent_id: i64) -> Result<(), AppError> {
-    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
-    ssr::move_center(&crate::state::pool()?, id, parent_id).await
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    let detail = serde_json::json!({ "parent_id": parent_id });
+    crate::audit::ssr::audited(&admin, "org.move_center", detail, async |db| {
+        ssr::move_center(db, id, parent_id).await?;
+        Ok((format!("center:{id}"), ()))
+    })
+    .await
 }
 
 #[server(endpoint = "org/retire")]
 pub async fn retire(what: String, id: i64) -> Result<(), AppError> {
-    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
-    ssr::retire(&crate::state::pool()?, &what, id).await
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    crate::audit::ssr::audited(&admin, "org.retire", serde_json::json!({}), async |db| {
+        ssr::retire(db, &what, id).await?;
+        Ok((format!("{what}:{id}"), ()))
+    })
+    .await
 }
 
 #[server(endpoint = "org/add_unit")]
 pub async fn add_unit(what: String, center_id: i64, name: String) -> Result<i64, AppError> {
-    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
-    ssr::add_unit(&crate::state::pool()?, &what, center_id, &name).await
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
+    let detail = serde_json::json!({ "center_id": center_id, "name": name });
+    crate::audit::ssr::audited(&admin, "org.add_unit", detail, async |db| {
+        let id = ssr::add_unit(db, &what, center_id, &name).await?;
+        Ok((format!("{what}:{id}"), id))
+    })
+    .await
 }
 
 #[derive(Clone, Copy)]
@@ -322,13 +338,16 @@ pub mod ssr {
             .collect())
     }
 
-    async fn parent_kind(pool: &PgPool, parent: Option<i64>) -> Result<Option<String>, AppError> {
+    async fn parent_kind(
+        db: &mut sqlx::PgConnection,
+        parent: Option<i64>,
+    ) -> Result<Option<String>, AppError> {
         match parent {
             None => Ok(None),
             Some(p) => {
                 sqlx::query_scalar("SELECT kind FROM centers WHERE id = $1 AND retired_at IS NULL")
                     .bind(p)
-                    .fetch_optional(pool)
+                    .fetch_optional(db)
                     .await?
                     .map(Some)
                     .ok_or_else(|| AppError::field("parent_id", "上级中心不存在或已撤销"))
@@ -337,7 +356,7 @@ pub mod ssr {
     }
 
     pub async fn create_center(
-        pool: &PgPool,
+        db: &mut sqlx::PgConnection,
         admin: i64,
         name: &str,
         kind: &str,
@@ -367,7 +386,7 @@ pub mod ssr {
             errors.add("address", "地址不能超过200个字");
         }
         errors.into_result()?;
-        let parent_kind = parent_kind(pool, parent).await?;
+        let parent_kind = parent_kind(&mut *db, parent).await?;
         allowed_parent(kind, parent_kind.as_deref()).map_err(|m| AppError::field("kind", m))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO centers (name, kind, parent_id, address, phone) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -377,7 +396,7 @@ pub mod ssr {
         .bind(parent)
         .bind(address.trim())
         .bind(phone.trim())
-        .fetch_one(pool)
+        .fetch_one(&mut *db)
         .await
         ?;
         tracing::info!(admin, center = id, "center created");
@@ -394,47 +413,60 @@ pub mod ssr {
         }
     }
 
-    pub async fn rename(pool: &PgPool, what: &str, id: i64, name: &str) -> Result<(), AppError> {
+    pub async fn rename(
+        db: &mut sqlx::PgConnection,
+        what: &str,
+        id: i64,
+        name: &str,
+    ) -> Result<(), AppError> {
         let name = unit_name(name, "name")?;
         let sql = format!(
             "UPDATE {} SET name = $2 WHERE id = $1 AND retired_at IS NULL",
             table(what)?
         );
-        let done = sqlx::query(&sql).bind(id).bind(name).execute(pool).await?;
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(name)
+            .execute(&mut *db)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(AppError::NotFound);
         }
         Ok(())
     }
 
-    pub async fn move_center(pool: &PgPool, id: i64, parent: i64) -> Result<(), AppError> {
+    pub async fn move_center(
+        db: &mut sqlx::PgConnection,
+        id: i64,
+        parent: i64,
+    ) -> Result<(), AppError> {
         let kind: String =
             sqlx::query_scalar("SELECT kind FROM centers WHERE id = $1 AND retired_at IS NULL")
                 .bind(id)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *db)
                 .await?
                 .ok_or(AppError::NotFound)?;
-        let parent_kind = parent_kind(pool, Some(parent)).await?;
+        let parent_kind = parent_kind(&mut *db, Some(parent)).await?;
         allowed_parent(&kind, parent_kind.as_deref())
             .map_err(|m| AppError::field("parent_id", m))?;
         sqlx::query("UPDATE centers SET parent_id = $2 WHERE id = $1")
             .bind(id)
             .bind(parent)
-            .execute(pool)
+            .execute(&mut *db)
             .await?;
         Ok(())
     }
 
     /// Retires a center, department or window. A center with stations still in service under it
     /// cannot be retired: they would be orphaned.
-    pub async fn retire(pool: &PgPool, what: &str, id: i64) -> Result<(), AppError> {
+    pub async fn retire(db: &mut sqlx::PgConnection, what: &str, id: i64) -> Result<(), AppError> {
         let table = table(what)?;
         if table == "centers" {
             let children: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM centers WHERE parent_id = $1 AND retired_at IS NULL",
             )
             .bind(id)
-            .fetch_one(pool)
+            .fetch_one(&mut *db)
             .await?;
             if children > 0 {
                 return Err(AppError::Rejected(
@@ -446,7 +478,7 @@ pub mod ssr {
             format!("UPDATE {table} SET retired_at = now() WHERE id = $1 AND retired_at IS NULL");
         if sqlx::query(&sql)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *db)
             .await?
             .rows_affected()
             == 0
@@ -457,7 +489,7 @@ pub mod ssr {
     }
 
     pub async fn add_unit(
-        pool: &PgPool,
+        db: &mut sqlx::PgConnection,
         what: &str,
         center: i64,
         name: &str,
@@ -474,7 +506,7 @@ pub mod ssr {
         sqlx::query_scalar(&sql)
             .bind(center)
             .bind(name)
-            .fetch_optional(pool)
+            .fetch_optional(&mut *db)
             .await?
             .ok_or(AppError::NotFound)
     }

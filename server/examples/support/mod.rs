@@ -36,11 +36,14 @@ pub async fn serve(pool: PgPool, url: String) -> String {
         pool,
         files_dir: std::env::temp_dir().join("bangban-bench-files"),
         public_origin: None,
+        trust_proxy: false,
     };
     let config = Config {
         database_url: url,
         mode: Mode::Development,
         files_dir: std::path::PathBuf::new(),
+        trust_proxy: false,
+        sms_file: std::path::PathBuf::new(),
         secure_cookies: false,
         public_origin: None,
     };

@@ -26,6 +26,15 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         None,
         None,
     ),
+    // A second applicant, who has forgotten her password (the browser tests reset it).
+    (
+        "13800000009",
+        "赵桂兰",
+        "applicant",
+        "13800000009",
+        None,
+        None,
+    ),
     (
         "agent01",
         "李帮办",
@@ -360,11 +369,12 @@ async fn insert_account(
     hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id, department_id)
+        "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id, department_id,
+                               phone_verified_at)
          VALUES ($1, $2, $3, $4, $5,
                  (SELECT id FROM centers WHERE name = $6),
                  (SELECT d.id FROM departments d JOIN centers c ON c.id = d.center_id
-                   WHERE c.name = $6 AND d.name = $7))
+                   WHERE c.name = $6 AND d.name = $7), now())
          ON CONFLICT (login_name) DO NOTHING",
     )
     .bind(login)

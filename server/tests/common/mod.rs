@@ -4,7 +4,7 @@
 
 use app::state::AppState;
 use reqwest::{redirect::Policy, Client, Response};
-use serde_json::Value;
+use serde_json::{json, Value};
 use server::config::{Config, Mode};
 use sqlx::PgPool;
 
@@ -43,11 +43,11 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         .await
         .expect("session table");
     server::seed::load(&pool).await.expect("demo data");
-    let server_pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(8)
-        .connect_with(pool.connect_options().as_ref().clone())
+    server::db::grant_sessions(&pool)
         .await
-        .expect("server pool");
+        .expect("session grants");
+    // The server works as its restricted role, as in production.
+    let server_pool = server::db::serving_pool(&pool).await.expect("server pool");
     // Each test stores its uploads in its own folder, removed with the app.
     let files_dir = std::env::temp_dir().join(format!(
         "bangban-test-files-{}-{}",
@@ -59,6 +59,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         pool: server_pool,
         files_dir: files_dir.clone(),
         public_origin: Some(PUBLIC_ORIGIN.into()),
+        trust_proxy: false,
     };
     let config = Config {
         database_url: String::new(),
@@ -66,6 +67,8 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         secure_cookies: false,
         public_origin: None,
         files_dir: std::path::PathBuf::new(),
+        trust_proxy: false,
+        sms_file: std::path::PathBuf::new(),
     };
     let router = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -298,4 +301,107 @@ async fn post_file(
 /// A minimal PDF, as a scanner would make one.
 pub fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
+}
+
+impl TestApp {
+    /// The code in the latest verification SMS queued for `phone`, as its owner reads it.
+    pub async fn last_code(&self, phone: &str) -> Option<String> {
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM notifications WHERE phone = $1 AND template = 'verification_code'
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(phone)
+        .fetch_optional(&self.pool)
+        .await
+        .unwrap();
+        body.map(|b| b.chars().filter(char::is_ascii_digit).take(6).collect())
+    }
+
+    /// Asks for a code as the page does.
+    pub async fn send_code(&self, client: &Client, phone: &str, purpose: &str) -> Response {
+        self.call_with(
+            client,
+            "send_code",
+            &[("phone", phone), ("purpose", purpose)],
+        )
+        .await
+    }
+
+    /// Registers `phone` the whole way, code included, in `client`'s browser.
+    pub async fn register(
+        &self,
+        client: &Client,
+        phone: &str,
+        name: &str,
+        password: &str,
+    ) -> Response {
+        let sent = self.send_code(client, phone, "register").await;
+        assert!(sent.status().is_success(), "send_code: {}", sent.status());
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        let code = self
+            .last_code(&digits[digits.len() - 11..])
+            .await
+            .expect("a code was queued");
+        self.call_with(
+            client,
+            "register",
+            &[
+                ("phone", phone),
+                ("code", &code),
+                ("display_name", name),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// A citizen's application, as the demo applicant fills it in.
+pub fn citizen_form(mode: &str) -> Value {
+    json!({
+        "applicant_kind": "citizen",
+        "unit_name": "张秀英",
+        "address": "内乡县湍东镇八里营村3组",
+        "id_number": "11010519491231002X",
+        "handler_name": "张秀英",
+        "handler_phone": "13800000001",
+        "services": ["window_acceptance", "mail_delivery"],
+        "mail_address": "内乡县湍东镇八里营村3组",
+        "mail_recipient": "张秀英",
+        "mail_phone": "13800000001",
+        "mode": mode,
+        "terms_accepted": true
+    })
+}
+
+/// Applies for `item` as the demo applicant; returns the case number.
+pub async fn apply(app: &TestApp, item: &str, mode: &str) -> String {
+    let applicant = app.client_as("13800000001").await;
+    let id: i64 = sqlx::query_scalar(
+        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = $1",
+    )
+    .bind(item)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let ctx: Value = app
+        .call_with(
+            &applicant,
+            "cases/apply_context",
+            &[("item_id", &id.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .call_json(
+            &applicant,
+            "cases/submit",
+            &json!({"item_id": id, "token": ctx["token"], "form": citizen_form(mode), "signature": signature_data_url(true)}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
 }

@@ -8,7 +8,7 @@ mod text;
 
 pub use account::{DisplayName, LoginName, Password};
 pub use ids::{PostalCode, ResidentId, Uscc};
-pub use phone::MobilePhone;
+pub use phone::{MobilePhone, SmsCode};
 pub use text::{Address, Reason, UnitName};
 
 use serde::{Deserialize, Serialize};
