@@ -779,3 +779,22 @@ async fn the_idle_timeout_slides_with_activity(pool: PgPool) {
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.contains("Max-Age=1800"), "{cookie}");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn one_address_cannot_send_codes_to_many_phones(pool: PgPool) {
+    let app = spawn(pool).await;
+    let client = new_client();
+    // Five numbers a minute from one address (a village station's Wi-Fi), not a sixth.
+    for n in 0..5 {
+        let phone = format!("1370000100{n}");
+        let res = app.send_code(&client, &phone, "register").await;
+        assert!(res.status().is_success(), "{phone}: {}", res.status());
+    }
+    let res = app.send_code(&client, "13700001009", "register").await;
+    assert_eq!(res.status(), 429);
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM phone_codes")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 5, "the refused request sent nothing");
+}
