@@ -14,6 +14,7 @@ pub mod filing;
 pub mod home;
 #[cfg(feature = "ssr")]
 pub mod limits;
+pub mod live;
 pub mod notifications;
 pub mod organization;
 #[cfg(feature = "ssr")]
@@ -93,10 +94,16 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                         <link rel="modulepreload" href=format!("{pkg}.js")/>
                         <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
                     });
+                    // Live updates only where the page shows something that changes.
+                    let live = if live_page(&request_path()) {
+                        format!("({})();", live::live_js())
+                    } else {
+                        String::new()
+                    };
                     view! {
                         {preload}
                         <script type="module" nonce=leptos::nonce::use_nonce()>
-                            {format!("({ISLANDS_JS})({pkg:?});")}
+                            {format!("{live}({ISLANDS_JS})({pkg:?});")}
                         </script>
                     }
                 })
@@ -120,6 +127,17 @@ fn without_islands(path: &str) -> bool {
             | ["lists", _, "print"]
             | ["cases", _, "notice" | "handover" | "print"]
             | ["admin", "outbox"]
+            | ["inbox"]
+    )
+}
+
+/// Pages with parts that update by themselves (`data-live`): only they open the live stream.
+/// The others show the unread count as it was when drawn, and cost no script for it.
+fn live_page(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    matches!(
+        parts.as_slice(),
+        ["workbench"] | ["cases", _] | ["me"] | ["inbox"]
     )
 }
 
@@ -210,6 +228,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/cases/:number/notice") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::notice::NoticePage/></accounts::RequireRole> }/>
                         <Route path=path!("/cases/:number/handover") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::handover::HandoverPage/></accounts::RequireRole> }/>
                         <Route path=path!("/cases/:number/print") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=cases::READERS><cases::print::PrintApplicationPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/inbox") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant, Role::Agent, Role::Manager, Role::Supervisor, Role::Admin]><notifications::InboxPage/></accounts::RequireRole> }/>
                         <Route path=path!("/admin/outbox") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><notifications::OutboxPage/></accounts::RequireRole> }/>
                         <Route path=path!("/lists/:id/print") ssr=SsrMode::Async view=catalog::PrintListPage/>
                         <Route path=path!("/centers/:id") ssr=SsrMode::Async view=catalog::CenterPage/>
@@ -289,6 +308,21 @@ fn NotFound() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::without_islands;
+
+    #[test]
+    fn only_pages_with_live_parts_open_the_stream() {
+        for path in ["/workbench", "/cases/411325-20261130-0001", "/me", "/inbox"] {
+            assert!(super::live_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/items/3/apply",
+            "/cases/411325-20261130-0001/print",
+            "/login",
+        ] {
+            assert!(!super::live_page(path), "{path}");
+        }
+    }
 
     #[test]
     fn wasm_is_preloaded_only_where_the_page_has_islands() {

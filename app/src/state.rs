@@ -15,6 +15,8 @@ pub struct AppState {
     /// Behind a reverse proxy (`BANGBAN_TRUST_PROXY`): the client's address is the last entry of
     /// `X-Forwarded-For`, not the peer (which is the proxy).
     pub trust_proxy: bool,
+    /// This process's listener for pushed updates.
+    pub live: crate::live::ssr::Hub,
 }
 
 /// The database pool of the running server.

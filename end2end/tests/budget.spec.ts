@@ -44,7 +44,14 @@ async function coldLoad(browser: Browser, baseURL: string, path: string | ((p: i
     files.push({ url: (urls.get(e.requestId) || '?').replace(baseURL, ''), bytes: e.encodedDataLength }));
   await page.goto(target);
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
-  await page.waitForLoadState('networkidle');
+  if (await page.locator('[data-live]').count()) {
+    // A page with live parts keeps its stream open, so the network is never idle: wait for the
+    // stream instead, then for anything the page still loads.
+    await expect(page.locator('body[data-live="connected"]')).toHaveCount(1);
+    await page.waitForTimeout(500);
+  } else {
+    await page.waitForLoadState('networkidle');
+  }
   await context.close();
   files.sort((a, b) => b.bytes - a.bytes);
   return { path: target, total: files.reduce((s, f) => s + f.bytes, 0), files };

@@ -100,8 +100,9 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await phone.getByRole('button', { name: '材料已补齐，请代办员审核' }).click();
   await expect(phone.locator('.case-state')).toHaveText('已接收，审核中');
 
-  // The agent completes the review, signs the handover, hands in, records acceptance and mail.
-  await desk.reload();
+  // The agent's open page follows by itself (live updates); then the agent completes the
+  // review, signs the handover, hands in, records acceptance and mail.
+  await expect(desk.locator('.case-state')).toHaveText('已接收，审核中');
   await hydrated(desk);
   await markAll(panel);
   await panel.getByRole('button', { name: '提交审核结果' }).click();
@@ -137,8 +138,9 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await panel.getByRole('button', { name: '办结', exact: true }).click();
   await expect(desk.locator('.case-state')).toHaveText('已办结');
 
-  // The applicant sees the tracking number and every step.
-  await phone.reload();
+  // The applicant's open page has followed every step (live updates): the tracking number and
+  // the whole record.
+  await expect(phone.locator('.case-state')).toHaveText('已办结');
   const timeline = phone.locator('.timeline');
   for (const step of ['提交申请', '接收申请', '一次性告知缺少材料', '补齐材料', '审核通过，材料齐全', '材料交接并签署委托协议', '递交窗口', '窗口受理', '出具审批结果', '送达结果']) {
     await expect(timeline).toContainText(step);

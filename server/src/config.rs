@@ -25,6 +25,8 @@ pub struct Config {
     /// Where the development SMS sender writes messages (BANGBAN_SMS_FILE, default
     /// `data/sms-outbox.jsonl`).
     pub sms_file: std::path::PathBuf,
+    /// The SMS gateway (BANGBAN_SMS_PROVIDER=tencent and its settings); `None`: the file.
+    pub sms_gateway: Option<crate::sms::TencentConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +73,49 @@ impl Config {
                 })
             }
         };
+        let sms_gateway = match env::var("BANGBAN_SMS_PROVIDER")
+            .unwrap_or_default()
+            .as_str()
+        {
+            "" | "file" => None,
+            "tencent" => {
+                let need = |name: &'static str| {
+                    env::var(name)
+                        .ok()
+                        .filter(|v| !v.trim().is_empty())
+                        .ok_or(ConfigError {
+                            name,
+                            value: String::new(),
+                            reason: "使用腾讯云短信时必须设置",
+                        })
+                };
+                Some(crate::sms::TencentConfig {
+                    endpoint: env::var("BANGBAN_SMS_ENDPOINT")
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(|| "https://sms.tencentcloudapi.com".into()),
+                    region: env::var("BANGBAN_SMS_REGION")
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .unwrap_or_else(|| "ap-guangzhou".into()),
+                    secret_id: need("TENCENTCLOUD_SECRET_ID")?,
+                    secret_key: need("TENCENTCLOUD_SECRET_KEY")?,
+                    app_id: need("BANGBAN_SMS_APP_ID")?,
+                    sign_name: need("BANGBAN_SMS_SIGN_NAME")?,
+                    notice_template: need("BANGBAN_SMS_TEMPLATE_NOTICE")?,
+                    code_template: need("BANGBAN_SMS_TEMPLATE_CODE")?,
+                })
+            }
+            other => {
+                return Err(ConfigError {
+                    name: "BANGBAN_SMS_PROVIDER",
+                    value: other.into(),
+                    reason: "应为 file 或 tencent",
+                })
+            }
+        };
         Ok(Config {
+            sms_gateway,
             trust_proxy,
             database_url: env::var("DATABASE_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/bangban".into()),

@@ -82,6 +82,32 @@ pub async fn grant_sessions(owner: &PgPool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Held while a process sets the database up (migrations, the session table, grants, demo
+/// data): several processes starting at once would otherwise race on them (seen: two servers
+/// started together, one failed with "tuple concurrently updated" granting the session table).
+pub struct SetupLock(sqlx::pool::PoolConnection<sqlx::Postgres>);
+
+const SETUP_LOCK: i64 = 411_325_014;
+
+impl SetupLock {
+    pub async fn take(pool: &PgPool) -> Result<SetupLock, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(SETUP_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        Ok(SetupLock(conn))
+    }
+
+    pub async fn release(mut self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(SETUP_LOCK)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+}
+
 /// Applies every pending migration.
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await

@@ -1,14 +1,13 @@
 //! Background work of the server process.
 
-use app::notifications::ssr::{send_due, FileSender};
+use app::notifications::ssr::send_due;
 use sqlx::PgPool;
 use std::time::Duration;
 
-/// Sends due SMS every two seconds (a verification code should not keep anyone waiting). Until
-/// a gateway is configured, the development sender writes each message to `sms_file`;
-/// failures stay queued with backoff (see `send_due`).
-pub async fn send_notifications(pool: PgPool, sms_file: std::path::PathBuf) {
-    let sender = FileSender { path: sms_file };
+/// Sends due SMS every two seconds (a verification code should not keep anyone waiting)
+/// through the configured gateway (until one is configured, the development file); passing
+/// failures stay queued with backoff, refusals are marked failed (see `send_due`).
+pub async fn send_notifications(pool: PgPool, sender: crate::sms::Sender) {
     let mut tick = tokio::time::interval(Duration::from_secs(2));
     loop {
         tick.tick().await;
@@ -16,6 +15,24 @@ pub async fn send_notifications(pool: PgPool, sms_file: std::path::PathBuf) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sent = n, "notifications sent"),
             Err(e) => tracing::warn!(error = %e, "notification worker"),
+        }
+    }
+}
+
+/// Every minute: staff alerts that fall due by the clock (75 %, breached, escalated, the
+/// morning digest). Every process runs it; each alert is claimed once (`alerts_sent`).
+pub async fn staff_alerts(pool: PgPool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let pass = async {
+            let cal = app::calendar::ssr::load(&pool).await?;
+            app::case_log::alerts::run_due(&pool, &cal, chrono::Utc::now()).await
+        };
+        match pass.await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(alerts = n, "staff alerts queued"),
+            Err(e) => tracing::warn!(error = %e, "staff alert job"),
         }
     }
 }

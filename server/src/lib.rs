@@ -7,5 +7,6 @@ pub mod db;
 pub mod http;
 pub mod jobs;
 pub mod seed;
+pub mod sms;
 
 pub use config::Config;

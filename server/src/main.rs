@@ -60,6 +60,9 @@ async fn run() -> Result<(), String> {
             _ => Err("审计记录核对未通过".into()),
         };
     }
+    let setup = server::db::SetupLock::take(&pool)
+        .await
+        .map_err(|e| format!("数据库准备失败：{e}"))?;
     server::db::migrate(&pool)
         .await
         .map_err(|e| format!("数据库迁移失败：{e}"))?;
@@ -76,6 +79,10 @@ async fn run() -> Result<(), String> {
             .await
             .map_err(|e| format!("加载演示数据失败：{e}"))?;
     }
+    setup
+        .release()
+        .await
+        .map_err(|e| format!("数据库准备失败：{e}"))?;
     if migrate_only {
         return Ok(());
     }
@@ -93,15 +100,21 @@ async fn run() -> Result<(), String> {
 
     let conf = get_configuration(None).map_err(|e| format!("Leptos 配置错误：{e}"))?;
     let addr = conf.leptos_options.site_addr;
-    tokio::spawn(server::jobs::send_notifications(
-        pool.clone(),
-        config.sms_file.clone(),
-    ));
+    let sender = match config.sms_gateway.clone() {
+        Some(gateway) => server::sms::Sender::Tencent(server::sms::TencentSender::new(gateway)?),
+        None => server::sms::Sender::File(app::notifications::ssr::FileSender {
+            path: config.sms_file.clone(),
+        }),
+    };
+    tokio::spawn(server::jobs::send_notifications(pool.clone(), sender));
+    tokio::spawn(server::jobs::staff_alerts(pool.clone()));
     tokio::spawn(server::jobs::retention(
         pool.clone(),
         config.files_dir.clone(),
     ));
+    let (live, _listener) = app::live::ssr::Hub::start(pool.clone());
     let state = AppState {
+        live,
         leptos_options: conf.leptos_options,
         pool,
         files_dir: config.files_dir.clone(),

@@ -293,6 +293,10 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
         "uffffo",
     ),
     ("admin/outbox", Form(&[]), "uffffo"),
+    // Everyone signed in: their own messages; staff choose SMS alerts.
+    ("inbox/list", Form(&[]), "uooooo"),
+    ("inbox/read", Form(&[("id", NONE)]), "uooooo"),
+    ("inbox/sms_alerts", Form(&[("on", "false")]), "ufoooo"),
     ("org/tree", Form(&[]), "uffffo"),
     (
         "org/create_center",
@@ -357,6 +361,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/admin", "uffffo"),
     ("/admin/organization", "uffffo"),
     ("/admin/outbox", "uffffo"),
+    ("/inbox", "uooooo"),
 ];
 
 /// The routes outside Leptos (files and exports), by method.
@@ -366,6 +371,7 @@ const PLAIN_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/files/999999", "uooooo"),
     ("POST", "/files", "uooooo"),
     ("GET", "/lists/999999/list.csv", "oooooo"),
+    ("GET", "/events", "uooooo"),
 ];
 
 fn form() -> Value {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::notifications::ssr::{send_due, SmsSender};
+use app::notifications::ssr::{send_due, Sms, SmsError, SmsSender};
 use common::{
     error_of, field_message, new_client, pdf, signature_data_url as png_data_url, signature_png,
     spawn, upload, TestApp,
@@ -268,7 +268,9 @@ async fn a_good_application_makes_one_case_even_when_sent_twice(pool: PgPool) {
         3
     );
     let messages: Vec<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT channel, status, phone FROM notifications ORDER BY channel")
+        sqlx::query_as(
+            "SELECT channel, status, phone FROM notifications WHERE kind = 'applicant' ORDER BY channel",
+        )
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -518,11 +520,11 @@ async fn uploads_are_checked_by_content_and_size(pool: PgPool) {
 struct Flaky(std::sync::atomic::AtomicU32);
 
 impl SmsSender for Flaky {
-    async fn send(&self, _phone: &str, _body: &str) -> Result<(), String> {
+    async fn send(&self, _sms: &Sms<'_>) -> Result<Option<String>, SmsError> {
         if self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-            Err("gateway timeout".into())
+            Err(SmsError::Retry("gateway timeout".into()))
         } else {
-            Ok(())
+            Ok(None)
         }
     }
 }
@@ -588,7 +590,12 @@ async fn sms_are_retried_with_backoff_and_never_lost(pool: PgPool) {
         .json()
         .await
         .unwrap();
-    assert_eq!(rows.len(), 2);
+    // The applicant's text and in-app message, beside the new-case alerts of the center's agents.
+    let to_applicant = rows
+        .iter()
+        .filter(|r| !r["body"].as_str().unwrap().contains("待接收"))
+        .count();
+    assert_eq!((rows.len(), to_applicant), (4, 2));
     let err = error_of(app.call_with(&applicant, "admin/outbox", &[]).await).await;
     assert_eq!(err, json!("Forbidden"));
 }

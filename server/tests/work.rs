@@ -405,6 +405,16 @@ async fn missing_materials_get_one_notice_then_the_supplement_restarts_the_revie
         .status()
         .is_success());
     assert_eq!(state(&app, &number).await, "received");
+    // The responsible agent is told at once (issue 14).
+    let told: Vec<String> = sqlx::query_scalar(
+        "SELECT n.body FROM notifications n JOIN accounts a ON a.id = n.account_id
+         WHERE a.login_name = 'agent01' AND n.template = 'staff_supplement'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].contains(&number), "{told:?}");
     let view: Value = app
         .call_with(&applicant, "cases/view", &[("number", &number)])
         .await

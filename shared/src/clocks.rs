@@ -92,6 +92,61 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// 00:00 of `date` in Beijing.
+pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    beijing()
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()
+        .expect("a fixed offset has no gaps")
+        .with_timezone(&Utc)
+}
+
+/// The running (or overdue) clock with a limit that falls due first: what a case waits on.
+pub fn next_due(clocks: &[Clock]) -> Option<&Clock> {
+    clocks
+        .iter()
+        .filter(|c| {
+            c.stopped_at.is_none()
+                && c.limit_days.is_some()
+                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
+        })
+        .min_by_key(|c| c.due_at)
+}
+
+/// When the clock that falls due first turns amber (75 % of its working days used), from `now`
+/// on: `now` when it already is amber or breached; `None` when no running clock has a limit or
+/// it goes from green straight to breached. A clock changes colour only from one Beijing day to
+/// the next, so the answer is `now` or the start of a day. Kept with the case so that a job
+/// can find the cases to warn about without computing every case's clocks.
+pub fn warns_at(
+    events: &[TimedEvent],
+    promised_limit_days: u32,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let clocks = compute_clocks(events, promised_limit_days, cal, now);
+    let clock = next_due(&clocks)?;
+    if clock.warning || clock.status == ClockStatus::Breached {
+        return Some(now);
+    }
+    let due = clock.due_at?;
+    let mut day = local_date(now);
+    loop {
+        day = day.succ_opt()?;
+        let at = start_of_day(day);
+        if at > due {
+            return None;
+        }
+        let later = compute_clocks(events, promised_limit_days, cal, at);
+        let same = later
+            .iter()
+            .find(|c| c.kind == clock.kind && c.started_at == clock.started_at)?;
+        if same.warning {
+            return Some(at);
+        }
+    }
+}
+
 /// "2026-02-14（周六，调休上班）"
 pub fn describe_day(cal: &Calendar, date: NaiveDate) -> String {
     match cal.day_kind(date) {
@@ -417,6 +472,33 @@ mod tests {
         let c = &compute_clocks(&events, 20, &cal(), at(2026, 2, 24, 9))[0];
         assert_eq!(c.status, ClockStatus::Breached);
         assert!(!c.warning);
+    }
+
+    #[test]
+    fn the_warning_instant_is_the_first_amber_day() {
+        // Received on Friday 13 Feb: the review is due on the make-up Saturday, amber on it.
+        let events = [ev(at(2026, 2, 13, 10), CaseEvent::Submit)];
+        let t = warns_at(&events, 20, &cal(), at(2026, 2, 13, 11)).unwrap();
+        assert_eq!(t, at(2026, 2, 14, 0));
+        let before = &compute_clocks(&events, 20, &cal(), t - chrono::Duration::minutes(1))[0];
+        assert!(!before.warning);
+        assert!(compute_clocks(&events, 20, &cal(), t)[0].warning);
+        // Already amber, or breached: now.
+        let now = at(2026, 2, 14, 9);
+        assert_eq!(warns_at(&events, 20, &cal(), now), Some(now));
+        let late = at(2026, 2, 24, 9);
+        assert_eq!(warns_at(&events, 20, &cal(), late), Some(late));
+        // A closed case has no running clock.
+        let closed = [
+            ev(at(2026, 2, 13, 10), CaseEvent::Submit),
+            ev(
+                at(2026, 2, 13, 10),
+                CaseEvent::Withdraw {
+                    reason: "不办了".into(),
+                },
+            ),
+        ];
+        assert_eq!(warns_at(&closed, 20, &cal(), at(2026, 2, 13, 11)), None);
     }
 
     #[test]

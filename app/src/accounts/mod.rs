@@ -22,6 +22,8 @@ pub struct SessionUser {
     pub center_name: Option<String>,
     /// Must change the password an administrator set before doing anything else.
     pub must_change_password: bool,
+    /// In-app messages not yet read (the header's count).
+    pub unread: i64,
 }
 
 #[server(endpoint = "current_user")]
@@ -30,21 +32,22 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(user) = session.user else {
         return Ok(None);
     };
-    let center_name: Option<String> = match user.center_id {
-        Some(id) => {
-            sqlx::query_scalar("SELECT name FROM centers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&crate::state::pool()?)
-                .await?
-        }
-        None => None,
-    };
+    let (center_name, unread): (Option<String>, i64) = sqlx::query_as(
+        "SELECT (SELECT name FROM centers WHERE id = $1),
+                (SELECT count(*) FROM notifications
+                 WHERE account_id = $2 AND channel = 'in_app' AND read_at IS NULL)",
+    )
+    .bind(user.center_id)
+    .bind(user.id)
+    .fetch_one(&crate::state::pool()?)
+    .await?;
     Ok(Some(SessionUser {
         id: user.id,
         role: user.role(),
         display_name: user.display_name.clone(),
         center_name,
         must_change_password: user.must_change_password,
+        unread,
     }))
 }
 
@@ -408,6 +411,10 @@ pub fn UserMenu() -> impl IntoView {
                 match auth.user.await {
                     Ok(Some(user)) => view! {
                         <a href="/account/password" class="nav-link user-name" title="修改密码">{user.display_name.clone()}</a>
+                        // The count is kept current by the page script (live::LIVE_JS).
+                        <a href="/inbox" class="nav-link inbox-link">
+                            "消息"<span id="inbox-count" class="badge" hidden=user.unread == 0>{user.unread}</span>
+                        </a>
                         <A href=user.role.home_path() attr:class="nav-link">{home_label(user.role)}</A>
                         // A plain form: logging out needs no wasm (the server answers with a redirect).
                         <form method="post" action="/api/logout" class="inline-form">

@@ -9,7 +9,7 @@ use crate::notifications::ssr::{notify_applicant, notify_applicant_with_link};
 use crate::notifications::Template;
 use crate::stored::Known;
 use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
-use shared::clocks::{compute_clocks, ClockStatus, TimedEvent};
+use shared::clocks::{compute_clocks, TimedEvent};
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashMap;
@@ -156,6 +156,15 @@ pub async fn find<'e, E: sqlx::PgExecutor<'e>>(
         if lock { " FOR UPDATE OF c" } else { "" }
     );
     let raw: Option<Raw> = sqlx::query_as(&sql).bind(number).fetch_optional(db).await?;
+    Ok(raw.ok_or(AppError::NotFound)?.into())
+}
+
+/// Case `id` (for announcements, which carry ids); `NotFound` when there is none.
+pub async fn find_id<'e, E: sqlx::PgExecutor<'e>>(db: E, id: i64) -> Result<CaseRow, AppError> {
+    let raw: Option<Raw> = sqlx::query_as(&format!("{ROW} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
     Ok(raw.ok_or(AppError::NotFound)?.into())
 }
 
@@ -326,6 +335,7 @@ pub async fn record(
             notify_applicant(tx, case.id, t).await?;
         }
     }
+    super::alerts::on_step(tx, case, &step.event, step.note.as_deref()).await?;
     tracing::info!(
         case = %case.number,
         actor = step.actor.id,
@@ -416,6 +426,13 @@ pub async fn open(
             notify_applicant_with_link(tx, id, Template::PhoneRegistered, link.as_deref()).await?
         }
         _ => notify_applicant(tx, id, Template::Received).await?,
+    }
+    if state == CaseState::Submitted {
+        let lineage: i64 = sqlx::query_scalar("SELECT lineage FROM service_items WHERE id = $1")
+            .bind(o.item_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        super::alerts::new_case(tx, id, o.number, o.center_id, lineage, false).await?;
     }
     Ok(Some(id))
 }
@@ -512,28 +529,25 @@ pub async fn histories(
 
 /// The running (or overdue) clock with a limit that falls due first: what a case waits on.
 pub fn next_due_clock(clocks: &[shared::clocks::Clock]) -> Option<&shared::clocks::Clock> {
-    clocks
-        .iter()
-        .filter(|c| {
-            c.stopped_at.is_none()
-                && c.limit_days.is_some()
-                && matches!(c.status, ClockStatus::Running | ClockStatus::Breached)
-        })
-        .min_by_key(|c| c.due_at)
+    shared::clocks::next_due(clocks)
 }
 
-/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues.
+/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues, and
+/// `warn_at` (when that clock turns amber) for the alert job.
 async fn refresh_due(
     tx: &mut Transaction<'_, Postgres>,
     cal: &shared::Calendar,
     case_id: i64,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
-    let clocks = compute_clocks(&h.events, h.limit, cal, chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let clocks = compute_clocks(&h.events, h.limit, cal, now);
     let due = next_due_clock(&clocks).and_then(|c| c.due_at);
-    sqlx::query("UPDATE cases SET due_at = $2 WHERE id = $1")
+    let warn = shared::clocks::warns_at(&h.events, h.limit, cal, now);
+    sqlx::query("UPDATE cases SET due_at = $2, warn_at = $3 WHERE id = $1")
         .bind(case_id)
         .bind(due)
+        .bind(warn)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -93,6 +93,9 @@ pub struct CaseView {
     pub can_upload: bool,
     /// A pre-guidance-only request, closed: the applicant may now apply with it prefilled.
     pub can_apply_again: bool,
+    /// To the applicant: how the latest SMS about the case stands (pending, sent, failed), or
+    /// none was queued (their phone is not verified).
+    pub sms_status: Option<String>,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -135,7 +138,7 @@ pub async fn withdraw_case(number: String, reason: String) -> Result<(), AppErro
 pub fn MyCasesPage() -> impl IntoView {
     let cases = Resource::new(|| (), |_| my_cases());
     view! {
-        <section class="card">
+        <section class="card" data-live="my-cases">
             <h1>"我的申请"</h1>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
@@ -317,14 +320,29 @@ fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
     let a = c.application.clone();
     let number = c.number.clone();
     let banner = format!(
-        "申请已提交！申请编号 {}。办理进度会通过短信告诉您，也可随时在“我的申请”查看。",
+        "申请已提交！申请编号 {}。办理进度可随时在“我的申请”和“消息”查看。",
         c.number
     );
+    // What really happened to the text, not what we hope: kept current by the page script.
+    let sms = match c.sms_status.as_deref() {
+        Some("sent") => "短信通知：已发送到您的手机。",
+        Some("failed") => "短信通知：发送失败。请以本页和“消息”中的进度为准。",
+        Some(_) => "短信通知：正在发送…",
+        None => "短信通知：未发送（手机号未验证）。请以本页和“消息”中的进度为准。",
+    };
     let sign_href = format!("/cases/{}/sign", c.number);
     let again_href = format!("/items/{}/apply?from={}", c.item_id, c.number);
     // In parts, type-erased: one nested view type this deep overflows the compiler's limits.
+    let submitted = fresh.then(|| {
+        view! {
+            <div class="form-ok" role="status" data-live="sms" data-live-inbox="">
+                <p>{banner.clone()}</p>
+                <p class="sms-status">{sms}</p>
+            </div>
+        }
+    });
+    let live_key = c.number.clone();
     let now = view! {
-            {fresh.then(|| view! { <p class="form-ok" role="status">{banner.clone()}</p> })}
             <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
             <CaseHead c=c.clone()/>
             <p class="next-step">{needed_now(c.state)}</p>
@@ -371,7 +389,10 @@ fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
     }
     .into_any();
     view! {
-        <article class="card case-page" data-state=c.state.as_str()>{now}{details}{record}</article>
+        <article class="card case-page" data-state=c.state.as_str()>
+            {submitted}
+            <div data-live="case" data-live-case=live_key>{now}{details}{record}</div>
+        </article>
     }
 }
 
@@ -438,7 +459,7 @@ fn StaffCase(c: CaseView) -> impl IntoView {
     let enterprise = a.kind == shared::application::ApplicantId::Enterprise;
     let phone = a.handler_phone.clone();
     view! {
-        <article class="card wide case-page staff-case" data-state=c.state.as_str()>
+        <article class="card wide case-page staff-case" data-state=c.state.as_str() data-live="case" data-live-case=c.number.clone()>
             <p class="breadcrumb">{if c.staff {
                 view! { <A href="/workbench">"工作台"</A> }.into_any()
             } else {

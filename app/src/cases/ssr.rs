@@ -405,7 +405,21 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         (false, Access::Read) => Some("督查只读：可查看代办件和材料，不能办理。".into()),
         _ => None,
     };
+    // The applicant sees whether the latest text about the case really went out.
+    let sms_status: Option<String> = if role == Role::Applicant {
+        sqlx::query_scalar(
+            "SELECT status FROM notifications WHERE case_id = $1 AND account_id = $2
+                 AND channel = 'sms' ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id)
+        .bind(user.id)
+        .fetch_optional(pool)
+        .await?
+    } else {
+        None
+    };
     Ok(CaseView {
+        sms_status,
         number: r.number,
         item_id: r.item_id,
         item_name: r.item_name,

@@ -120,12 +120,179 @@ pub struct OutboxRow {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: String,
+    /// The gateway's id of a sent text (its delivery receipt).
+    pub provider_ref: Option<String>,
 }
 
 #[server(endpoint = "admin/outbox")]
 pub async fn outbox() -> Result<Vec<OutboxRow>, AppError> {
     crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
     ssr::recent(&crate::state::pool()?).await
+}
+
+/// How a message stands, in words: queued, sent (the gateway took it), or failed for good.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "sent" => "已发送",
+        "failed" => "发送失败",
+        _ => "排队待发送",
+    }
+}
+
+/// One message in a person's inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub id: i64,
+    pub body: String,
+    pub case_number: Option<String>,
+    pub at: String,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub items: Vec<InboxItem>,
+    /// Staff: whether alerts also come by SMS, and the (masked) number they would go to.
+    pub sms_alerts: Option<(bool, Option<String>)>,
+}
+
+#[server(endpoint = "inbox/list")]
+pub async fn load_inbox() -> Result<Inbox, AppError> {
+    let user = crate::accounts::ssr::require_user().await?;
+    ssr::inbox(&crate::state::pool()?, &user).await
+}
+
+/// Marks message `id` read, or every message when `id` is empty. A plain form posts here; the
+/// answer sends the browser back to the inbox.
+#[server(endpoint = "inbox/read")]
+pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
+    let user = crate::accounts::ssr::require_user().await?;
+    // Only the person's own messages: another's id marks nothing.
+    sqlx::query(
+        "UPDATE notifications SET read_at = now()
+         WHERE account_id = $1 AND channel = 'in_app' AND read_at IS NULL
+           AND ($2::bigint IS NULL OR id = $2)",
+    )
+    .bind(user.id)
+    .bind(id)
+    .execute(&crate::state::pool()?)
+    .await?;
+    leptos_axum::redirect("/inbox");
+    Ok(())
+}
+
+/// Staff choose whether alerts also come by SMS (in the app they always do).
+#[server(endpoint = "inbox/sms_alerts")]
+pub async fn set_sms_alerts(on: String) -> Result<(), AppError> {
+    use shared::Role;
+    let user = crate::accounts::ssr::require_role(&[
+        Role::Agent,
+        Role::Manager,
+        Role::Supervisor,
+        Role::Admin,
+    ])
+    .await?;
+    let on = match on.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::field("on", "请选择是否接收短信提醒")),
+    };
+    let pool = crate::state::pool()?;
+    let phone: String = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&pool)
+        .await?;
+    if on && shared::MobilePhone::parse(&phone).is_err() {
+        return Err(AppError::field(
+            "on",
+            "您的账号没有登记手机号，无法接收短信提醒，请联系系统管理员登记",
+        ));
+    }
+    sqlx::query("UPDATE accounts SET sms_alerts = $2 WHERE id = $1")
+        .bind(user.id)
+        .bind(on)
+        .execute(&pool)
+        .await?;
+    leptos_axum::redirect("/inbox");
+    Ok(())
+}
+
+/// `/inbox`: a person's messages, newest first, each with its case; unread ones marked.
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let inbox = Resource::new(|| (), |_| load_inbox());
+    view! {
+        <section class="card wide inbox" data-live="inbox" data-live-inbox="">
+            <h1>"消息"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
+                {move || Suspend::new(async move {
+                    inbox.await.map(|inbox| {
+                        let unread = inbox.items.iter().filter(|i| !i.read).count();
+                        view! {
+                            {inbox.sms_alerts.map(|(on, phone)| view! { <SmsAlerts on phone/> })}
+                            {(unread > 0).then(|| view! {
+                                <form method="post" action="/api/inbox/read" class="inline-form">
+                                    <button type="submit" class="button">{format!("全部标为已读（{unread}条未读）")}</button>
+                                </form>
+                            })}
+                            {if inbox.items.is_empty() {
+                                view! { <p class="empty">"暂无消息。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="messages">
+                                        {inbox.items.into_iter().map(|m| view! { <Message m/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Message(m: InboxItem) -> impl IntoView {
+    let id = m.id.to_string();
+    let key = id.clone();
+    view! {
+        <li class="message" class:unread=!m.read data-message=key>
+            <p class="message-meta">
+                {(!m.read).then(|| view! { <span class="badge unread-mark">"未读"</span>" " })}
+                <time>{m.at}</time>
+            </p>
+            <p class="message-body">{m.body}</p>
+            <p class="message-actions">
+                {m.case_number.map(|n| view! {
+                    <a class="button" href=format!("/cases/{n}")>{format!("查看代办件 {n}")}</a>" "
+                })}
+                {(!m.read).then(|| view! {
+                    <form method="post" action="/api/inbox/read" class="inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="button">"标为已读"</button>
+                    </form>
+                })}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+fn SmsAlerts(on: bool, phone: Option<String>) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/inbox/sms_alerts" class="sms-alerts">
+            <p>
+                {if on {
+                    format!("提醒同时以短信发到 {}。", phone.unwrap_or_default())
+                } else {
+                    "提醒只在本站消息中显示。".to_string()
+                }}
+            </p>
+            <input type="hidden" name="on" value=(!on).to_string()/>
+            <button type="submit" class="button">{if on { "不再接收短信提醒" } else { "同时接收短信提醒" }}</button>
+        </form>
+    }
 }
 
 /// `/admin/outbox`: the latest messages and whether they went out.
@@ -135,12 +302,12 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"通知发件箱"</h1>
-            <p class="hint">"短信经网关发送，失败自动重试（间隔逐次加长），不会丢失；站内消息即时送达。"</p>
+            <p class="hint">"短信经网关发送：网关暂时失败的自动重试（间隔逐次加长），不会丢失；网关拒收的（号码错误、模板未审核等）标为发送失败，不再重试。站内消息即时送达。"</p>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     rows.await.map(|rows| view! {
                         <table class="data-table outbox">
-                            <thead><tr><th>"时间"</th><th>"渠道"</th><th>"手机号"</th><th>"内容"</th><th>"状态"</th><th>"尝试"</th><th>"最近错误"</th></tr></thead>
+                            <thead><tr><th>"时间"</th><th>"渠道"</th><th>"手机号"</th><th>"内容"</th><th>"状态"</th><th>"尝试"</th><th>"最近错误"</th><th>"网关回执"</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| view! {
                                     <tr>
@@ -148,9 +315,10 @@ pub fn OutboxPage() -> impl IntoView {
                                         <td>{if r.channel == "sms" { "短信" } else { "站内" }}</td>
                                         <td>{r.phone.unwrap_or_default()}</td>
                                         <td>{r.body}</td>
-                                        <td>{if r.status == "sent" { "已发送" } else { "待发送" }}</td>
+                                        <td class=format!("sms-{}", r.status)>{status_label(&r.status)}</td>
                                         <td>{r.attempts}</td>
                                         <td>{r.last_error.unwrap_or_default()}</td>
+                                        <td>{r.provider_ref.unwrap_or_default()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -164,7 +332,8 @@ pub fn OutboxPage() -> impl IntoView {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use super::{OutboxRow, Template};
+    use super::{Inbox, InboxItem, OutboxRow, Template};
+    use crate::accounts::ssr::User;
     use crate::error::AppError;
     use sqlx::{PgPool, Postgres, Transaction};
 
@@ -229,6 +398,87 @@ pub mod ssr {
         Ok(())
     }
 
+    /// What staff are told, and when: each alert is in the app at once and by SMS for those who
+    /// chose it. Part of the caller's transaction.
+    pub async fn notify_staff(
+        tx: &mut Transaction<'_, Postgres>,
+        recipients: &[i64],
+        case_id: Option<i64>,
+        template: &str,
+        body: &str,
+    ) -> Result<(), AppError> {
+        if recipients.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status,
+                                        sent_at, kind)
+             SELECT a.id, $2, 'in_app', NULL, $3, $4, 'sent', now(), 'staff_alert'
+             FROM accounts a WHERE a.id = ANY($1) AND a.disabled_at IS NULL
+             UNION ALL
+             SELECT a.id, $2, 'sms', a.phone, $3, $5, 'pending', NULL, 'staff_alert'
+             FROM accounts a WHERE a.id = ANY($1) AND a.disabled_at IS NULL AND a.sms_alerts
+                 AND a.phone <> ''",
+        )
+        .bind(recipients)
+        .bind(case_id)
+        .bind(template)
+        .bind(body)
+        // Only the text carries the sign name; in the app it is plain.
+        .bind(format!("【内乡县政务服务】{body}"))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    type MessageRow = (
+        i64,
+        String,
+        Option<String>,
+        chrono::DateTime<chrono::Utc>,
+        bool,
+    );
+
+    pub async fn inbox(pool: &PgPool, user: &User) -> Result<Inbox, AppError> {
+        let rows: Vec<MessageRow> = sqlx::query_as(
+            "SELECT n.id, n.body, c.number, n.created_at, n.read_at IS NOT NULL
+                 FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
+                 WHERE n.account_id = $1 AND n.channel = 'in_app'
+                 ORDER BY n.id DESC LIMIT 100",
+        )
+        .bind(user.id)
+        .fetch_all(pool)
+        .await?;
+        let sms_alerts = if user.role() == shared::Role::Applicant {
+            None
+        } else {
+            let (on, phone): (bool, String) =
+                sqlx::query_as("SELECT sms_alerts, phone FROM accounts WHERE id = $1")
+                    .bind(user.id)
+                    .fetch_one(pool)
+                    .await?;
+            Some((
+                on,
+                shared::MobilePhone::parse(&phone).ok().map(|p| p.masked()),
+            ))
+        };
+        Ok(Inbox {
+            items: rows
+                .into_iter()
+                .map(|(id, body, case_number, at, read)| InboxItem {
+                    id,
+                    body,
+                    case_number,
+                    at: crate::ui::beijing_time(at)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    read,
+                })
+                .collect(),
+            sms_alerts,
+        })
+    }
+
     /// Queues one SMS for the worker; the only way a text is ever sent.
     pub async fn queue_sms(
         db: impl sqlx::PgExecutor<'_>,
@@ -239,14 +489,16 @@ pub mod ssr {
         body: &str,
     ) -> Result<(), AppError> {
         sqlx::query(
-            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body)
-             VALUES ($1, $2, 'sms', $3, $4, $5)",
+            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
+             VALUES ($1, $2, 'sms', $3, $4, $5,
+                     CASE WHEN $4 = ANY($6) THEN 'code' ELSE 'applicant' END)",
         )
         .bind(account_id)
         .bind(case_id)
         .bind(phone)
         .bind(template)
         .bind(body)
+        .bind(SECRET_TEMPLATES)
         .execute(db)
         .await?;
         Ok(())
@@ -266,11 +518,13 @@ pub mod ssr {
         attempts: i32,
         last_error: Option<String>,
         created_at: chrono::DateTime<chrono::Utc>,
+        provider_ref: Option<String>,
     }
 
     pub async fn recent(pool: &PgPool) -> Result<Vec<OutboxRow>, AppError> {
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, channel, phone, template, body, status, attempts, last_error, created_at
+            "SELECT id, channel, phone, template, body, status, attempts, last_error, created_at,
+                    provider_ref
              FROM notifications ORDER BY id DESC LIMIT 200",
         )
         .fetch_all(pool)
@@ -291,6 +545,7 @@ pub mod ssr {
                 } else {
                     r.body
                 },
+                provider_ref: r.provider_ref,
                 status: r.status,
                 attempts: r.attempts,
                 last_error: r.last_error,
@@ -301,13 +556,29 @@ pub mod ssr {
             .collect())
     }
 
-    /// Sends SMS. The development sender writes to a file; a gateway implements the same trait.
+    /// One text to send: `template` names the kind of message (a gateway maps it to its
+    /// approved template), `body` is our full text with the sign name in front.
+    pub struct Sms<'a> {
+        pub phone: &'a str,
+        pub template: &'a str,
+        pub body: &'a str,
+    }
+
+    /// Why a text did not go out: worth trying again later, or never (a wrong number, a
+    /// template the provider does not know).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum SmsError {
+        Retry(String),
+        Permanent(String),
+    }
+
+    /// Sends SMS. The development sender writes to a file; a gateway implements the same trait
+    /// and answers with its own id of the message.
     pub trait SmsSender: Send + Sync {
         fn send(
             &self,
-            phone: &str,
-            body: &str,
-        ) -> impl std::future::Future<Output = Result<(), String>> + Send;
+            sms: &Sms<'_>,
+        ) -> impl std::future::Future<Output = Result<Option<String>, SmsError>> + Send;
     }
 
     /// The development sender: appends each message as a JSON line to a file (by default
@@ -318,7 +589,16 @@ pub mod ssr {
     }
 
     impl SmsSender for FileSender {
-        async fn send(&self, phone: &str, body: &str) -> Result<(), String> {
+        async fn send(&self, sms: &Sms<'_>) -> Result<Option<String>, SmsError> {
+            self.write(sms.phone, sms.body)
+                .await
+                .map(|()| None)
+                .map_err(SmsError::Retry)
+        }
+    }
+
+    impl FileSender {
+        async fn write(&self, phone: &str, body: &str) -> Result<(), String> {
             use tokio::io::AsyncWriteExt;
             let line = serde_json::json!({
                 "phone": phone,
@@ -362,8 +642,8 @@ pub mod ssr {
         batch: i64,
     ) -> Result<usize, AppError> {
         let mut tx = pool.begin().await?;
-        let due: Vec<(i64, String, String, i32)> = sqlx::query_as(
-            "SELECT id, phone, body, attempts FROM notifications
+        let due: Vec<(i64, String, String, String, i32)> = sqlx::query_as(
+            "SELECT id, phone, template, body, attempts FROM notifications
              WHERE status = 'pending' AND channel = 'sms' AND next_attempt_at <= now()
              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
         )
@@ -371,19 +651,36 @@ pub mod ssr {
         .fetch_all(&mut *tx)
         .await?;
         let mut sent = 0;
-        for (id, phone, body, attempts) in due {
-            match sender.send(&phone, &body).await {
-                Ok(()) => {
+        for (id, phone, template, body, attempts) in due {
+            let sms = Sms {
+                phone: &phone,
+                template: &template,
+                body: &body,
+            };
+            match sender.send(&sms).await {
+                Ok(reference) => {
                     sqlx::query(
                         "UPDATE notifications SET status = 'sent', sent_at = now(), attempts = attempts + 1,
-                             last_error = NULL WHERE id = $1",
+                             last_error = NULL, provider_ref = $2 WHERE id = $1",
                     )
                     .bind(id)
+                    .bind(reference)
                     .execute(&mut *tx)
                     .await?;
                     sent += 1;
                 }
-                Err(e) => {
+                Err(SmsError::Permanent(e)) => {
+                    tracing::warn!(notification = id, error = %e, "SMS refused for good");
+                    sqlx::query(
+                        "UPDATE notifications SET status = 'failed', attempts = attempts + 1,
+                             last_error = $2 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(e.chars().take(200).collect::<String>())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Err(SmsError::Retry(e)) => {
                     tracing::warn!(notification = id, error = %e, "SMS failed, will retry");
                     sqlx::query(
                         "UPDATE notifications SET attempts = attempts + 1, last_error = $2,

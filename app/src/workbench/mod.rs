@@ -276,7 +276,7 @@ pub fn WorkbenchPage() -> impl IntoView {
     let counts = Resource::new(|| (), |_| queue_counts());
     let auth = crate::accounts::use_auth();
     view! {
-        <section class="card wide workbench">
+        <section class="card wide workbench" data-live="workbench">
             <h1>"帮办代办工作台"</h1>
             <p class="actions"><A href="/catalog" attr:class="button">"代申请人登记（现场、电话预约）"</A></p>
             <Transition fallback=|| ()>

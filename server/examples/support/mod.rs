@@ -31,7 +31,9 @@ pub async fn fresh_demo_database(name: &str) -> (PgPool, String) {
 
 /// Serves the app on 127.0.0.1 and returns its base URL.
 pub async fn serve(pool: PgPool, url: String) -> String {
+    let (live, _listener) = app::live::ssr::Hub::start(pool.clone());
     let state = AppState {
+        live,
         leptos_options: server::http::leptos_options("target/site"),
         pool,
         files_dir: std::env::temp_dir().join("bangban-bench-files"),
@@ -44,6 +46,7 @@ pub async fn serve(pool: PgPool, url: String) -> String {
         files_dir: std::path::PathBuf::new(),
         trust_proxy: false,
         sms_file: std::path::PathBuf::new(),
+        sms_gateway: None,
         secure_cookies: false,
         public_origin: None,
     };

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub files_dir: std::path::PathBuf,
     pub client: Client,
     server: tokio::task::JoinHandle<()>,
+    listener: tokio::task::JoinHandle<()>,
 }
 
 // The server has its own pool, closed with it, so nothing holds the test database open when
@@ -26,6 +27,7 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        self.listener.abort();
         let _ = std::fs::remove_dir_all(&self.files_dir);
     }
 }
@@ -54,7 +56,9 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         std::process::id(),
         NEXT_DIR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
+    let (live, live_listener) = app::live::ssr::Hub::start(server_pool.clone());
     let state = AppState {
+        live,
         leptos_options: server::http::leptos_options("target/site"),
         pool: server_pool,
         files_dir: files_dir.clone(),
@@ -69,6 +73,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         files_dir: std::path::PathBuf::new(),
         trust_proxy: false,
         sms_file: std::path::PathBuf::new(),
+        sms_gateway: None,
     };
     let router = server::http::router(state, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -87,6 +92,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
         files_dir,
         client: new_client(),
         server,
+        listener: live_listener,
     }
 }
 
