@@ -316,11 +316,11 @@ async fn timed_alerts_go_out_once_however_many_processes_run_the_job(pool: PgPoo
 
     let amber_alerts = alerts(&app, "agent01", "staff_amber").await;
     assert_eq!(amber_alerts.len(), 2, "{amber_alerts:?}");
-    let breached = alerts(&app, "agent01", "staff_breached").await;
+    let breached = alerts(&app, "agent01", "staff_breach").await;
     assert_eq!(breached.len(), 1);
     assert!(breached[0].contains(&late));
     // Breaches also to the unit's manager; the escalation to supervisors.
-    assert_eq!(alerts(&app, "manager01", "staff_breached").await.len(), 1);
+    assert_eq!(alerts(&app, "manager01", "staff_breach").await.len(), 1);
     assert!(alerts(&app, "agent01", "staff_escalated").await.is_empty());
     let escalated = alerts(&app, "supervisor01", "staff_escalated").await;
     assert_eq!(escalated.len(), 1);

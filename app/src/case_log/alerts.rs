@@ -154,6 +154,48 @@ const DUE: &str = "SELECT c.id, c.number, i.name AS item, c.agent_id, c.center_i
     c.due_at FROM cases c JOIN service_items i ON i.id = c.item_id
     WHERE c.closed_at IS NULL AND c.due_at IS NOT NULL";
 
+/// Open cases matching `condition` (on `c`, with `$1` = now) whose `kind` alert for their
+/// current due instant has not gone out.
+async fn due(
+    pool: &PgPool,
+    kind: &str,
+    condition: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Due>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{DUE} AND {condition}
+         AND NOT EXISTS (SELECT 1 FROM alerts_sent s
+                         WHERE s.key = $2 || ':' || c.id || ':' || extract(epoch FROM c.due_at)::bigint)
+         ORDER BY c.due_at LIMIT {BATCH}"
+    ))
+    .bind(now)
+    .bind(kind)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sends case `c`'s `kind` alert to `to`, unless another process already did; true when this
+/// call sent it.
+async fn once(
+    pool: &PgPool,
+    c: &Due,
+    kind: &str,
+    to: &[i64],
+    body: &str,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let claimed = claim(
+        &mut tx,
+        &format!("{kind}:{}:{}", c.id, c.due_at.timestamp()),
+    )
+    .await?;
+    if claimed {
+        notify_staff(&mut tx, to, Some(c.id), &format!("staff_{kind}"), body).await?;
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
 fn date_of(t: DateTime<Utc>) -> String {
     crate::ui::beijing_time(t).format("%Y-%m-%d").to_string()
 }
@@ -172,109 +214,59 @@ pub async fn run_due(
     let mut sent = 0;
 
     // 75 %: to the responsible agent.
-    let amber: Vec<Due> = sqlx::query_as(&format!(
-        "{DUE} AND c.warn_at <= $1 AND c.due_at > $1 AND c.agent_id IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM alerts_sent s
-                         WHERE s.key = 'amber:' || c.id || ':' || extract(epoch FROM c.due_at)::bigint)
-         ORDER BY c.due_at LIMIT {BATCH}"
-    ))
-    .bind(now)
-    .fetch_all(pool)
-    .await?;
-    for c in amber {
-        let mut tx = pool.begin().await?;
-        if claim(&mut tx, &format!("amber:{}:{}", c.id, c.due_at.timestamp())).await? {
-            let body = format!(
-                "代办件{}（{}）办理时限已过四分之三，请于{}前办结当前环节。",
-                c.number,
-                c.item,
-                date_of(c.due_at)
-            );
-            notify_staff(
-                &mut tx,
-                &[c.agent_id.unwrap_or_default()],
-                Some(c.id),
-                "staff_amber",
-                &body,
-            )
-            .await?;
-            sent += 1;
-        }
-        tx.commit().await?;
+    for c in due(
+        pool,
+        "amber",
+        "c.warn_at <= $1 AND c.due_at > $1 AND c.agent_id IS NOT NULL",
+        now,
+    )
+    .await?
+    {
+        let body = format!(
+            "代办件{}（{}）办理时限已过四分之三，请于{}前办结当前环节。",
+            c.number,
+            c.item,
+            date_of(c.due_at)
+        );
+        let to = Vec::from_iter(c.agent_id);
+        sent += once(pool, &c, "amber", &to, &body).await? as usize;
     }
 
     // Breached: to the responsible agent and the unit's managers.
-    let breached: Vec<Due> = sqlx::query_as(&format!(
-        "{DUE} AND c.due_at <= $1
-         AND NOT EXISTS (SELECT 1 FROM alerts_sent s
-                         WHERE s.key = 'breach:' || c.id || ':' || extract(epoch FROM c.due_at)::bigint)
-         ORDER BY c.due_at LIMIT {BATCH}"
-    ))
-    .bind(now)
-    .fetch_all(pool)
-    .await?;
-    for c in breached {
-        let mut tx = pool.begin().await?;
-        if claim(
-            &mut tx,
-            &format!("breach:{}:{}", c.id, c.due_at.timestamp()),
-        )
-        .await?
-        {
-            let mut to = managers(&mut *tx, Some(c.center_id), c.department_id).await?;
-            to.extend(c.agent_id);
-            to.sort_unstable();
-            to.dedup();
-            let body = format!(
-                "代办件{}（{}）已超过办理时限（{}到期），请立即处理。",
-                c.number,
-                c.item,
-                date_of(c.due_at)
-            );
-            notify_staff(&mut tx, &to, Some(c.id), "staff_breached", &body).await?;
-            sent += 1;
-        }
-        tx.commit().await?;
+    for c in due(pool, "breach", "c.due_at <= $1", now).await? {
+        let body = format!(
+            "代办件{}（{}）已超过办理时限（{}到期），请立即处理。",
+            c.number,
+            c.item,
+            date_of(c.due_at)
+        );
+        let mut to = managers(pool, Some(c.center_id), c.department_id).await?;
+        to.extend(c.agent_id);
+        to.sort_unstable();
+        to.dedup();
+        sent += once(pool, &c, "breach", &to, &body).await? as usize;
     }
 
     // Still breached when the next working day has ended: to the supervisors.
-    let overdue: Vec<Due> = sqlx::query_as(&format!(
-        "{DUE} AND c.due_at <= $1 - interval '1 day'
-         AND NOT EXISTS (SELECT 1 FROM alerts_sent s
-                         WHERE s.key = 'escalated:' || c.id || ':' || extract(epoch FROM c.due_at)::bigint)
-         ORDER BY c.due_at LIMIT {BATCH}"
-    ))
-    .bind(now)
-    .fetch_all(pool)
-    .await?;
     let supervisors: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM accounts WHERE role = 'supervisor' AND disabled_at IS NULL",
     )
     .fetch_all(pool)
     .await?;
-    for c in overdue {
-        let due_day = shared::clocks::local_date(c.due_at);
-        let next_day = cal.add_working_days(due_day, 1).value;
+    for c in due(pool, "escalated", "c.due_at <= $1 - interval '1 day'", now).await? {
+        let next_day = cal
+            .add_working_days(shared::clocks::local_date(c.due_at), 1)
+            .value;
         if now <= shared::clocks::end_of_day(next_day) {
             continue;
         }
-        let mut tx = pool.begin().await?;
-        if claim(
-            &mut tx,
-            &format!("escalated:{}:{}", c.id, c.due_at.timestamp()),
-        )
-        .await?
-        {
-            let body = format!(
-                "督办：代办件{}（{}）{}到期，超期已满一个工作日仍未办结。",
-                c.number,
-                c.item,
-                date_of(c.due_at)
-            );
-            notify_staff(&mut tx, &supervisors, Some(c.id), "staff_escalated", &body).await?;
-            sent += 1;
-        }
-        tx.commit().await?;
+        let body = format!(
+            "督办：代办件{}（{}）{}到期，超期已满一个工作日仍未办结。",
+            c.number,
+            c.item,
+            date_of(c.due_at)
+        );
+        sent += once(pool, &c, "escalated", &supervisors, &body).await? as usize;
     }
 
     // The morning digest: each responsible agent's cases due today.
