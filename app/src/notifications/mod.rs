@@ -263,7 +263,8 @@ fn Message(m: InboxItem) -> impl IntoView {
                 <time>{m.at}</time>
             </p>
             <p class="message-body">{m.body}</p>
-            <p class="message-actions">
+            // A div: a form may not sit inside a paragraph (the parser would close it).
+            <div class="message-actions">
                 {m.case_number.map(|n| view! {
                     <a class="button" href=format!("/cases/{n}")>{format!("查看代办件 {n}")}</a>" "
                 })}
@@ -273,7 +274,7 @@ fn Message(m: InboxItem) -> impl IntoView {
                         <button type="submit" class="button">"标为已读"</button>
                     </form>
                 })}
-            </p>
+            </div>
         </li>
     }
 }
