@@ -100,7 +100,8 @@ test('staff see alerts in their inbox: the header counts them, the list links th
 
   // Big enough to tap; it links the case.
   const open = item.getByRole('link', { name: `查看代办件 ${number}` });
-  expect((await open.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  // Polled: the list may be redrawn by a later message while it is measured.
+  await expect.poll(async () => (await open.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
   await expect(open).toHaveAttribute('href', `/cases/${number}`);
 
   // Marking read works without the wasm (a plain form) and clears the count.
