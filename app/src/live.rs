@@ -104,6 +104,7 @@ pub mod ssr {
     use crate::accounts::ssr::{AuthSession, User};
     use crate::case_log::ssr::{find_id, CaseRow};
     use crate::case_log::Access;
+    use crate::notifications::ssr::unread;
     use crate::state::AppState;
     use axum::extract::{Query, State};
     use axum::http::{HeaderMap, StatusCode};
@@ -223,16 +224,6 @@ pub mod ssr {
             .event("case")
             .id(event_id.to_string())
             .data(number)
-    }
-
-    async fn unread(pool: &PgPool, account: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT count(*) FROM notifications
-             WHERE account_id = $1 AND channel = 'in_app' AND read_at IS NULL",
-        )
-        .bind(account)
-        .fetch_one(pool)
-        .await
     }
 
     /// What a page that last saw event `last` missed and may see, or `None` for "too much:

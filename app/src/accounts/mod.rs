@@ -32,15 +32,17 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(user) = session.user else {
         return Ok(None);
     };
-    let (center_name, unread): (Option<String>, i64) = sqlx::query_as(
-        "SELECT (SELECT name FROM centers WHERE id = $1),
-                (SELECT count(*) FROM notifications
-                 WHERE account_id = $2 AND channel = 'in_app' AND read_at IS NULL)",
-    )
-    .bind(user.center_id)
-    .bind(user.id)
-    .fetch_one(&crate::state::pool()?)
-    .await?;
+    let pool = crate::state::pool()?;
+    let center_name: Option<String> = match user.center_id {
+        Some(id) => {
+            sqlx::query_scalar("SELECT name FROM centers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&pool)
+                .await?
+        }
+        None => None,
+    };
+    let unread = crate::notifications::ssr::unread(&pool, user.id).await?;
     Ok(Some(SessionUser {
         id: user.id,
         role: user.role(),

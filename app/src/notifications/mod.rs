@@ -106,8 +106,13 @@ impl Template {
                 format!("您申请的事前辅导（{item}，{number}）已完成，辅导意见请登录查看。")
             }
         };
-        format!("【内乡县政务服务】{body}")
+        signed(&body)
     }
+}
+
+/// A text as it goes out by SMS: the sign name (签名) first.
+pub fn signed(body: &str) -> String {
+    format!("【内乡县政务服务】{body}")
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -426,10 +431,24 @@ pub mod ssr {
         .bind(template)
         .bind(body)
         // Only the text carries the sign name; in the app it is plain.
-        .bind(format!("【内乡县政务服务】{body}"))
+        .bind(super::signed(body))
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// How many in-app messages `account` has not read: the header's count.
+    pub async fn unread<'e, E: sqlx::PgExecutor<'e>>(
+        db: E,
+        account: i64,
+    ) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM notifications
+             WHERE account_id = $1 AND channel = 'in_app' AND read_at IS NULL",
+        )
+        .bind(account)
+        .fetch_one(db)
+        .await
     }
 
     type MessageRow = (
