@@ -123,6 +123,7 @@ fn without_islands(path: &str) -> bool {
             | ["me"]
             | ["workbench"]
             | ["supervision"]
+            | ["supervision", "cases"]
             | ["centers", _]
             | ["lists", _, "print"]
             | ["cases", _, "notice" | "handover" | "print"]
@@ -239,7 +240,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/me") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::MyCasesPage/></accounts::RequireRole> }/>
                         <Route path=path!("/workbench") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Agent, Role::Manager]><workbench::WorkbenchPage/></accounts::RequireRole> }/>
                         <Route path=path!("/workbench/assign") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><workbench::AssignPage/></accounts::RequireRole> }/>
-                        <Route path=path!("/supervision") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><supervision::SupervisionPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/supervision") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor, Role::Manager]><supervision::SupervisionPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/supervision/cases") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor, Role::Manager]><supervision::CaseSearchPage/></accounts::RequireRole> }/>
                         <Route path=path!("/catalog/manage") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::filing::ManageListsPage/></accounts::RequireRole> }/>
                         <Route path=path!("/catalog/manage/items/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><catalog::editor::EditItemPage/></accounts::RequireRole> }/>
                         <Route path=path!("/teams/manage") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager]><teams::ManageTeamPage/></accounts::RequireRole> }/>

@@ -65,7 +65,7 @@ const roles = [
   { login: '13800000001', home: '/me', heading: '我的申请' },
   { login: 'agent01', home: '/workbench', heading: '帮办代办工作台' },
   { login: 'manager01', home: '/workbench', heading: '帮办代办工作台' },
-  { login: 'supervisor01', home: '/supervision', heading: '督查总览' },
+  { login: 'supervisor01', home: '/supervision', heading: '督查统计' },
   { login: 'admin01', home: '/admin', heading: '系统管理：工作人员账号' },
 ];
 

@@ -30,9 +30,10 @@ export async function smsCode(phone: string): Promise<string> {
   throw new Error(`no code was sent to ${phone}`);
 }
 
-/** Waits until the wasm has taken over the server-rendered page. */
+/** Waits until the wasm has taken over the server-rendered page (a loaded 2-core CI machine has
+ * taken over 10 s to compile the staff bundle). */
 export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 20_000 });
 }
 
 export async function login(page: Page, loginName: string, password = DEMO_PASSWORD) {

@@ -28,9 +28,10 @@ async fn main() {
          states AS (SELECT s, row_number() OVER () - 1 AS k FROM unnest(ARRAY['submitted','received',
             'awaiting_supplement','materials_complete','handed_over','submitted_to_window','accepted_by_window',
             'special_step','result_issued','delivering']) s)
-         INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, agent_id, channel, mode,
+         INSERT INTO cases (number, applicant_id, item_id, center_id, intake_center_id, department_id, agent_id, channel, mode,
              state, application, applicant_kind, unit_name, handler_phone, submission_token, submitted_at, due_at)
          SELECT '411325-BENCH-' || g, (SELECT id FROM accounts WHERE login_name = '13800000001'), it.id,
+                CASE WHEN g % 3 = 0 THEN it.center_id ELSE ce.id END,
                 CASE WHEN g % 3 = 0 THEN it.center_id ELSE ce.id END, it.department_id,
                 CASE WHEN g % 7 = 0 THEN (SELECT id FROM accounts WHERE login_name = 'agent01') END,
                 'online', CASE WHEN g % 2 = 0 THEN 'proxy' ELSE 'assist' END, st.s,
@@ -63,21 +64,7 @@ async fn main() {
 
     let base = support::serve(pool, url).await;
 
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{base}/api/login"))
-        .header("Origin", &base)
-        .form(&[
-            ("login_name", "agent01"),
-            ("password", server::seed::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success());
+    let client = support::logged_in(&base, "agent01").await;
     let mut all: Vec<Duration> = Vec::new();
     for queue in [
         "new",

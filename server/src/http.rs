@@ -69,6 +69,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .layer(DefaultBodyLimit::max(app::files::MAX_BYTES + 64 * 1024)),
         )
         .route("/files/{id}", get(app::files::ssr::open))
+        .route(
+            "/supervision/export/{file}",
+            get(app::supervision::ssr::export),
+        )
         .route("/events", get(app::live::ssr::events))
         .leptos_routes(&state, routes, {
             let options = options.clone();

@@ -74,6 +74,16 @@ async fn run() -> Result<(), String> {
     server::db::grant_sessions(&pool)
         .await
         .map_err(|e| format!("会话表授权失败：{e}"))?;
+    // Cases from before `case_clocks` existed get their clocks once.
+    let calendar = app::calendar::ssr::load(&pool)
+        .await
+        .map_err(|e| format!("读取工作日历失败：{e}"))?;
+    let filled = app::case_log::ssr::backfill_timing(&pool, &calendar)
+        .await
+        .map_err(|e| format!("补算代办件时限失败：{e}"))?;
+    if filled > 0 {
+        tracing::info!(cases = filled, "clocks filled for older cases");
+    }
     if demo {
         server::seed::load(&pool)
             .await

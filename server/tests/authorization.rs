@@ -295,6 +295,10 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
     ("admin/outbox", Form(&[]), "uffffo"),
     // Everyone signed in: their own messages; staff choose SMS alerts.
     ("inbox/list", Form(&[]), "uooooo"),
+    // Supervisors the county, managers their unit; agents only their own figures.
+    ("supervision/figures", Form(&[("query", "")]), "uffoof"),
+    ("supervision/cases", Form(&[("query", "")]), "uffoof"),
+    ("supervision/mine", Form(&[]), "ufofff"),
     ("inbox/read", Form(&[("id", NONE)]), "uooooo"),
     ("inbox/sms_alerts", Form(&[("on", "false")]), "ufoooo"),
     ("org/tree", Form(&[]), "uffffo"),
@@ -355,7 +359,8 @@ const PAGES: &[(&str, &str)] = &[
     ("/catalog/manage", "uffoff"),
     ("/catalog/manage/items/{id}", "uffoff"),
     ("/teams/manage", "uffoff"),
-    ("/supervision", "ufffof"),
+    ("/supervision", "uffoof"),
+    ("/supervision/cases", "uffoof"),
     ("/supervision/teams", "ufffof"),
     ("/supervision/lists", "ufffof"),
     ("/admin", "uffffo"),
@@ -372,6 +377,8 @@ const PLAIN_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/files", "uooooo"),
     ("GET", "/lists/999999/list.csv", "oooooo"),
     ("GET", "/events", "uooooo"),
+    ("GET", "/supervision/export/cases.csv", "uffoof"),
+    ("GET", "/supervision/export/figures.xlsx", "uffoof"),
 ];
 
 fn form() -> Value {

@@ -30,6 +30,43 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
+    pub const ALL: [ClockKind; 4] = [
+        ClockKind::AgentReview,
+        ClockKind::AgentHandIn,
+        ClockKind::DepartmentProcessing,
+        ClockKind::ApplicantWaiting,
+    ];
+    /// The clocks with a limit: the ones an on-time rate is reported for.
+    pub const TIMED: [ClockKind; 3] = [
+        ClockKind::AgentReview,
+        ClockKind::AgentHandIn,
+        ClockKind::DepartmentProcessing,
+    ];
+
+    /// The stored name (`case_clocks.kind`, query strings).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockKind::AgentReview => "agent_review",
+            ClockKind::AgentHandIn => "agent_hand_in",
+            ClockKind::DepartmentProcessing => "department_processing",
+            ClockKind::ApplicantWaiting => "applicant_waiting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClockKind> {
+        ClockKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The phase's short name in reports (审核 1 个工作日…).
+    pub fn phase(self) -> &'static str {
+        match self {
+            ClockKind::AgentReview => "审核",
+            ClockKind::AgentHandIn => "递交",
+            ClockKind::DepartmentProcessing => "办理",
+            ClockKind::ApplicantWaiting => "申请人补正",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ClockKind::AgentReview => "代办员审核材料",

@@ -9,6 +9,7 @@ pub mod clocks;
 pub mod filing;
 pub mod roles;
 pub mod spreadsheet;
+pub mod supervision;
 pub mod validate;
 pub mod work;
 

@@ -439,7 +439,7 @@ pub fn home_label(role: Role) -> &'static str {
     match role {
         Role::Applicant => "我的申请",
         Role::Agent | Role::Manager => "工作台",
-        Role::Supervisor => "督查总览",
+        Role::Supervisor => "督查统计",
         Role::Admin => "系统管理",
     }
 }

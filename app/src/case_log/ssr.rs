@@ -9,7 +9,7 @@ use crate::notifications::ssr::{notify_applicant, notify_applicant_with_link};
 use crate::notifications::Template;
 use crate::stored::Known;
 use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
-use shared::clocks::{compute_clocks, TimedEvent};
+use shared::clocks::{compute_clocks, ClockKind, ClockStatus, TimedEvent};
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashMap;
@@ -295,7 +295,8 @@ pub async fn record(
              closed_at = CASE WHEN $6 THEN now() ELSE closed_at END,
              signature_file = CASE WHEN $7 THEN $9 ELSE signature_file END,
              agent_signature_file = CASE WHEN $8 THEN coalesce($9, agent_signature_file)
-                                         ELSE agent_signature_file END
+                                         ELSE agent_signature_file END,
+             delivery_mode = coalesce($10, delivery_mode)
          WHERE id = $1",
     )
     .bind(case.id)
@@ -307,6 +308,14 @@ pub async fn record(
     .bind(matches!(step.event, CaseEvent::Sign))
     .bind(matches!(step.event, CaseEvent::Receive))
     .bind(signature_file)
+    .bind(match &step.event {
+        CaseEvent::StartDelivery { delivery } => Some(match delivery {
+            shared::case::Delivery::WindowPickup => "window_pickup",
+            shared::case::Delivery::Door => "door",
+            shared::case::Delivery::Mail { .. } => "mail",
+        }),
+        _ => None,
+    })
     .execute(&mut **tx)
     .await?;
     if let CaseEvent::Forward { to_center } = step.event {
@@ -329,7 +338,7 @@ pub async fn record(
         step.details.as_ref(),
     )
     .await?;
-    refresh_due(tx, cal, case.id).await?;
+    refresh_timing(tx, cal, case.id, Some((case.center_id, case.agent_id))).await?;
     if step.notify {
         if let Some(t) = template(&step.event) {
             notify_applicant(tx, case.id, t).await?;
@@ -385,9 +394,10 @@ pub async fn open(
         .map_err(|e| AppError::Rejected(e.to_string()))?;
     let application = serde_json::to_value(a).map_err(AppError::internal)?;
     let inserted = sqlx::query_scalar(
-        "INSERT INTO cases (number, applicant_id, item_id, center_id, department_id, channel, mode, state,
-             application, applicant_kind, unit_name, handler_phone, submission_token, signature_file)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14)
+        "INSERT INTO cases (number, applicant_id, item_id, center_id, intake_center_id, department_id,
+             channel, mode, state, application, applicant_kind, unit_name, handler_phone,
+             submission_token, signature_file)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14)
          RETURNING id",
     )
     .bind(o.number)
@@ -417,7 +427,7 @@ pub async fn open(
         Err(e) => return Err(e.into()),
     };
     append(tx, id, o.submitter.id, &CaseEvent::Submit, None, None).await?;
-    refresh_due(tx, cal, id).await?;
+    refresh_timing(tx, cal, id, None).await?;
     match o.channel {
         Channel::Phone => {
             let link = o
@@ -532,12 +542,16 @@ pub fn next_due_clock(clocks: &[shared::clocks::Clock]) -> Option<&shared::clock
     shared::clocks::next_due(clocks)
 }
 
-/// Keeps `cases.due_at` (the nearest due instant of the running clocks) current for queues, and
-/// `warn_at` (when that clock turns amber) for the alert job.
-async fn refresh_due(
+/// Keeps what is derived from the event log current: `cases.due_at` (the nearest due instant
+/// of the running clocks) for queues, `warn_at` (when that clock turns amber) for the alert job,
+/// and the case's rows of `case_clocks` for supervision. `before` is where the case was and who
+/// was responsible before this step: a clock the step stops is theirs (a station's hand-in clock
+/// stays the station's when it forwards the case). A clock that has stopped never changes again.
+pub async fn refresh_timing(
     tx: &mut Transaction<'_, Postgres>,
     cal: &shared::Calendar,
     case_id: i64,
+    before: Option<(i64, Option<i64>)>,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
     let now = chrono::Utc::now();
@@ -550,5 +564,111 @@ async fn refresh_due(
         .bind(warn)
         .execute(&mut **tx)
         .await?;
+
+    let mut nth: HashMap<ClockKind, i16> = HashMap::new();
+    let mut rows = ClockRows::default();
+    for (seq, c) in clocks.iter().enumerate() {
+        let n = nth.entry(c.kind).or_default();
+        *n += 1;
+        rows.seq.push(seq as i16);
+        rows.kind.push(c.kind.as_str());
+        rows.nth.push(*n);
+        rows.started_at.push(c.started_at);
+        rows.stopped_at.push(c.stopped_at);
+        rows.limit_days.push(c.limit_days.map(|d| d as i32));
+        rows.due_at
+            .push(c.due_at.filter(|_| c.status != ClockStatus::Paused));
+        rows.used_days.push(c.used_days as i32);
+        rows.breached.push(c.status == ClockStatus::Breached);
+    }
+    // The clocks that stop here are added to their day's figures in the same statement; rows
+    // are taken in key order so two steps never lock each other's rows crosswise.
+    sqlx::query(
+        "WITH changed AS (
+         INSERT INTO case_clocks (case_id, seq, kind, nth, center_id, agent_id, department_id,
+             item_lineage, started_at, stopped_at, limit_days, due_at, used_days, breached)
+         SELECT c.id, k.seq, k.kind, k.nth,
+                CASE WHEN k.stopped_at IS NOT NULL AND $11::bigint IS NOT NULL THEN $11 ELSE c.center_id END,
+                CASE WHEN k.stopped_at IS NOT NULL AND $11::bigint IS NOT NULL THEN $12 ELSE c.agent_id END,
+                c.department_id, i.lineage, k.started_at, k.stopped_at, k.limit_days, k.due_at, k.used_days, k.breached
+         FROM unnest($2::smallint[], $3::text[], $4::smallint[], $5::timestamptz[], $6::timestamptz[],
+                     $7::int[], $8::timestamptz[], $9::int[], $10::bool[])
+              AS k (seq, kind, nth, started_at, stopped_at, limit_days, due_at, used_days, breached)
+         CROSS JOIN cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1
+         ON CONFLICT (case_id, seq) DO UPDATE SET
+             center_id = EXCLUDED.center_id, agent_id = EXCLUDED.agent_id,
+             stopped_at = EXCLUDED.stopped_at, limit_days = EXCLUDED.limit_days,
+             due_at = EXCLUDED.due_at, used_days = EXCLUDED.used_days, breached = EXCLUDED.breached
+         WHERE case_clocks.stopped_at IS NULL
+         RETURNING kind, center_id, department_id, stopped_at, limit_days, breached, used_days)
+         INSERT INTO clock_days (day, kind, center_id, department_id, finished, met, stopped, days)
+         SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
+                coalesce(department_id, 0),
+                count(*) FILTER (WHERE limit_days IS NOT NULL),
+                count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
+                count(*), sum(used_days)
+         FROM changed WHERE stopped_at IS NOT NULL
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+         ON CONFLICT (day, kind, center_id, department_id) DO UPDATE SET
+             finished = clock_days.finished + EXCLUDED.finished,
+             met = clock_days.met + EXCLUDED.met,
+             stopped = clock_days.stopped + EXCLUDED.stopped,
+             days = clock_days.days + EXCLUDED.days",
+    )
+    .bind(case_id)
+    .bind(&rows.seq)
+    .bind(&rows.kind)
+    .bind(&rows.nth)
+    .bind(&rows.started_at)
+    .bind(&rows.stopped_at)
+    .bind(&rows.limit_days)
+    .bind(&rows.due_at)
+    .bind(&rows.used_days)
+    .bind(&rows.breached)
+    .bind(before.map(|b| b.0))
+    .bind(before.and_then(|b| b.1))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
+}
+
+/// `case_clocks` columns, one array each, for one `unnest` insert.
+#[derive(Default)]
+struct ClockRows {
+    seq: Vec<i16>,
+    kind: Vec<&'static str>,
+    nth: Vec<i16>,
+    started_at: Vec<chrono::DateTime<chrono::Utc>>,
+    stopped_at: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    limit_days: Vec<Option<i32>>,
+    due_at: Vec<Option<chrono::DateTime<chrono::Utc>>>,
+    used_days: Vec<i32>,
+    breached: Vec<bool>,
+}
+
+/// Fills `case_clocks` (and `due_at`, `warn_at`) for cases that have none: those from before the
+/// table existed. Run at start-up under the setup lock; a few hundred cases per transaction.
+pub async fn backfill_timing(pool: &PgPool, cal: &shared::Calendar) -> Result<u64, AppError> {
+    let (mut done, mut after) = (0, 0);
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT c.id FROM cases c
+             WHERE c.id > $1 AND NOT EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id)
+               AND EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id)
+             ORDER BY c.id LIMIT 500",
+        )
+        .bind(after)
+        .fetch_all(pool)
+        .await?;
+        let Some(&last) = ids.last() else {
+            return Ok(done);
+        };
+        after = last;
+        let mut tx = pool.begin().await?;
+        for id in &ids {
+            refresh_timing(&mut tx, cal, *id, None).await?;
+        }
+        tx.commit().await?;
+        done += ids.len() as u64;
+    }
 }

@@ -298,30 +298,75 @@ pub mod ssr {
             "export.xlsx" => "xlsx",
             _ => return failure(AppError::NotFound),
         };
-        let built = match current_rows(&state.pool, department_id).await {
-            Ok((unit, rows)) if format == "csv" => csv_bytes(&unit, &rows).map(|b| (unit, b)),
-            Ok((unit, rows)) => xlsx_bytes(&unit, &rows).map(|b| (unit, b)),
-            Err(e) => Err(e),
-        };
-        match built {
-            Ok((unit, body)) => download(
-                body,
-                if format == "csv" {
-                    "text/csv; charset=utf-8"
-                } else {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                },
-                &format!("{unit}事项清单.{format}"),
-            ),
-            Err(e) => failure(e),
-        }
+        let table = current_rows(&state.pool, department_id)
+            .await
+            .and_then(|(unit, rows)| {
+                let header: Vec<String> = LIST_COLUMNS.iter().map(|h| h.to_string()).collect();
+                let widths = (0..header.len())
+                    .map(|c| if c == 2 { 36.0 } else { 14.0 })
+                    .collect();
+                table_download(
+                    format,
+                    Table {
+                        name: format!("{unit}事项清单"),
+                        sheet: "事项清单",
+                        header,
+                        widths,
+                        rows: rows
+                            .iter()
+                            .map(|r| list_row_cells(&unit, r).to_vec())
+                            .collect(),
+                    },
+                )
+            });
+        table.unwrap_or_else(failure)
     }
 
-    fn csv_bytes(unit: &str, rows: &[ListRow]) -> Result<Vec<u8>, AppError> {
+    /// A table to download as CSV or XLSX.
+    pub(crate) struct Table {
+        /// The file's name without extension.
+        pub name: String,
+        pub sheet: &'static str,
+        pub header: Vec<String>,
+        /// Column widths in the XLSX sheet (characters).
+        pub widths: Vec<f64>,
+        pub rows: Vec<Vec<String>>,
+    }
+
+    /// `table` as a download in `format` (`csv` or `xlsx`).
+    pub(crate) fn table_download(format: &str, table: Table) -> Result<Response, AppError> {
+        let (body, content_type) = if format == "csv" {
+            (
+                csv_table(&table.header, table.rows.into_iter())?,
+                "text/csv; charset=utf-8",
+            )
+        } else {
+            (
+                xlsx_table(
+                    table.sheet,
+                    &table.header,
+                    &table.widths,
+                    table.rows.into_iter(),
+                )?,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        };
+        Ok(download(
+            body,
+            content_type,
+            &format!("{}.{format}", table.name),
+        ))
+    }
+
+    /// A table as CSV: UTF-8 with a BOM so Excel shows the Chinese right, and no cell that a
+    /// spreadsheet would run as a formula.
+    fn csv_table(
+        header: &[String],
+        rows: impl Iterator<Item = Vec<String>>,
+    ) -> Result<Vec<u8>, AppError> {
         let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        w.write_record(LIST_COLUMNS).map_err(AppError::internal)?;
-        for r in rows {
-            let cells = list_row_cells(unit, r);
+        w.write_record(header).map_err(AppError::internal)?;
+        for cells in rows {
             w.write_record(
                 cells
                     .iter()
@@ -332,17 +377,23 @@ pub mod ssr {
         w.into_inner().map_err(AppError::internal)
     }
 
-    fn xlsx_bytes(unit: &str, rows: &[ListRow]) -> Result<Vec<u8>, AppError> {
+    /// A table as one XLSX sheet of text cells (text is never run as a formula).
+    fn xlsx_table(
+        sheet_name: &str,
+        header: &[String],
+        widths: &[f64],
+        rows: impl Iterator<Item = Vec<String>>,
+    ) -> Result<Vec<u8>, AppError> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         let written = (|| {
-            sheet.set_name("事项清单")?;
-            for (c, h) in LIST_COLUMNS.iter().enumerate() {
-                sheet.write_string(0, c as u16, *h)?;
-                sheet.set_column_width(c as u16, if c == 2 { 36 } else { 14 })?;
+            sheet.set_name(sheet_name)?;
+            for (c, h) in header.iter().enumerate() {
+                sheet.write_string(0, c as u16, h)?;
+                sheet.set_column_width(c as u16, widths.get(c).copied().unwrap_or(14.0))?;
             }
-            for (r, row) in rows.iter().enumerate() {
-                for (c, cell) in list_row_cells(unit, row).iter().enumerate() {
+            for (r, cells) in rows.enumerate() {
+                for (c, cell) in cells.iter().enumerate() {
                     sheet.write_string(r as u32 + 1, c as u16, cell)?;
                 }
             }

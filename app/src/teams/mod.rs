@@ -413,7 +413,7 @@ pub fn PendingTeamsPage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p><a href="/supervision">"返回督查总览"</a></p>
+            <p><a href="/supervision">"返回督查统计"</a></p>
         </section>
     }
 }

@@ -281,6 +281,17 @@ pub fn WorkbenchPage() -> impl IntoView {
             <p class="actions"><A href="/catalog" attr:class="button">"代申请人登记（现场、电话预约）"</A></p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(u)) if u.role == shared::Role::Manager => view! {
+                            <p class="actions"><A href="/supervision" attr:class="button">"本单位督查统计"</A></p>
+                        }.into_any(),
+                        Ok(Some(u)) if u.role == shared::Role::Agent => view! { <crate::supervision::MyFigures/> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
                     let counts = counts.await.unwrap_or_default();
                     let current = queue();
                     view! {

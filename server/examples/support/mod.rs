@@ -1,6 +1,9 @@
 //! What the latency examples share: a fresh database with the demo data, and the whole app
 //! served on a random loopback port.
 
+// Each example uses some of these.
+#![allow(dead_code)]
+
 use app::state::AppState;
 use server::config::{Config, Mode};
 use sqlx::PgPool;
@@ -27,6 +30,51 @@ pub async fn fresh_demo_database(name: &str) -> (PgPool, String) {
         .unwrap();
     server::seed::load(&pool).await.unwrap();
     (pool, url)
+}
+
+/// Database `name` as a previous run left it, when it holds at least `rows` rows of `table`
+/// (so a run can measure again without loading again); `None` otherwise.
+pub async fn existing_database(name: &str, table: &str, rows: i64) -> Option<(PgPool, String)> {
+    let admin = std::env::var("DATABASE_URL")
+        .unwrap_or("postgres://postgres@127.0.0.1:5432/postgres".into());
+    let url = format!(
+        "{}/{name}",
+        admin.rsplit_once('/').map(|(a, _)| a).unwrap_or(&admin)
+    );
+    {
+        use sqlx::migrate::MigrateDatabase;
+        if !sqlx::Postgres::database_exists(&url).await.ok()? {
+            return None;
+        }
+    }
+    let pool = server::db::connect(&url).await.ok()?;
+    // A database from an older schema is loaded again.
+    server::db::migrate(&pool).await.ok()?;
+    let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&pool)
+        .await
+        .ok()?;
+    (n >= rows).then_some((pool, url))
+}
+
+/// A client logged in as demo account `login` on the app at `base`.
+pub async fn logged_in(base: &str, login: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header("Origin", base)
+        .form(&[
+            ("login_name", login),
+            ("password", server::seed::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "login as {login}");
+    client
 }
 
 /// Serves the app on 127.0.0.1 and returns its base URL.
