@@ -61,7 +61,7 @@ function report(title: string, loads: (Load & { path: string })[]) {
   const lines = [title];
   for (const l of loads) {
     lines.push(`  ${String(l.total).padStart(9)} B  ${l.path}`);
-    for (const f of l.files.slice(0, 4)) lines.push(`      ${String(f.bytes).padStart(9)} B  ${f.url}`);
+    for (const f of l.files.slice(0, 8)) lines.push(`      ${String(f.bytes).padStart(9)} B  ${f.url}`);
   }
   console.log(lines.join('\n'));
 }

@@ -127,6 +127,7 @@ pub fn MyFigures() -> impl IntoView {
                         }
                     }).collect_view();
                     view! {
+                        <SupervisionStyle/>
                         <section class="my-figures" aria-label="本人按时率">
                             <h2>{format!("我的按时率 · {}", r.name)}</h2>
                             <ul class="inline-figures">{clocks}</ul>
@@ -136,6 +137,13 @@ pub fn MyFigures() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The supervision pages' own stylesheet (`public/supervision.css`): applicants' pages never
+/// download it.
+#[component]
+fn SupervisionStyle() -> impl IntoView {
+    view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
 }
 
 fn list_link(f: &CaseFilter) -> String {
@@ -169,6 +177,7 @@ pub fn SupervisionPage() -> impl IntoView {
     let p = params(&query);
     let figures = Resource::new(move || query.clone(), load_figures);
     view! {
+        <SupervisionStyle/>
         <section class="card wide supervision">
             <h1>"督查统计"</h1>
             <PeriodForm p=p.clone()/>
@@ -573,6 +582,7 @@ pub fn CaseSearchPage() -> impl IntoView {
     let p = params(&query);
     let search = Resource::new(move || query.clone(), search_cases);
     view! {
+        <SupervisionStyle/>
         <section class="card wide supervision">
             <h1>"代办件查询"</h1>
             <Suspense fallback=|| view! { <p class="loading">"正在查询…"</p> }>
