@@ -18,13 +18,8 @@ async fn main() {
     // the county center), in every open state, with due dates from 10 days ago to 10 days ahead
     // and the events a real case in that state would have.
     let started = Instant::now();
-    sqlx::query(
-        "WITH items AS (
-            SELECT i.id, i.promised_days, d.id AS department_id, d.center_id,
-                   row_number() OVER (ORDER BY i.id) - 1 AS k, count(*) OVER () AS n
-            FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-            JOIN departments d ON d.id = l.department_id),
-         centers AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM centers),
+    sqlx::query(&format!(
+        "{}
          states AS (SELECT s, row_number() OVER () - 1 AS k FROM unnest(ARRAY['submitted','received',
             'awaiting_supplement','materials_complete','handed_over','submitted_to_window','accepted_by_window',
             'special_step','result_issued','delivering']) s)
@@ -35,13 +30,14 @@ async fn main() {
                 CASE WHEN g % 3 = 0 THEN it.center_id ELSE ce.id END, it.department_id,
                 CASE WHEN g % 7 = 0 THEN (SELECT id FROM accounts WHERE login_name = 'agent01') END,
                 'online', CASE WHEN g % 2 = 0 THEN 'proxy' ELSE 'assist' END, st.s,
-                '{}'::jsonb, 'citizen', '申请人' || g, '13800000001', gen_random_uuid(),
+                '{{}}'::jsonb, 'citizen', '申请人' || g, '13800000001', gen_random_uuid(),
                 now() - (g % 30) * interval '1 day', now() + ((g % 481) - 240) * interval '1 hour'
          FROM generate_series(1, $1) g
          JOIN items it ON it.k = g % it.n
          JOIN centers ce ON ce.k = g % ce.n
          JOIN states st ON st.k = g % 10",
-    )
+        support::ITEMS_AND_CENTERS
+    ))
     .bind(CASES)
     .execute(&pool)
     .await

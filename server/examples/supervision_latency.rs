@@ -58,13 +58,8 @@ async fn load((pool, url): (sqlx::PgPool, String)) -> (sqlx::PgPool, String) {
     let started = Instant::now();
     // Case g was submitted g/CASES of two years ago; every tenth-of-a-percent of hashes decides
     // its fate, so the figures vary by unit and week as real ones do.
-    sqlx::query(
-        "WITH items AS (
-            SELECT i.id, i.promised_days, d.id AS department_id, d.center_id,
-                   row_number() OVER (ORDER BY i.id) - 1 AS k, count(*) OVER () AS n
-            FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-            JOIN departments d ON d.id = l.department_id),
-         centers AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM centers),
+    sqlx::query(&format!(
+        "{}
          agents AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n
                     FROM accounts WHERE role = 'agent'),
          g AS (SELECT g, (g * 2654435761) % 1000 AS h, now() - (g::float8 / $1 * $2) * interval '1 day' AS t
@@ -78,7 +73,7 @@ async fn load((pool, url): (sqlx::PgPool, String)) -> (sqlx::PgPool, String) {
                 (ARRAY['online', 'phone', 'walk_in'])[1 + g.g % 3], CASE WHEN g.g % 2 = 0 THEN 'proxy' ELSE 'assist' END,
                 CASE WHEN g.t > now() - interval '30 days' THEN 'accepted_by_window'
                      WHEN g.h < 50 THEN 'withdrawn' WHEN g.h < 80 THEN 'terminated' ELSE 'completed' END,
-                '{}'::jsonb, CASE WHEN g.h % 3 = 0 THEN 'enterprise' ELSE 'citizen' END, '申请人' || g.g,
+                '{{}}'::jsonb, CASE WHEN g.h % 3 = 0 THEN 'enterprise' ELSE 'citizen' END, '申请人' || g.g,
                 '13800000001', gen_random_uuid(), g.t, g.t + interval '2 hours',
                 CASE WHEN g.t <= now() - interval '30 days' THEN g.t + (3 + g.g % 20) * interval '1 day' END,
                 CASE WHEN g.t <= now() - interval '30 days' AND g.h >= 80
@@ -87,7 +82,8 @@ async fn load((pool, url): (sqlx::PgPool, String)) -> (sqlx::PgPool, String) {
          FROM g JOIN items it ON it.k = g.g % it.n
          JOIN centers ce ON ce.k = g.g % ce.n
          JOIN agents ag ON ag.k = (g.g / 7) % ag.n",
-    )
+        support::ITEMS_AND_CENTERS
+    ))
     .bind(CASES)
     .bind(DAYS as f64)
     .execute(&pool)

@@ -206,6 +206,17 @@ pub enum Delivery {
     },
 }
 
+impl Delivery {
+    /// The stored name of the way the result goes (`cases.delivery_mode`, without the address).
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Delivery::WindowPickup => "window_pickup",
+            Delivery::Door => "door",
+            Delivery::Mail { .. } => "mail",
+        }
+    }
+}
+
 /// What someone does to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]

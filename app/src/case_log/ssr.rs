@@ -309,11 +309,7 @@ pub async fn record(
     .bind(matches!(step.event, CaseEvent::Receive))
     .bind(signature_file)
     .bind(match &step.event {
-        CaseEvent::StartDelivery { delivery } => Some(match delivery {
-            shared::case::Delivery::WindowPickup => "window_pickup",
-            shared::case::Delivery::Door => "door",
-            shared::case::Delivery::Mail { .. } => "mail",
-        }),
+        CaseEvent::StartDelivery { delivery } => Some(delivery.mode()),
         _ => None,
     })
     .execute(&mut **tx)

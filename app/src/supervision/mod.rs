@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 use shared::case::{CaseState, Channel};
 use shared::clocks::ClockKind;
 use shared::supervision::{
-    percent, Basis, CaseFilter, Dimension, FigureRow, Outcome, Period, PeriodKind, DELIVERY_MODES,
+    parse_query, percent, Basis, CaseFilter, Dimension, FigureRow, Outcome, Period, PeriodKind,
+    DELIVERY_MODES,
 };
 use shared::FieldError;
 use std::collections::BTreeMap;
@@ -30,10 +31,6 @@ pub struct Figures {
     pub rows: Vec<FigureRow>,
     pub total: FigureRow,
     pub trend: Vec<(Period, FigureRow)>,
-}
-
-fn params(query: &str) -> BTreeMap<String, String> {
-    shared::supervision::parse_query(query)
 }
 
 fn get(p: &BTreeMap<String, String>, k: &str) -> String {
@@ -70,7 +67,7 @@ pub async fn load_figures(query: String) -> Result<Figures, AppError> {
     use shared::Role;
     let user = crate::accounts::ssr::require_role(&[Role::Supervisor, Role::Manager]).await?;
     let scope = ssr::Scope::of(&user)?;
-    let (period, by) = figures_request(&params(&query), today())?;
+    let (period, by) = figures_request(&parse_query(&query), today())?;
     let pool = crate::state::pool()?;
     let now = chrono::Utc::now();
     // Two statements on two connections at once: the period's rows and the weekly trend.
@@ -174,34 +171,30 @@ fn answer_status(e: &AppError) {
 #[component]
 pub fn SupervisionPage() -> impl IntoView {
     let query = page_query();
-    let p = params(&query);
+    let p = parse_query(&query);
     let figures = Resource::new(move || query.clone(), load_figures);
     view! {
         <SupervisionStyle/>
         <section class="card wide supervision">
             <h1>"督查统计"</h1>
-            <PeriodForm p=p.clone()/>
+            <PeriodForm p/>
             <Suspense fallback=|| view! { <p class="loading">"正在统计…"</p> }>
-                {move || {
-                    let p = p.clone();
-                    Suspend::new(async move {
-                        match figures.await {
-                            Ok(f) => view! { <FiguresView f/> }.into_any(),
-                            Err(e) => {
-                                answer_status(&e);
-                                let fields = match &e {
-                                    AppError::Invalid(list) => list.clone(),
-                                    _ => Vec::new(),
-                                };
-                                let _ = p;
-                                view! {
-                                    <FieldList errors=fields/>
-                                    <FormError error=Some(e)/>
-                                }.into_any()
-                            }
+                {move || Suspend::new(async move {
+                    match figures.await {
+                        Ok(f) => view! { <FiguresView f/> }.into_any(),
+                        Err(e) => {
+                            answer_status(&e);
+                            let fields = match &e {
+                                AppError::Invalid(list) => list.clone(),
+                                _ => Vec::new(),
+                            };
+                            view! {
+                                <FieldList errors=fields/>
+                                <FormError error=Some(e)/>
+                            }.into_any()
                         }
-                    })
-                }}
+                    }
+                })}
             </Suspense>
         </section>
     }
@@ -518,7 +511,7 @@ pub async fn search_cases(query: String) -> Result<CaseSearch, AppError> {
     let user = crate::accounts::ssr::require_role(&[Role::Supervisor, Role::Manager]).await?;
     let scope = ssr::Scope::of(&user)?;
     let pool = crate::state::pool()?;
-    let p = params(&query);
+    let p = parse_query(&query);
     let choices = ssr::choices(&pool, scope).await?;
     let filter = match CaseFilter::parse(&p) {
         Ok(f) => f,
@@ -579,7 +572,7 @@ fn describe(f: &CaseFilter) -> String {
 #[component]
 pub fn CaseSearchPage() -> impl IntoView {
     let query = page_query();
-    let p = params(&query);
+    let p = parse_query(&query);
     let search = Resource::new(move || query.clone(), search_cases);
     view! {
         <SupervisionStyle/>

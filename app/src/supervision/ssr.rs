@@ -74,11 +74,11 @@ fn span(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// What a row is keyed by, on a case `c` (with its item `i`) or a clock `k`, for an event at
-/// column `at`. A case received counts at the center it came in at (`c.intake_center_id`).
-fn key(by: Dimension, t: &str, at: &str) -> String {
+/// column `at`; `center` names the center column when it is not `t.center_id` (a case received
+/// counts at the center it came in at).
+fn key(by: Dimension, t: &str, at: &str, center: Option<&str>) -> String {
     match (by, t) {
-        (Dimension::Center, "c") if at == "c.submitted_at" => "c.intake_center_id".into(),
-        (Dimension::Center, _) => format!("{t}.center_id"),
+        (Dimension::Center, _) => center.map_or_else(|| format!("{t}.center_id"), str::to_string),
         (Dimension::Department, _) => format!("{t}.department_id"),
         (Dimension::Agent, _) => format!("{t}.agent_id"),
         (Dimension::Item, "c") => "i.lineage".into(),
@@ -129,7 +129,7 @@ pub async fn figures(
          SELECT 'r' AS part, {} AS key, NULL::text AS kind, NULL::text AS mode,
                 count(*) AS a, 0::bigint AS b, 0::bigint AS c, 0::bigint AS d
          FROM cases c{items} WHERE c.submitted_at >= ",
-        key(by, "c", "c.submitted_at")
+        key(by, "c", "c.submitted_at", Some("c.intake_center_id"))
     ));
     q.push_bind(from)
         .push(" AND c.submitted_at < ")
@@ -139,7 +139,7 @@ pub async fn figures(
         " GROUP BY 2 UNION ALL
          SELECT 'c', {}, c.state, c.delivery_mode, count(*), 0, 0, 0
          FROM cases c{items} WHERE c.state IN ('completed', 'terminated', 'withdrawn') AND c.closed_at >= ",
-        key(by, "c", "c.closed_at")
+        key(by, "c", "c.closed_at", None)
     ));
     q.push_bind(from).push(" AND c.closed_at < ").push_bind(to);
     scope.push(&mut q, "c", None);
@@ -150,7 +150,7 @@ pub async fn figures(
                 count(*) FILTER (WHERE k.limit_days IS NOT NULL AND NOT k.breached),
                 count(*), sum(k.used_days)
          FROM case_clocks k WHERE k.stopped_at >= ",
-        key(by, "k", "k.stopped_at")
+        key(by, "k", "k.stopped_at", None)
     ));
     q.push_bind(from).push(" AND k.stopped_at < ").push_bind(to);
     scope.push(&mut q, "k", None);
@@ -158,7 +158,7 @@ pub async fn figures(
         " GROUP BY 2, 3 UNION ALL
          SELECT 'o', {}, k.kind, NULL, count(*), 0, 0, 0
          FROM case_clocks k WHERE k.stopped_at IS NULL AND k.due_at >= ",
-        key(by, "k", "k.due_at")
+        key(by, "k", "k.due_at", None)
     ));
     q.push_bind(from)
         .push(" AND k.due_at < ")
@@ -168,7 +168,7 @@ pub async fn figures(
         " GROUP BY 2, 3 UNION ALL
          SELECT 'n', {}, NULL, NULL, count(*), 0, 0, 0
          FROM case_clocks k WHERE k.kind = 'applicant_waiting' AND k.nth = 2 AND k.started_at >= ",
-        key(by, "k", "k.started_at")
+        key(by, "k", "k.started_at", None)
     ));
     q.push_bind(from).push(" AND k.started_at < ").push_bind(to);
     scope.push(&mut q, "k", None);
@@ -391,7 +391,7 @@ async fn weekly_clocks(
          SELECT 'o', (extract(epoch FROM {} + interval '8 hours') / 86400)::bigint, k.kind, NULL,
                 count(*), 0, 0, 0
          FROM case_clocks k WHERE k.stopped_at IS NULL AND k.due_at >= ",
-        key(Dimension::Week, "k", "k.due_at")
+        key(Dimension::Week, "k", "k.due_at", None)
     ));
     q.push_bind(from)
         .push(" AND k.due_at < ")

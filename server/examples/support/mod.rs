@@ -77,6 +77,15 @@ pub async fn logged_in(base: &str, login: &str) -> reqwest::Client {
     client
 }
 
+/// The start of a seeding statement's `WITH`: the filed items (with department and center) and
+/// the centers, each numbered `k` of `n`, so case `g` takes item and center `g % n`.
+pub const ITEMS_AND_CENTERS: &str = "WITH items AS (
+            SELECT i.id, i.promised_days, d.id AS department_id, d.center_id,
+                   row_number() OVER (ORDER BY i.id) - 1 AS k, count(*) OVER () AS n
+            FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
+            JOIN departments d ON d.id = l.department_id),
+         centers AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM centers),";
+
 /// Serves the app on 127.0.0.1 and returns its base URL.
 pub async fn serve(pool: PgPool, url: String) -> String {
     let (live, _listener) = app::live::ssr::Hub::start(pool.clone());
