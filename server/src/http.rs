@@ -23,16 +23,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 pub const SESSION_COOKIE: &str = "bangban_session";
 
-/// Builds the whole application. The session table must exist (`PostgresStore::migrate`).
+/// Builds the whole application. The session table must exist (`SessionRows::migrate`).
 pub fn router(state: AppState, config: &Config) -> Router {
     let options = state.leptos_options.clone();
     let routes = generate_route_list(App);
 
-    let session_store = PostgresStore::new(state.pool.clone());
+    let session_store = crate::sessions::SessionRows::new(state.pool.clone());
     let session_layer = SessionManagerLayer::new(session_store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)

@@ -7,6 +7,7 @@ pub mod db;
 pub mod http;
 pub mod jobs;
 pub mod seed;
+pub mod sessions;
 pub mod sms;
 
 pub use config::Config;

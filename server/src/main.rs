@@ -66,8 +66,7 @@ async fn run() -> Result<(), String> {
     server::db::migrate(&pool)
         .await
         .map_err(|e| format!("数据库迁移失败：{e}"))?;
-    let session_store = tower_sessions_sqlx_store::PostgresStore::new(pool.clone());
-    session_store
+    server::sessions::SessionRows::new(pool.clone())
         .migrate()
         .await
         .map_err(|e| format!("会话表迁移失败：{e}"))?;

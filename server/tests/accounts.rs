@@ -253,6 +253,39 @@ async fn login_rotates_the_session_and_logout_destroys_it(pool: PgPool) {
     assert_eq!(n, 1);
 }
 
+// A live page refreshes itself in the background: a request that loaded the session before the
+// logout saves it when it ends, and that must not log the person back in.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_request_in_flight_during_logout_does_not_bring_the_session_back(pool: PgPool) {
+    use tower_sessions::session_store::SessionStore;
+    let app = spawn(pool).await;
+    let res = app.login("agent01", DEMO_PASSWORD).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let id: tower_sessions::session::Id = pair.split_once('=').unwrap().1.parse().unwrap();
+    let store = server::sessions::SessionRows::new(app.pool.clone());
+    let in_flight = store
+        .load(&id)
+        .await
+        .unwrap()
+        .expect("the logged-in session");
+
+    assert!(app.call("logout", &[]).await.status().is_success());
+    // The earlier request ends now and saves what it loaded.
+    store.save(&in_flight).await.unwrap();
+
+    let replay = new_client()
+        .get(format!("{}/workbench", app.base))
+        .header("Cookie", &pair)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 302);
+    assert_eq!(replay.headers()["location"], "/login?next=/workbench");
+    assert!(store.load(&id).await.unwrap().is_none());
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn pages_for_another_role_answer_403_and_visitors_are_sent_to_login(pool: PgPool) {
     let app = spawn(pool).await;
