@@ -17,6 +17,7 @@ pub mod limits;
 pub mod live;
 pub mod notifications;
 pub mod organization;
+pub mod quality;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -248,11 +249,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/supervision/teams") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><teams::PendingTeamsPage/></accounts::RequireRole> }/>
                         <Route path=path!("/supervision/lists") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><catalog::filing::PendingListsPage/></accounts::RequireRole> }/>
                         <Route path=path!("/admin/organization") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><organization::OrganizationPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/quality") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><quality::FollowUpsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/quality/complaints") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><quality::ComplaintsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/complaint") ssr=SsrMode::Async view=quality::ComplaintPage/>
+                        <Route path=path!("/complaint/done") ssr=SsrMode::Async view=quality::ComplaintDonePage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }/>
                     </Routes>
                 </main>
                 <footer class="site-footer">
-                    <p>"内乡县行政审批服务中心 · 帮办代办服务全程免费"</p>
+                    <p>"内乡县行政审批服务中心 · 帮办代办服务全程免费 · "<a href="/complaint">"投诉监督"</a></p>
                 </footer>
             </div>
         </Router>

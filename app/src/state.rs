@@ -25,3 +25,8 @@ pub fn pool() -> Result<PgPool, crate::error::AppError> {
         .map(|s| s.pool)
         .ok_or_else(|| crate::error::AppError::internal("AppState missing from context"))
 }
+
+/// The address people reach the site at, for links in messages, when it is configured.
+pub fn public_origin() -> Option<String> {
+    leptos::prelude::use_context::<AppState>().and_then(|s| s.public_origin)
+}

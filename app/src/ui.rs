@@ -101,3 +101,17 @@ pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     t.with_timezone(&cst)
 }
+
+/// The error a plain form's post came back with, when it was `endpoint`'s: without a script
+/// the browser follows the server function's answer back to the page, which carries the error
+/// in its query (`__path`, `__err`).
+pub fn posted_error(endpoint: &str) -> Option<AppError> {
+    use leptos::server_fn::error::ServerFnUrlError;
+    leptos_router::hooks::use_query_map().with_untracked(|q| {
+        let path = q.get("__path")?;
+        if path.trim_start_matches("/api/") != endpoint {
+            return None;
+        }
+        Some(ServerFnUrlError::<AppError>::decode_err(&q.get("__err")?))
+    })
+}

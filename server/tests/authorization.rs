@@ -300,6 +300,46 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
     ("supervision/cases", Form(&[("query", "")]), "uffoof"),
     ("supervision/mine", Form(&[]), "ufofff"),
     ("inbox/read", Form(&[("id", NONE)]), "uooooo"),
+    // Quality: applicants rate their own cases; managers follow bad ratings up; complaints
+    // are anyone's to make and supervisors' alone to read.
+    (
+        "quality/rate",
+        Form(&[("number", NONE), ("level", ""), ("comment", "")]),
+        "uoffff",
+    ),
+    ("quality/follow_ups", Form(&[]), "uffoof"),
+    (
+        "quality/contacted",
+        Form(&[("id", NONE), ("note", "")]),
+        "uffoff",
+    ),
+    (
+        "quality/rectified",
+        Form(&[("id", NONE), ("found", ""), ("rectification", "")]),
+        "uffoff",
+    ),
+    (
+        "quality/limits",
+        Form(&[
+            ("contact_days", ""),
+            ("rectify_days", ""),
+            ("complaint_days", ""),
+        ]),
+        "ufffof",
+    ),
+    ("quality/complaint_form", Form(&[]), "oooooo"),
+    ("quality/complaint_code", Form(&[("phone", "1")]), "oooooo"),
+    (
+        "quality/complain",
+        Form(&[("phone", "1"), ("center", ""), ("content", "")]),
+        "oooooo",
+    ),
+    ("quality/complaints", Form(&[]), "ufffof"),
+    (
+        "quality/answer",
+        Form(&[("id", NONE), ("verdict", ""), ("outcome", "")]),
+        "ufffof",
+    ),
     ("inbox/sms_alerts", Form(&[("on", "false")]), "ufoooo"),
     ("org/tree", Form(&[]), "uffffo"),
     (
@@ -367,6 +407,10 @@ const PAGES: &[(&str, &str)] = &[
     ("/admin/organization", "uffffo"),
     ("/admin/outbox", "uffffo"),
     ("/inbox", "uooooo"),
+    ("/quality", "uffoof"),
+    ("/quality/complaints", "ufffof"),
+    ("/complaint", "oooooo"),
+    ("/complaint/done", "oooooo"),
 ];
 
 /// The routes outside Leptos (files and exports), by method.

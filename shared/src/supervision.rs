@@ -329,6 +329,13 @@ pub struct FigureRow {
     pub clocks: [ClockFigures; 4],
     /// In the order of `DELIVERY_MODES`.
     pub deliveries: [i64; 3],
+    /// Ratings given in the period (both rounds), the 非常满意 and 满意 among them, and the
+    /// bottom two.
+    pub ratings: i64,
+    pub ratings_good: i64,
+    pub ratings_bad: i64,
+    /// Complaints received in the period (counted for supervisors only).
+    pub complaints: i64,
 }
 
 impl FigureRow {
@@ -338,6 +345,11 @@ impl FigureRow {
             .position(|k| *k == kind)
             .expect("every kind is in ALL");
         &self.clocks[i]
+    }
+
+    /// Satisfaction: (非常满意 + 满意) ÷ all ratings.
+    pub fn satisfaction(&self) -> Option<f64> {
+        crate::quality::satisfaction_rate(self.ratings_good, self.ratings)
     }
 
     /// Every timed clock together.
@@ -374,6 +386,10 @@ impl FigureRow {
             for (a, b) in t.deliveries.iter_mut().zip(&r.deliveries) {
                 *a += b;
             }
+            t.ratings += r.ratings;
+            t.ratings_good += r.ratings_good;
+            t.ratings_bad += r.ratings_bad;
+            t.complaints += r.complaints;
         }
         t
     }

@@ -12,6 +12,8 @@ use leptos::prelude::*;
 pub enum CodePurpose {
     Register,
     Reset,
+    /// Proves the phone of someone who complains (投诉), with or without an account.
+    Complaint,
 }
 
 impl CodePurpose {
@@ -19,6 +21,7 @@ impl CodePurpose {
         match self {
             CodePurpose::Register => "register",
             CodePurpose::Reset => "reset",
+            CodePurpose::Complaint => "complaint",
         }
     }
 
@@ -26,6 +29,7 @@ impl CodePurpose {
         match s {
             "register" => Some(CodePurpose::Register),
             "reset" => Some(CodePurpose::Reset),
+            "complaint" => Some(CodePurpose::Complaint),
             _ => None,
         }
     }
@@ -60,6 +64,10 @@ pub async fn send_code(phone: String, purpose: String) -> Result<String, AppErro
         ),
         CodePurpose::Reset => format!(
             "如该手机号已注册，验证码短信将发送到 {}，{CODE_MINUTES}分钟内有效。",
+            phone.masked()
+        ),
+        CodePurpose::Complaint => format!(
+            "验证码短信正在发送到 {}，{CODE_MINUTES}分钟内有效。",
             phone.masked()
         ),
     })
@@ -105,7 +113,9 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         match (purpose, holder(pool, phone).await?) {
             (CodePurpose::Register, Holder::Nobody | Holder::Unclaimed)
-            | (CodePurpose::Reset, Holder::Claimed) => issue(pool, phone, purpose, client).await,
+            | (CodePurpose::Reset, Holder::Claimed)
+            // Anyone may complain: account or not, the code proves the phone.
+            | (CodePurpose::Complaint, _) => issue(pool, phone, purpose, client).await,
             // The owner learns that someone tried; the one who tried learns nothing.
             (CodePurpose::Register, Holder::Claimed) => {
                 queue_sms(

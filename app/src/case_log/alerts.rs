@@ -53,7 +53,8 @@ async fn who_takes_new(
     managers(&mut **tx, Some(center), None).await
 }
 
-async fn managers<'e, E: sqlx::PgExecutor<'e>>(
+/// The active managers of a center or a department.
+pub async fn managers<'e, E: sqlx::PgExecutor<'e>>(
     db: E,
     center: Option<i64>,
     department: Option<i64>,

@@ -337,7 +337,15 @@ pub async fn record(
     refresh_timing(tx, cal, case.id, Some((case.center_id, case.agent_id))).await?;
     if step.notify {
         if let Some(t) = template(&step.event) {
-            notify_applicant(tx, case.id, t).await?;
+            // A finished case's message asks for a rating, with the page to give it on.
+            let link = matches!(
+                t,
+                Template::Delivered | Template::Terminated | Template::Guided
+            )
+            .then(crate::state::public_origin)
+            .flatten()
+            .map(|origin| format!("{origin}/cases/{}", case.number));
+            notify_applicant_with_link(tx, case.id, t, link.as_deref()).await?;
         }
     }
     super::alerts::on_step(tx, case, &step.event, step.note.as_deref()).await?;

@@ -96,6 +96,8 @@ pub struct CaseView {
     /// To the applicant: how the latest SMS about the case stands (pending, sent, failed), or
     /// none was queued (their phone is not verified).
     pub sms_status: Option<String>,
+    /// The applicant's ratings of the finished case, its follow-up, and whether they may rate.
+    pub rating: crate::quality::CaseRating,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -381,6 +383,9 @@ fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
             })}
     }
     .into_any();
+    let rating =
+        view! { <crate::quality::RatingSection number=c.number.clone() rating=c.rating.clone()/> }
+            .into_any();
     let record = view! {
             <h2>"办理记录"</h2>
             <Timeline entries=c.timeline.clone()/>
@@ -391,7 +396,7 @@ fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
     view! {
         <article class="card case-page" data-state=c.state.as_str()>
             {submitted}
-            <div data-live="case" data-live-case=live_key>{now}{details}{record}</div>
+            <div data-live="case" data-live-case=live_key>{now}{rating}{details}{record}</div>
         </article>
     }
 }
@@ -493,6 +498,7 @@ fn StaffCase(c: CaseView) -> impl IntoView {
                             <p><a href=format!("/cases/{number}/notice")>"查看、打印一次性告知书"</a></p>
                         </section>
                     })}
+                    <crate::quality::RatingSection number=number.clone() rating=c.rating.clone()/>
                     <h2>"办理记录"</h2>
                     <Timeline entries=c.timeline.clone()/>
                 </div> }.into_any()}

@@ -418,8 +418,14 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     } else {
         None
     };
+    let rating = if shared::quality::rateable(state) {
+        crate::quality::ssr::case_rating(pool, &case, user).await?
+    } else {
+        Default::default()
+    };
     Ok(CaseView {
         sms_status,
+        rating,
         number: r.number,
         item_id: r.item_id,
         item_name: r.item_name,

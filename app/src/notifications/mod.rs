@@ -28,6 +28,8 @@ pub enum Template {
     PhoneRegistered,
     WindowRejected,
     Guided,
+    /// A bad rating's rectification is recorded: the applicant may rate again.
+    Rectified,
 }
 
 impl Template {
@@ -51,6 +53,7 @@ impl Template {
             Template::PhoneRegistered => "phone_registered",
             Template::WindowRejected => "window_rejected",
             Template::Guided => "guided",
+            Template::Rectified => "rectified",
         }
     }
 
@@ -70,7 +73,9 @@ impl Template {
             Template::ResultReady => {
                 format!("您的申请{number}（{item}）已办结出证，将按您选择的方式送达。")
             }
-            Template::Delivered => format!("您的申请{number}（{item}）办理结果已送达。"),
+            Template::Delivered => format!(
+                "您的申请{number}（{item}）办理结果已送达。欢迎登录对本次服务评价。"
+            ),
             Template::Withdrawn => format!("您的申请{number}（{item}）已撤回。"),
             Template::MaterialsComplete => {
                 format!("您的申请{number}（{item}）材料已审核齐全，将按时限递交窗口。")
@@ -82,7 +87,7 @@ impl Template {
                 format!("您的申请{number}（{item}）办理结果正在送达，详情请登录查看。")
             }
             Template::Terminated => {
-                format!("您的申请{number}（{item}）已终止办理，原因请登录查看。")
+                format!("您的申请{number}（{item}）已终止办理，原因请登录查看，欢迎对本次服务评价。")
             }
             Template::HandedOver => format!(
                 "您的申请{number}（{item}）已完成材料交接并签署委托协议，代办员将在2个工作日内递交窗口。"
@@ -103,8 +108,11 @@ impl Template {
                 "您的申请{number}（{item}）窗口未予受理，帮办代办员正在重新审核，原因请登录查看。"
             ),
             Template::Guided => {
-                format!("您申请的事前辅导（{item}，{number}）已完成，辅导意见请登录查看。")
+                format!("您申请的事前辅导（{item}，{number}）已完成，辅导意见请登录查看，欢迎评价。")
             }
+            Template::Rectified => format!(
+                "您对申请{number}（{item}）的评价已回访并整改，整改情况请登录查看，欢迎再次评价。"
+            ),
         };
         signed(&body)
     }

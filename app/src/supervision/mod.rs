@@ -330,6 +330,14 @@ fn FiguresView(f: Figures) -> impl IntoView {
                     <a href=whole(Basis::SecondNotice)>{format!("二次告知 {}", total.second_notices)}</a>
                 </p>
             </div>
+            <div class="tile">
+                <p class="tile-label">"满意率"</p>
+                <p class="tile-figure">{percent(total.satisfaction())}</p>
+                <p class="tile-detail">
+                    {format!("评价 {} · 差评 {}", total.ratings, total.ratings_bad)}
+                    {county.then(|| format!(" · 投诉 {}", total.complaints))}
+                </p>
+            </div>
             {tiles}
         </div>
         <div class="charts">
@@ -346,7 +354,7 @@ fn FiguresView(f: Figures) -> impl IntoView {
                 <Ranking rows=ranked/>
             </figure>
         </div>
-        <FiguresTable period by rows total/>
+        <FiguresTable period by rows total county/>
         <p class="actions no-print">
             <a class="button" href=export("figures.csv")>"导出统计表 CSV"</a>
             <a class="button" href=export("figures.xlsx")>"导出统计表 XLSX"</a>
@@ -372,6 +380,8 @@ fn FiguresTable(
     by: Dimension,
     rows: Vec<FigureRow>,
     total: FigureRow,
+    /// Complaints are shown to supervisors only.
+    county: bool,
 ) -> impl IntoView {
     let line = move |r: FigureRow, is_total: bool| {
         let key = if is_total { None } else { r.key };
@@ -430,6 +440,10 @@ fn FiguresTable(
                 {clocks}
                 <td class="num">{waiting}</td>
                 {deliveries}
+                <td class="num">{r.ratings}</td>
+                <td class="num">{percent(r.satisfaction())}</td>
+                <td class="num">{r.ratings_bad}</td>
+                {county.then(|| view! { <td class="num">{r.complaints}</td> })}
             </tr>
         }
     };
@@ -459,6 +473,10 @@ fn FiguresTable(
                         {heads}
                         <th scope="col">"补正平均工作日"</th>
                         {DELIVERY_MODES.iter().map(|(_, l)| view! { <th scope="col">{*l}</th> }).collect_view()}
+                        <th scope="col">"评价"</th>
+                        <th scope="col">"满意率"</th>
+                        <th scope="col">"差评"</th>
+                        {county.then(|| view! { <th scope="col">"投诉"</th> })}
                     </tr>
                 </thead>
                 <tbody>{body}</tbody>

@@ -172,7 +172,39 @@ pub async fn figures(
     ));
     q.push_bind(from).push(" AND k.started_at < ").push_bind(to);
     scope.push(&mut q, "k", None);
-    q.push(" GROUP BY 2) parts");
+    q.push(format!(
+        " GROUP BY 2 UNION ALL
+         SELECT 'g', {}, NULL, NULL, count(*), count(*) FILTER (WHERE g.level >= 4),
+                count(*) FILTER (WHERE g.level <= 2), 0
+         FROM ratings g WHERE g.rated_at >= ",
+        key(by, "g", "g.rated_at", None)
+    ));
+    q.push_bind(from).push(" AND g.rated_at < ").push_bind(to);
+    scope.push(&mut q, "g", None);
+    q.push(" GROUP BY 2");
+    // Complaints only in the county's figures: a unit is not told it was complained about.
+    if scope == Scope::County {
+        let about = match by {
+            Dimension::Department => {
+                "(SELECT c.department_id FROM cases c WHERE c.id = p.case_id)".into()
+            }
+            Dimension::Item => {
+                "(SELECT i.lineage FROM cases c JOIN service_items i ON i.id = c.item_id
+                                 WHERE c.id = p.case_id)"
+                    .into()
+            }
+            _ => key(by, "p", "p.submitted_at", None),
+        };
+        q.push(format!(
+            " UNION ALL SELECT 'p', {about}, NULL, NULL, count(*), 0, 0, 0
+             FROM complaints p WHERE p.submitted_at >= "
+        ));
+        q.push_bind(from)
+            .push(" AND p.submitted_at < ")
+            .push_bind(to);
+        q.push(" GROUP BY 2");
+    }
+    q.push(") parts");
 
     let parts = read_parts(pool, q).await?;
 
@@ -231,6 +263,12 @@ fn fold(parts: Vec<Part>) -> Vec<FigureRow> {
         match (p.part.as_str(), clock) {
             ("r", _) => row.received += p.a,
             ("n", _) => row.second_notices += p.a,
+            ("g", _) => {
+                row.ratings += p.a;
+                row.ratings_good += p.b;
+                row.ratings_bad += p.c;
+            }
+            ("p", _) => row.complaints += p.a,
             ("c", _) => {
                 match p.kind.as_deref() {
                     Some("completed") => row.completed += p.a,
@@ -678,6 +716,7 @@ pub fn figure_columns() -> Vec<String> {
     }
     cols.push("补正平均工作日".into());
     cols.extend(DELIVERY_MODES.iter().map(|(_, l)| l.to_string()));
+    cols.extend(["评价", "满意率", "差评", "投诉"].map(String::from));
     cols
 }
 
@@ -702,6 +741,10 @@ pub fn figure_cells(r: &FigureRow) -> Vec<String> {
     }
     cells.push(days(r.clock(ClockKind::ApplicantWaiting)));
     cells.extend(r.deliveries.iter().map(|d| d.to_string()));
+    cells.push(r.ratings.to_string());
+    cells.push(shared::supervision::percent(r.satisfaction()));
+    cells.push(r.ratings_bad.to_string());
+    cells.push(r.complaints.to_string());
     cells
 }
 

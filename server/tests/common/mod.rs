@@ -147,6 +147,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A page as `client`'s browser asks for it.
+    pub async fn get_as(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn login(&self, login: &str, password: &str) -> Response {
         self.call("login", &[("login_name", login), ("password", password)])
             .await
