@@ -381,9 +381,9 @@ pub fn RatingSection(number: String, rating: CaseRating) -> impl IntoView {
                 <input type="hidden" name="number" value=number.clone()/>
                 <fieldset>
                     <legend>{ask}</legend>
-                    <div class="choices">
+                    <div class="choice">
                         {Satisfaction::ALL.iter().map(|l| view! {
-                            <label class="choice">
+                            <label class="choice-option">
                                 <input type="radio" name="level" value=l.as_str()/>
                                 <span>{l.label()}</span>
                             </label>
@@ -417,7 +417,7 @@ fn FollowUpRecord(f: FollowUpView) -> impl IntoView {
     view! {
         <div class="follow-up" data-status=format!("{:?}", f.status)>
             <p>
-                <span class="chip" class:breached=f.status.overdue()>{f.status.label()}</span>
+                <span class="badge" class:deadline-breached=f.status.overdue()>{f.status.label()}</span>
                 {format!(" 回访期限 {}，整改期限 {}", f.contact_due.format("%Y-%m-%d"), f.rectify_due.format("%Y-%m-%d"))}
             </p>
             {f.contacted.map(|s| view! {
@@ -440,6 +440,7 @@ pub fn FollowUpsPage() -> impl IntoView {
     let error =
         stored(posted_error("quality/contacted").or_else(|| posted_error("quality/rectified")));
     view! {
+        <crate::supervision::SupervisionStyle/>
         <section class="card wide quality">
             <h1>"差评回访整改"</h1>
             <FormError error/>
@@ -447,11 +448,12 @@ pub fn FollowUpsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     data.await.map(|d| view! {
                         {d.open.map(|(open, late, complaints, complaints_late)| view! {
-                            <p class="tiles">
-                                <span class="tile">{format!("未结回访整改 {open} 件")}</span>
-                                <span class="tile" class:breached=late.gt(&0)>{format!("超期 {late} 件")}</span>
-                                <a class="tile" href="/quality/complaints">{format!("未办结投诉 {complaints} 件，超期 {complaints_late} 件")}</a>
-                            </p>
+                            <div class="tiles">
+                                <div class="tile"><p class="tile-label">"未结回访整改"</p><p class="tile-figure">{open}</p></div>
+                                <div class="tile"><p class="tile-label">"回访整改超期"</p><p class="tile-figure" class:rate-low=late.gt(&0)>{late}</p></div>
+                                <div class="tile"><p class="tile-label"><a href="/quality/complaints">"未办结投诉"</a></p><p class="tile-figure">{complaints}</p></div>
+                                <div class="tile"><p class="tile-label">"投诉超期"</p><p class="tile-figure" class:rate-low=complaints_late.gt(&0)>{complaints_late}</p></div>
+                            </div>
                         })}
                         {d.limits.map(|l| view! { <LimitsForm l/> })}
                         {if d.rows.is_empty() {
@@ -647,6 +649,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_complaints());
     let error = stored(posted_error("quality/answer"));
     view! {
+        <crate::supervision::SupervisionStyle/>
         <section class="card wide quality">
             <h1>"投诉处理"</h1>
             <FormError error/>
@@ -688,12 +691,12 @@ fn ComplaintItem(c: ComplaintRow) -> impl IntoView {
         <li class="complaint-item" data-number=c.number.clone()>
             <p>
                 <strong>{c.number.clone()}</strong>
-                {c.misconduct.then(|| view! { " "<span class="chip breached">"吃拿卡要"</span> })}
+                {c.misconduct.then(|| view! { " "<span class="badge deadline-breached">"吃拿卡要"</span> })}
                 {format!(" {} · 被投诉：{}", c.submitted_at, about)}
             </p>
             <p>{c.content.clone()}</p>
             <p>{format!("投诉人 {} {} · 办结期限 {}", c.name, c.phone, c.due.format("%Y-%m-%d"))}
-                {c.overdue.then(|| view! { " "<span class="chip breached">"已超期"</span> })}</p>
+                {c.overdue.then(|| view! { " "<span class="badge deadline-breached">"已超期"</span> })}</p>
             {c.outcome.map(|o| view! {
                 <p class="outcome">{format!("处理结果（{}，{} {}）：{}", o.rectification, o.at, o.by, o.note)}</p>
             })}
@@ -701,8 +704,10 @@ fn ComplaintItem(c: ComplaintRow) -> impl IntoView {
                 <form method="post" action="/api/quality/answer" class="step-form" novalidate>
                     <input type="hidden" name="id" value=id.clone()/>
                     <fieldset><legend>"核查结论"</legend>
-                        <label class="choice"><input type="radio" name="verdict" value="yes"/><span>"属实"</span></label>
-                        <label class="choice"><input type="radio" name="verdict" value="no"/><span>"不属实"</span></label>
+                        <div class="choice">
+                            <label class="choice-option"><input type="radio" name="verdict" value="yes"/><span>"属实"</span></label>
+                            <label class="choice-option"><input type="radio" name="verdict" value="no"/><span>"不属实"</span></label>
+                        </div>
                     </fieldset>
                     <label class="field"><span>"处理结果（将以短信告知投诉人）"</span>
                         <textarea name="outcome" rows="2"></textarea>

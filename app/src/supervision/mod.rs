@@ -139,7 +139,7 @@ pub fn MyFigures() -> impl IntoView {
 /// The supervision pages' own stylesheet (`public/supervision.css`): applicants' pages never
 /// download it.
 #[component]
-fn SupervisionStyle() -> impl IntoView {
+pub fn SupervisionStyle() -> impl IntoView {
     view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
 }
 
@@ -369,6 +369,8 @@ fn FiguresView(f: Figures) -> impl IntoView {
             <ul class="nav-list no-print">
                 <li><a href="/supervision/lists" class="button">"事项清单备案"</a></li>
                 <li><a href="/supervision/teams" class="button">"帮办代办队伍备案"</a></li>
+                <li><a href="/quality" class="button">"差评回访整改"</a></li>
+                <li><a href="/quality/complaints" class="button">"投诉处理"</a></li>
             </ul>
         })}
     }

@@ -360,7 +360,8 @@ pub fn WorkbenchPage() -> impl IntoView {
                         <p class="actions">
                             <A href="/workbench/assign" attr:class="button">"指派承办人"</A>" "
                             <A href="/catalog/manage" attr:class="button">"事项清单维护"</A>" "
-                            <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>
+                            <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>" "
+                            <a href="/quality" class="button">"差评回访整改"</a>
                         </p>
                     })
                 })}
