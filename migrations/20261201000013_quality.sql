@@ -62,7 +62,6 @@ CREATE TABLE complaints (
     id             BIGSERIAL PRIMARY KEY,
     number         TEXT NOT NULL UNIQUE,
     phone          TEXT NOT NULL,
-    name           TEXT NOT NULL DEFAULT '',
     account_id     BIGINT REFERENCES accounts (id),
     about          TEXT NOT NULL CHECK (about IN ('agent', 'center', 'case')),
     center_id      BIGINT REFERENCES centers (id),

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod live;
 pub mod notifications;
 pub mod organization;
+pub mod oversight;
 pub mod quality;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -251,13 +252,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/organization") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><organization::OrganizationPage/></accounts::RequireRole> }/>
                         <Route path=path!("/quality") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><quality::FollowUpsPage/></accounts::RequireRole> }/>
                         <Route path=path!("/quality/complaints") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Supervisor]><quality::ComplaintsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/oversight") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><oversight::CoordinationPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/inspections") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><oversight::InspectionsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/inspections/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><oversight::InspectionPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/bulletins") ssr=SsrMode::Async view=oversight::BulletinsPage/>
                         <Route path=path!("/complaint") ssr=SsrMode::Async view=quality::ComplaintPage/>
                         <Route path=path!("/complaint/done") ssr=SsrMode::Async view=quality::ComplaintDonePage/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }/>
                     </Routes>
                 </main>
                 <footer class="site-footer">
-                    <p>"内乡县行政审批服务中心 · 帮办代办服务全程免费 · "<a href="/complaint">"投诉监督"</a></p>
+                    <p>"内乡县行政审批服务中心 · 帮办代办服务全程免费 · "<a href="/complaint">"投诉监督"</a>" · "<a href="/bulletins">"通报"</a></p>
                 </footer>
             </div>
         </Router>

@@ -115,3 +115,10 @@ pub fn posted_error(endpoint: &str) -> Option<AppError> {
         Some(ServerFnUrlError::<AppError>::decode_err(&q.get("__err")?))
     })
 }
+
+/// The stylesheet of report and oversight pages (tables, tiles, charts): apart from main.css, so
+/// no applicant page downloads it.
+#[component]
+pub fn SupervisionStyle() -> impl IntoView {
+    view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
+}

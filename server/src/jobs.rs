@@ -27,7 +27,13 @@ pub async fn staff_alerts(pool: PgPool) {
         tick.tick().await;
         let pass = async {
             let cal = app::calendar::ssr::load(&pool).await?;
-            app::case_log::alerts::run_due(&pool, &cal, chrono::Utc::now()).await
+            let now = chrono::Utc::now();
+            let mut n = app::case_log::alerts::run_due(&pool, &cal, now).await?;
+            if app::case_log::alerts::daytime(now) {
+                n += app::quality::ssr::late_alerts(&pool).await?;
+                n += app::oversight::ssr::late_alerts(&pool).await?;
+            }
+            Ok::<_, app::error::AppError>(n)
         };
         match pass.await {
             Ok(0) => {}

@@ -299,6 +299,76 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
     ("supervision/figures", Form(&[("query", "")]), "uffoof"),
     ("supervision/cases", Form(&[("query", "")]), "uffoof"),
     ("supervision/mine", Form(&[]), "ufofff"),
+    ("supervision/open", Form(&[]), "ufffof"),
+    // Oversight: staff who act on a case raise blockages; managers coordinate their unit's,
+    // supervisors the county's; only supervisors inspect and issue 通报; 通报 are read by all
+    // (public ones) and staff (their unit's).
+    (
+        "oversight/raise",
+        Form(&[("number", NONE), ("what", "")]),
+        "ufooff",
+    ),
+    ("oversight/coordination", Form(&[]), "uffoof"),
+    (
+        "oversight/convene",
+        Form(&[("held_on", ""), ("place", ""), ("attendees", "")]),
+        "uffoof",
+    ),
+    (
+        "oversight/resolve",
+        Form(&[
+            ("meeting_id", NONE),
+            ("blockage_id", NONE),
+            ("text", ""),
+            ("owner", ""),
+            ("due", ""),
+        ]),
+        "uffoof",
+    ),
+    (
+        "oversight/close_action",
+        Form(&[("id", NONE), ("note", "")]),
+        "uffoof",
+    ),
+    ("oversight/inspections", Form(&[]), "uffoof"),
+    (
+        "oversight/plan",
+        Form(&[
+            ("title", ""),
+            ("unit", ""),
+            ("from", ""),
+            ("to", ""),
+            ("sample_size", ""),
+        ]),
+        "ufffof",
+    ),
+    ("oversight/inspection", Form(&[("id", NONE)]), "uffoof"),
+    (
+        "oversight/check",
+        Form(&[("id", NONE), ("item", "team_filed")]),
+        "ufffof",
+    ),
+    (
+        "oversight/finding",
+        Form(&[("id", NONE), ("case_id", NONE)]),
+        "ufffof",
+    ),
+    (
+        "oversight/rectify",
+        Form(&[("id", NONE), ("text", ""), ("owner", ""), ("due", "")]),
+        "ufffof",
+    ),
+    (
+        "oversight/close_inspection",
+        Form(&[("id", NONE), ("summary", "")]),
+        "ufffof",
+    ),
+    (
+        "oversight/bulletin",
+        Form(&[("id", NONE), ("title", ""), ("body", "")]),
+        "ufffof",
+    ),
+    ("oversight/bulletins", Form(&[]), "oooooo"),
     ("inbox/read", Form(&[("id", NONE)]), "uooooo"),
     // Quality: applicants rate their own cases; managers follow bad ratings up; complaints
     // are anyone's to make and supervisors' alone to read.
@@ -410,6 +480,10 @@ const PAGES: &[(&str, &str)] = &[
     ("/quality", "uffoof"),
     ("/quality/complaints", "ufffof"),
     ("/complaint", "oooooo"),
+    ("/oversight", "uffoof"),
+    ("/inspections", "uffoof"),
+    ("/inspections/{id}", "uffoof"),
+    ("/bulletins", "oooooo"),
     ("/complaint/done", "oooooo"),
 ];
 

@@ -7,6 +7,7 @@ pub mod case;
 pub mod catalog;
 pub mod clocks;
 pub mod filing;
+pub mod oversight;
 pub mod quality;
 pub mod roles;
 pub mod spreadsheet;

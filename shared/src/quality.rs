@@ -266,7 +266,6 @@ pub struct Complaint {
     pub case_number: String,
     pub misconduct: bool,
     pub content: String,
-    pub name: String,
 }
 
 impl Complaint {
@@ -276,7 +275,6 @@ impl Complaint {
         case_number: &str,
         misconduct: bool,
         content: &str,
-        name: &str,
     ) -> Result<Complaint, Vec<FieldError>> {
         let mut errors = Vec::new();
         let center_id = match center.trim().parse::<i64>() {
@@ -311,10 +309,6 @@ impl Complaint {
             n if n > 1000 => errors.push(FieldError::new("content", "投诉内容请不超过1000字")),
             _ => {}
         }
-        let name = name.trim().to_string();
-        if name.chars().count() > 20 {
-            errors.push(FieldError::new("name", "姓名请不超过20个字"));
-        }
         if errors.is_empty() {
             Ok(Complaint {
                 center_id,
@@ -322,7 +316,6 @@ impl Complaint {
                 case_number,
                 misconduct,
                 content,
-                name,
             })
         } else {
             Err(errors)
@@ -401,7 +394,7 @@ mod tests {
 
     #[test]
     fn a_complaint_names_every_wrong_field() {
-        let e = Complaint::parse("", &"张".repeat(21), "BB 2026", false, "太慢", "").unwrap_err();
+        let e = Complaint::parse("", &"张".repeat(21), "BB 2026", false, "太慢").unwrap_err();
         let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["center", "agent_name", "case_number", "content"]);
         let ok = Complaint::parse(
@@ -410,7 +403,6 @@ mod tests {
             "bb20261130-0001",
             true,
             "办事时要求请吃饭，否则不给办理",
-            "",
         )
         .unwrap();
         assert_eq!(ok.case_number, "BB20261130-0001");

@@ -129,6 +129,30 @@ pub async fn on_step(
 }
 
 /// Inserts alert `key`; true when this transaction is the one that sends it.
+/// Whether timed alerts go out at `now` (08:00–20:00 Beijing time).
+pub fn daytime(now: DateTime<Utc>) -> bool {
+    (DAY_STARTS..DAY_ENDS).contains(&crate::ui::beijing_time(now).hour())
+}
+
+/// Sends the alert `key` (a thing and what about it) to `to` unless another process already
+/// did; true when this call sent it.
+pub async fn send_once(
+    pool: &PgPool,
+    key: &str,
+    to: &[i64],
+    case_id: Option<i64>,
+    template: &str,
+    body: &str,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let claimed = claim(&mut tx, key).await?;
+    if claimed {
+        notify_staff(&mut tx, to, case_id, template, body).await?;
+    }
+    tx.commit().await?;
+    Ok(claimed)
+}
+
 async fn claim(tx: &mut Transaction<'_, Postgres>, key: &str) -> Result<bool, AppError> {
     Ok(
         sqlx::query("INSERT INTO alerts_sent (key) VALUES ($1) ON CONFLICT DO NOTHING")

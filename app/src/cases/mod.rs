@@ -98,6 +98,9 @@ pub struct CaseView {
     pub sms_status: Option<String>,
     /// The applicant's ratings of the finished case, its follow-up, and whether they may rate.
     pub rating: crate::quality::CaseRating,
+    /// Staff: the case's blockages (堵点) and resolutions; the departments to name when the
+    /// viewer may raise one.
+    pub blockages: crate::oversight::CaseBlockages,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -498,6 +501,7 @@ fn StaffCase(c: CaseView) -> impl IntoView {
                             <p><a href=format!("/cases/{number}/notice")>"查看、打印一次性告知书"</a></p>
                         </section>
                     })}
+                    <crate::oversight::CaseBlockagesSection number=number.clone() b=c.blockages.clone()/>
                     <crate::quality::RatingSection number=number.clone() rating=c.rating.clone()/>
                     <h2>"办理记录"</h2>
                     <Timeline entries=c.timeline.clone()/>

@@ -423,9 +423,29 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     } else {
         Default::default()
     };
+    let blockages = if staff || role == Role::Supervisor {
+        let may_raise = staff && access == Access::Act && state.is_open();
+        crate::oversight::CaseBlockages {
+            list: crate::oversight::ssr::of_case(pool, id).await?,
+            departments: if may_raise {
+                sqlx::query_as(
+                    "SELECT d.id, d.name || '（' || c.name || '）' FROM departments d
+                     JOIN centers c ON c.id = d.center_id WHERE d.retired_at IS NULL
+                     ORDER BY c.kind = 'county_center' DESC, c.name, d.name",
+                )
+                .fetch_all(pool)
+                .await?
+            } else {
+                Vec::new()
+            },
+        }
+    } else {
+        Default::default()
+    };
     Ok(CaseView {
         sms_status,
         rating,
+        blockages,
         number: r.number,
         item_id: r.item_id,
         item_name: r.item_name,

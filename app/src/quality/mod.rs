@@ -79,7 +79,6 @@ pub struct ComplaintRow {
     pub id: i64,
     pub number: String,
     pub phone: String,
-    pub name: String,
     pub center: String,
     pub agent: String,
     pub case_number: String,
@@ -228,7 +227,6 @@ pub async fn complaint_code(phone: String) -> Result<(), AppError> {
 /// Files a complaint. Anyone may: the phone is proven by its code, or is the logged-in
 /// applicant's verified phone. Answers the complaint's number and the day it is to be answered.
 #[server(endpoint = "quality/complain")]
-#[allow(clippy::too_many_arguments)]
 pub async fn complain(
     phone: String,
     #[server(default)] code: String,
@@ -237,7 +235,6 @@ pub async fn complain(
     #[server(default)] case_number: String,
     #[server(default)] misconduct: Option<String>,
     content: String,
-    #[server(default)] name: String,
 ) -> Result<(String, NaiveDate), AppError> {
     use crate::accounts::codes::{ssr::consume, CodePurpose};
     let pool = crate::state::pool()?;
@@ -258,7 +255,6 @@ pub async fn complain(
         &case_number,
         misconduct.is_some(),
         &content,
-        &name,
     )
     .map_err(|e| errors.extend(e))
     .ok();
@@ -288,7 +284,6 @@ pub async fn complain(
         &cal,
         ssr::NewComplaint {
             phone: phone.as_str(),
-            name: &complaint.name,
             account: own,
             center_id: complaint.center_id,
             agent_name: &complaint.agent_name,
@@ -440,7 +435,7 @@ pub fn FollowUpsPage() -> impl IntoView {
     let error =
         stored(posted_error("quality/contacted").or_else(|| posted_error("quality/rectified")));
     view! {
-        <crate::supervision::SupervisionStyle/>
+        <crate::ui::SupervisionStyle/>
         <section class="card wide quality">
             <h1>"差评回访整改"</h1>
             <FormError error/>
@@ -614,10 +609,6 @@ fn ComplaintFields(f: ComplaintForm, phone: String, need_code: bool) -> impl Int
                 <textarea name="content" rows="5" maxlength="1000"></textarea>
                 <FieldMessage error field="content"/>
             </label>
-            <label class="field"><span>"您的称呼（可不填）"</span>
-                <input type="text" name="name" maxlength="20"/>
-                <FieldMessage error field="name"/>
-            </label>
             <FieldMessage error field="phone"/>
             <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
             <button type="submit" class="button primary big">"提交投诉"</button>
@@ -649,7 +640,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| load_complaints());
     let error = stored(posted_error("quality/answer"));
     view! {
-        <crate::supervision::SupervisionStyle/>
+        <crate::ui::SupervisionStyle/>
         <section class="card wide quality">
             <h1>"投诉处理"</h1>
             <FormError error/>
@@ -695,7 +686,7 @@ fn ComplaintItem(c: ComplaintRow) -> impl IntoView {
                 {format!(" {} · 被投诉：{}", c.submitted_at, about)}
             </p>
             <p>{c.content.clone()}</p>
-            <p>{format!("投诉人 {} {} · 办结期限 {}", c.name, c.phone, c.due.format("%Y-%m-%d"))}
+            <p>{format!("投诉人电话 {} · 办结期限 {}", c.phone, c.due.format("%Y-%m-%d"))}
                 {c.overdue.then(|| view! { " "<span class="badge deadline-breached">"已超期"</span> })}</p>
             {c.outcome.map(|o| view! {
                 <p class="outcome">{format!("处理结果（{}，{} {}）：{}", o.rectification, o.at, o.by, o.note)}</p>

@@ -437,7 +437,6 @@ pub async fn record_step(
 /// What a complaint is about, as the complainant gave it (checked by `shared`), resolved here.
 pub struct NewComplaint<'a> {
     pub phone: &'a str,
-    pub name: &'a str,
     pub account: Option<i64>,
     pub center_id: i64,
     pub agent_name: &'a str,
@@ -510,13 +509,12 @@ pub async fn complain(
         format!("（被投诉人：{}）{}", c.agent_name, c.content)
     };
     sqlx::query(
-        "INSERT INTO complaints (number, phone, name, account_id, about, center_id, agent_id,
-                                 case_id, misconduct, content, due)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO complaints (number, phone, account_id, about, center_id, agent_id, case_id,
+                                 misconduct, content, due)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&number)
     .bind(c.phone)
-    .bind(c.name)
     .bind(c.account)
     .bind(about)
     .bind(case.map_or(c.center_id, |(_, center)| center))
@@ -558,7 +556,6 @@ struct ComplaintRaw {
     id: i64,
     number: String,
     phone: String,
-    name: String,
     center: String,
     agent: Option<String>,
     case_number: Option<String>,
@@ -575,7 +572,7 @@ struct ComplaintRaw {
 /// Every complaint, newest first: supervisors only.
 pub async fn complaints(pool: &PgPool) -> Result<Vec<ComplaintRow>, AppError> {
     let raw: Vec<ComplaintRaw> = sqlx::query_as(
-        "SELECT p.id, p.number, p.phone, p.name, ce.name AS center, ag.display_name AS agent,
+        "SELECT p.id, p.number, p.phone, ce.name AS center, ag.display_name AS agent,
                 c.number AS case_number, p.misconduct, p.content, p.due, p.submitted_at,
                 o.substantiated, o.outcome, b.display_name AS by_name, o.at AS outcome_at
          FROM complaints p JOIN centers ce ON ce.id = p.center_id
@@ -593,7 +590,6 @@ pub async fn complaints(pool: &PgPool) -> Result<Vec<ComplaintRow>, AppError> {
             id: r.id,
             number: r.number,
             phone: r.phone,
-            name: r.name,
             center: r.center,
             agent: r.agent.unwrap_or_default(),
             case_number: r.case_number.unwrap_or_default(),
@@ -700,4 +696,80 @@ pub async fn open_counts(pool: &PgPool) -> Result<(i64, i64, i64, i64), AppError
     .bind(today)
     .fetch_one(pool)
     .await?)
+}
+
+/// Follow-ups and complaints past their limits, told once: a late follow-up to the unit's
+/// managers and the supervisors, a late complaint to the supervisors.
+pub async fn late_alerts(pool: &PgPool) -> Result<usize, AppError> {
+    let today = today();
+    #[derive(sqlx::FromRow)]
+    struct Late {
+        id: i64,
+        number: String,
+        center_id: i64,
+        department_id: Option<i64>,
+        case_id: i64,
+        contacted: bool,
+    }
+    let late: Vec<Late> = sqlx::query_as(
+        "SELECT f.id, c.number, f.center_id, f.department_id, f.case_id,
+                EXISTS (SELECT 1 FROM follow_up_steps s WHERE s.follow_up_id = f.id
+                          AND s.step = 'contacted') AS contacted
+         FROM follow_ups f JOIN cases c ON c.id = f.case_id
+         WHERE NOT EXISTS (SELECT 1 FROM follow_up_steps s WHERE s.follow_up_id = f.id
+                             AND s.step = 'rectified')
+           AND ((f.contact_due < $1 AND NOT EXISTS (SELECT 1 FROM follow_up_steps s
+                    WHERE s.follow_up_id = f.id AND s.step = 'contacted'))
+                OR f.rectify_due < $1)
+         LIMIT 100",
+    )
+    .bind(today)
+    .fetch_all(pool)
+    .await?;
+    let supervisors: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM accounts WHERE role = 'supervisor' AND disabled_at IS NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sent = 0;
+    for f in late {
+        let mut to =
+            crate::case_log::alerts::managers(pool, Some(f.center_id), f.department_id).await?;
+        to.extend(&supervisors);
+        let (step, what) = if f.contacted {
+            ("rectify", "整改")
+        } else {
+            ("contact", "回访")
+        };
+        let (id, number, case_id) = (f.id, f.number, f.case_id);
+        sent += crate::case_log::alerts::send_once(
+            pool,
+            &format!("follow_up_late:{id}:{step}"),
+            &to,
+            Some(case_id),
+            "follow_up_late",
+            &format!("代办件{number}的差评{what}已超期，请尽快处理。"),
+        )
+        .await? as usize;
+    }
+    let complaints: Vec<(i64, String, NaiveDate)> = sqlx::query_as(
+        "SELECT p.id, p.number, p.due FROM complaints p WHERE p.due < $1
+           AND NOT EXISTS (SELECT 1 FROM complaint_outcomes o WHERE o.complaint_id = p.id)
+         LIMIT 100",
+    )
+    .bind(today)
+    .fetch_all(pool)
+    .await?;
+    for (id, number, due) in complaints {
+        sent += crate::case_log::alerts::send_once(
+            pool,
+            &format!("complaint_late:{id}"),
+            &supervisors,
+            None,
+            "complaint_late",
+            &format!("投诉{number}已超过办理期限（{due}），请尽快办结并答复投诉人。"),
+        )
+        .await? as usize;
+    }
+    Ok(sent)
 }

@@ -124,7 +124,7 @@ pub fn MyFigures() -> impl IntoView {
                         }
                     }).collect_view();
                     view! {
-                        <SupervisionStyle/>
+                        <crate::ui::SupervisionStyle/>
                         <section class="my-figures" aria-label="本人按时率">
                             <h2>{format!("我的按时率 · {}", r.name)}</h2>
                             <ul class="inline-figures">{clocks}</ul>
@@ -134,13 +134,6 @@ pub fn MyFigures() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The supervision pages' own stylesheet (`public/supervision.css`): applicants' pages never
-/// download it.
-#[component]
-pub fn SupervisionStyle() -> impl IntoView {
-    view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
 }
 
 fn list_link(f: &CaseFilter) -> String {
@@ -174,7 +167,7 @@ pub fn SupervisionPage() -> impl IntoView {
     let p = parse_query(&query);
     let figures = Resource::new(move || query.clone(), load_figures);
     view! {
-        <SupervisionStyle/>
+        <crate::ui::SupervisionStyle/>
         <section class="card wide supervision">
             <h1>"督查统计"</h1>
             <PeriodForm p/>
@@ -366,11 +359,15 @@ fn FiguresView(f: Figures) -> impl IntoView {
             "截止日已过仍在计时的时限按截止日计入超时；平均工作日只计本期结束的时限；时限归属计时期间所在的中心和承办人。"
         </p>
         {county.then(|| view! {
+            <Overview/>
             <ul class="nav-list no-print">
                 <li><a href="/supervision/lists" class="button">"事项清单备案"</a></li>
                 <li><a href="/supervision/teams" class="button">"帮办代办队伍备案"</a></li>
                 <li><a href="/quality" class="button">"差评回访整改"</a></li>
                 <li><a href="/quality/complaints" class="button">"投诉处理"</a></li>
+                <li><a href="/oversight" class="button">"堵点协调"</a></li>
+                <li><a href="/inspections" class="button">"监督检查"</a></li>
+                <li><a href="/bulletins" class="button">"通报"</a></li>
             </ul>
         })}
     }
@@ -595,7 +592,7 @@ pub fn CaseSearchPage() -> impl IntoView {
     let p = parse_query(&query);
     let search = Resource::new(move || query.clone(), search_cases);
     view! {
-        <SupervisionStyle/>
+        <crate::ui::SupervisionStyle/>
         <section class="card wide supervision">
             <h1>"代办件查询"</h1>
             <Suspense fallback=|| view! { <p class="loading">"正在查询…"</p> }>
@@ -750,5 +747,63 @@ fn SearchForm(p: BTreeMap<String, String>, s: CaseSearch) -> impl IntoView {
                 <a class="button" href="/supervision">"返回统计"</a>
             </p>
         })}
+    }
+}
+
+/// What is open in the quality loop and the center's oversight, for the county's overview.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenWork {
+    pub follow_ups: i64,
+    pub follow_ups_late: i64,
+    pub complaints: i64,
+    pub complaints_late: i64,
+    pub blockages: i64,
+    pub actions_late: i64,
+}
+
+#[server(endpoint = "supervision/open")]
+pub async fn load_open_work() -> Result<OpenWork, AppError> {
+    crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;
+    let pool = crate::state::pool()?;
+    let (follow_ups, follow_ups_late, complaints, complaints_late) =
+        crate::quality::ssr::open_counts(&pool).await?;
+    let (blockages, actions_late) = crate::oversight::ssr::open_counts(&pool).await?;
+    Ok(OpenWork {
+        follow_ups,
+        follow_ups_late,
+        complaints,
+        complaints_late,
+        blockages,
+        actions_late,
+    })
+}
+
+#[component]
+fn Overview() -> impl IntoView {
+    let open = Resource::new(|| (), |_| load_open_work());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                open.await.ok().map(|o| {
+                    let tile = |label: &'static str, n: i64, late: bool, href: &'static str| view! {
+                        <div class="tile">
+                            <p class="tile-label"><a href=href>{label}</a></p>
+                            <p class="tile-figure" class:rate-low=late && (n > 0)>{n}</p>
+                        </div>
+                    };
+                    view! {
+                        <h2>"待办督办"</h2>
+                        <div class="tiles open-work">
+                            {tile("未结差评回访", o.follow_ups, false, "/quality")}
+                            {tile("回访整改超期", o.follow_ups_late, true, "/quality")}
+                            {tile("未办结投诉", o.complaints, false, "/quality/complaints")}
+                            {tile("投诉超期", o.complaints_late, true, "/quality/complaints")}
+                            {tile("待协调堵点", o.blockages, false, "/oversight")}
+                            {tile("议定与整改事项逾期", o.actions_late, true, "/oversight")}
+                        </div>
+                    }
+                })
+            })}
+        </Suspense>
     }
 }

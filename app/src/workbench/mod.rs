@@ -361,7 +361,9 @@ pub fn WorkbenchPage() -> impl IntoView {
                             <A href="/workbench/assign" attr:class="button">"指派承办人"</A>" "
                             <A href="/catalog/manage" attr:class="button">"事项清单维护"</A>" "
                             <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>" "
-                            <a href="/quality" class="button">"差评回访整改"</a>
+                            <a href="/quality" class="button">"差评回访整改"</a>" "
+                            <a href="/oversight" class="button">"堵点协调"</a>" "
+                            <a href="/inspections" class="button">"监督检查"</a>
                         </p>
                     })
                 })}
