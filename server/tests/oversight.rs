@@ -183,16 +183,7 @@ async fn a_blockage_goes_to_a_meeting_whose_resolutions_are_tracked_to_closure(p
     assert_eq!(view["blockages"]["list"].as_array().unwrap().len(), 0);
 
     // A township manager neither sees nor closes it; the county's manager does, once.
-    sqlx::query(
-        "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id)
-         SELECT 'manager09', '湍东主任', 'manager', '13900000099', password_hash,
-                (SELECT id FROM centers WHERE kind = 'township_center' ORDER BY id LIMIT 1)
-         FROM accounts WHERE login_name = 'manager01'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let elsewhere = app.client_as("manager09").await;
+    let elsewhere = app.township_manager().await;
     let theirs: Value = app
         .call_with(&elsewhere, "oversight/coordination", &[])
         .await
@@ -428,6 +419,44 @@ async fn an_inspection_draws_a_reproducible_sample_and_its_bulletin_reaches_the_
         .await
         .status()
         .is_success());
+    // Every checklist line and every drawn case is recorded before the inspection closes.
+    let err = error_of(
+        app.call_with(&supervisor, "oversight/close_inspection", &close)
+            .await,
+    )
+    .await;
+    assert!(
+        err["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("4项检查清单、1件抽查代办件未记录"),
+        "{err}"
+    );
+    for item in [
+        "list_current",
+        "notices_complete",
+        "clocks_met",
+        "files_complete",
+    ] {
+        let res = app
+            .call_with(
+                &supervisor,
+                "oversight/check",
+                &[("id", &ids), ("item", item), ("passed", "yes")],
+            )
+            .await;
+        assert!(res.status().is_success(), "{item}");
+    }
+    let second = sample[1].to_string();
+    assert!(app
+        .call_with(
+            &supervisor,
+            "oversight/finding",
+            &[("id", &ids), ("case_id", &second), ("ok", "yes")]
+        )
+        .await
+        .status()
+        .is_success());
     assert!(app
         .call_with(&supervisor, "oversight/close_inspection", &close)
         .await
@@ -466,17 +495,11 @@ async fn an_inspection_draws_a_reproducible_sample_and_its_bulletin_reaches_the_
     assert_eq!(public[0]["title"], "县政务服务中心帮办代办工作通报表扬");
 
     // History: the server's role may not change or remove any of it.
-    let served = server::db::serving_pool(&app.pool).await.unwrap();
-    for sql in [
+    app.assert_history_only(&[
         "UPDATE inspections SET seed = 1",
         "DELETE FROM inspection_findings",
         "UPDATE actions SET due = now()",
         "DELETE FROM bulletins",
-    ] {
-        let err = sqlx::query(sql).execute(&served).await.unwrap_err();
-        assert!(
-            err.to_string().contains("permission denied"),
-            "{sql}: {err}"
-        );
-    }
+    ])
+    .await;
 }

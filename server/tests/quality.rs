@@ -229,16 +229,7 @@ async fn a_bad_rating_is_followed_up_and_the_applicant_rates_again(pool: PgPool)
             .status(),
         403
     );
-    sqlx::query(
-        "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id)
-         SELECT 'manager09', '湍东主任', 'manager', '13900000099', password_hash,
-                (SELECT id FROM centers WHERE kind = 'township_center' ORDER BY id LIMIT 1)
-         FROM accounts WHERE login_name = 'manager01'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let elsewhere = app.client_as("manager09").await;
+    let elsewhere = app.township_manager().await;
     assert_eq!(
         app.call_with(&elsewhere, "quality/contacted", &contact)
             .await
@@ -366,19 +357,13 @@ async fn a_bad_rating_is_followed_up_and_the_applicant_rates_again(pool: PgPool)
     assert_eq!(agent01["ratings"], 2);
 
     // History: the server's role may not change or remove a rating or a step.
-    let served = server::db::serving_pool(&app.pool).await.unwrap();
-    for sql in [
+    app.assert_history_only(&[
         "UPDATE ratings SET level = 5",
         "DELETE FROM ratings",
         "UPDATE follow_up_steps SET note = 'x'",
         "DELETE FROM follow_ups",
-    ] {
-        let err = sqlx::query(sql).execute(&served).await.unwrap_err();
-        assert!(
-            err.to_string().contains("permission denied"),
-            "{sql}: {err}"
-        );
-    }
+    ])
+    .await;
 }
 
 async fn complain(app: &TestApp, client: &Client, form: Vec<(&str, String)>) -> reqwest::Response {
@@ -608,4 +593,98 @@ async fn supervisors_set_the_limits_field_by_field_and_it_is_audited(pool: PgPoo
             .await
             .unwrap();
     assert_eq!(audited, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn late_follow_ups_complaints_and_actions_are_told_once(pool: PgPool) {
+    let app = spawn(pool).await;
+    let applicant = app.client_as("13800000001").await;
+    let number = finished_case(&app).await;
+    assert!(rate(
+        &app,
+        &applicant,
+        &number,
+        "very_dissatisfied",
+        "态度很差，反复刁难"
+    )
+    .await
+    .status()
+    .is_success());
+    let county: String =
+        sqlx::query_scalar("SELECT id::text FROM centers WHERE kind = 'county_center'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = app
+        .call_with(
+            &applicant,
+            "quality/complain",
+            &[
+                ("phone", "13800000001"),
+                ("center", &county),
+                ("content", "窗口人员办事拖拉推诿，态度很差"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success());
+    assert_eq!(
+        app::quality::ssr::late_alerts(&app.pool).await.unwrap(),
+        0,
+        "nothing is late yet"
+    );
+    // The days pass (the owner moves the due days back; the server's role could not).
+    sqlx::query("UPDATE follow_ups SET contact_due = '2026-01-05', rectify_due = '2026-01-20'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE complaints SET due = '2026-01-05'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app::quality::ssr::late_alerts(&app.pool).await.unwrap(), 2);
+    assert_eq!(
+        app::quality::ssr::late_alerts(&app.pool).await.unwrap(),
+        0,
+        "each once"
+    );
+    let late = messages(&app, "manager01", "follow_up_late").await;
+    assert!(
+        late[0].contains(&number) && late[0].contains("回访"),
+        "{late:?}"
+    );
+    assert_eq!(
+        messages(&app, "supervisor01", "complaint_late").await.len(),
+        1
+    );
+    assert!(messages(&app, "agent01", "complaint_late").await.is_empty());
+
+    // A resolution past its day: the supervisors and who set it hear of it, once.
+    let inspection: i64 = sqlx::query_scalar(
+        "INSERT INTO inspections (title, center_id, period_from, period_to, sample_size, seed,
+                                  sample, planned_by)
+         SELECT '专项检查', id, '2026-01-01', '2026-01-31', 1, 7, '{}',
+                (SELECT id FROM accounts WHERE login_name = 'supervisor01')
+         FROM centers WHERE kind = 'county_center' RETURNING id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO actions (inspection_id, text, owner, due, created_by)
+         SELECT $1, '补齐案卷材料', '县中心综合窗口', '2026-01-10', id FROM accounts
+         WHERE login_name = 'supervisor01'",
+    )
+    .bind(inspection)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app::oversight::ssr::late_alerts(&app.pool).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        app::oversight::ssr::late_alerts(&app.pool).await.unwrap(),
+        0
+    );
+    assert_eq!(messages(&app, "supervisor01", "action_late").await.len(), 1);
 }

@@ -53,6 +53,19 @@ impl Unit {
     }
 }
 
+/// Records something that happens once (`INSERT … ON CONFLICT DO NOTHING`); `Rejected(taken)`
+/// when it was recorded already.
+async fn once(
+    tx: &mut Transaction<'_, Postgres>,
+    insert: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    taken: String,
+) -> Result<(), AppError> {
+    if insert.execute(&mut **tx).await?.rows_affected() == 0 {
+        return Err(AppError::Rejected(taken));
+    }
+    Ok(())
+}
+
 async fn supervisors<'e, E: sqlx::PgExecutor<'e>>(db: E) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM accounts WHERE role = 'supervisor' AND disabled_at IS NULL",
@@ -413,18 +426,18 @@ pub async fn close_action(pool: &PgPool, user: &User, id: i64, note: &str) -> Re
         Some((center, department)) if unit.holds(center, department) => {}
         _ => return Err(AppError::NotFound),
     }
-    let done = sqlx::query(
-        "INSERT INTO action_closures (action_id, note, by_id) VALUES ($1, $2, $3)
-         ON CONFLICT (action_id) DO NOTHING",
+    once(
+        &mut tx,
+        sqlx::query(
+            "INSERT INTO action_closures (action_id, note, by_id) VALUES ($1, $2, $3)
+             ON CONFLICT (action_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(note)
+        .bind(user.id),
+        "该事项已办结".into(),
     )
-    .bind(id)
-    .bind(note)
-    .bind(user.id)
-    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Rejected("该事项已办结".into()));
-    }
     tx.commit().await?;
     Ok(())
 }
@@ -675,20 +688,20 @@ pub async fn check(
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     open_inspection(&mut tx, id).await?;
-    let done = sqlx::query(
-        "INSERT INTO inspection_checks (inspection_id, item, passed, note, by_id)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    once(
+        &mut tx,
+        sqlx::query(
+            "INSERT INTO inspection_checks (inspection_id, item, passed, note, by_id)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(item.as_str())
+        .bind(passed)
+        .bind(note)
+        .bind(user.id),
+        format!("“{}”已记录", item.label()),
     )
-    .bind(id)
-    .bind(item.as_str())
-    .bind(passed)
-    .bind(note)
-    .bind(user.id)
-    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Rejected(format!("“{}”已记录", item.label())));
-    }
     tx.commit().await?;
     Ok(())
 }
@@ -706,20 +719,20 @@ pub async fn find(
     if !sample.contains(&case_id) {
         return Err(AppError::Rejected("该代办件不在抽查样本中".into()));
     }
-    let done = sqlx::query(
-        "INSERT INTO inspection_findings (inspection_id, case_id, ok, finding, by_id)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+    once(
+        &mut tx,
+        sqlx::query(
+            "INSERT INTO inspection_findings (inspection_id, case_id, ok, finding, by_id)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(case_id)
+        .bind(ok)
+        .bind(finding)
+        .bind(user.id),
+        "该代办件的检查情况已记录".into(),
     )
-    .bind(id)
-    .bind(case_id)
-    .bind(ok)
-    .bind(finding)
-    .bind(user.id)
-    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Rejected("该代办件的检查情况已记录".into()));
-    }
     tx.commit().await?;
     Ok(())
 }
@@ -755,10 +768,11 @@ pub async fn rectify(pool: &PgPool, user: &User, id: i64, a: Action) -> Result<(
     Ok(())
 }
 
-/// Closes the inspection once every rectification is done.
+/// Closes the inspection once every checklist line and every drawn case is recorded and every
+/// rectification is done.
 pub async fn close(pool: &PgPool, user: &User, id: i64, summary: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    open_inspection(&mut tx, id).await?;
+    let (_, _, sample) = open_inspection(&mut tx, id).await?;
     let open: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM actions a WHERE a.inspection_id = $1
            AND NOT EXISTS (SELECT 1 FROM action_closures c WHERE c.action_id = a.id)",
@@ -769,6 +783,22 @@ pub async fn close(pool: &PgPool, user: &User, id: i64, summary: &str) -> Result
     if open > 0 {
         return Err(AppError::Rejected(format!(
             "还有{open}项整改未完成，完成后才能结束检查"
+        )));
+    }
+    let (checks, findings): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM inspection_checks WHERE inspection_id = $1),
+                (SELECT count(*) FROM inspection_findings WHERE inspection_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (checks_left, findings_left) = (
+        CheckItem::ALL.len() as i64 - checks,
+        sample.len() as i64 - findings,
+    );
+    if checks_left > 0 || findings_left > 0 {
+        return Err(AppError::Rejected(format!(
+            "还有{checks_left}项检查清单、{findings_left}件抽查代办件未记录，记录完才能结束检查"
         )));
     }
     sqlx::query(

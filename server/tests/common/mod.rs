@@ -147,6 +147,33 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A manager of a township center ('manager09'), logged in: someone of another unit.
+    pub async fn township_manager(&self) -> Client {
+        sqlx::query(
+            "INSERT INTO accounts (login_name, display_name, role, phone, password_hash, center_id)
+             SELECT 'manager09', '湍东主任', 'manager', '13900000099', password_hash,
+                    (SELECT id FROM centers WHERE kind = 'township_center' ORDER BY id LIMIT 1)
+             FROM accounts WHERE login_name = 'manager01'",
+        )
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        self.client_as("manager09").await
+    }
+
+    /// Asserts that the server's database role may run none of `statements` (history is only
+    /// ever added to).
+    pub async fn assert_history_only(&self, statements: &[&str]) {
+        let served = server::db::serving_pool(&self.pool).await.unwrap();
+        for sql in statements {
+            let err = sqlx::query(sql).execute(&served).await.unwrap_err();
+            assert!(
+                err.to_string().contains("permission denied"),
+                "{sql}: {err}"
+            );
+        }
+    }
+
     /// A page as `client`'s browser asks for it.
     pub async fn get_as(&self, client: &Client, path: &str) -> Response {
         client
