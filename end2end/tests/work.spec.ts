@@ -147,6 +147,6 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   }
   await expect(timeline).toContainText('EA123456789CN');
   await expect(phone.locator('.case-page')).toContainText('李帮办');
-  // Ratings come later: nothing invites one yet.
-  await expect(phone.locator('.case-page')).not.toContainText('评价');
+  // The finished case asks the applicant for a rating.
+  await expect(phone.locator('#rate')).toContainText('您对本次帮办代办服务满意吗？');
 });
