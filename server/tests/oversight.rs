@@ -10,18 +10,12 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 async fn receive(app: &TestApp, agent: &Client, number: &str) {
-    let ctx: Value = app
-        .call_with(agent, "work/context", &[("number", number)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let sig = common::signature_data_url(true);
     let res = app
-        .call_json(
+        .act(
             agent,
-            "work/act",
-            &json!({"number": number, "version": ctx["version"],
-                    "action": {"action": "receive", "signature": common::signature_data_url(true)}}),
+            number,
+            json!({"action": "receive", "signature": sig}),
         )
         .await;
     assert!(res.status().is_success());

@@ -9,19 +9,7 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 
 async fn act(app: &TestApp, agent: &Client, number: &str, action: Value) {
-    let ctx: Value = app
-        .call_with(agent, "work/context", &[("number", number)])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .call_json(
-            agent,
-            "work/act",
-            &json!({"number": number, "version": ctx["version"], "action": action}),
-        )
-        .await;
+    let res = app.act(agent, number, action).await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
 }
 

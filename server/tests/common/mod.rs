@@ -147,6 +147,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// One step on a case as the steps panel sends it (with the case's current version).
+    pub async fn act(&self, client: &Client, number: &str, action: Value) -> Response {
+        let ctx: Value = self
+            .call_with(client, "work/context", &[("number", number)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        self.call_json(
+            client,
+            "work/act",
+            &json!({"number": number, "version": ctx["version"], "action": action}),
+        )
+        .await
+    }
+
     /// A manager of a township center ('manager09'), logged in: someone of another unit.
     pub async fn township_manager(&self) -> Client {
         sqlx::query(
