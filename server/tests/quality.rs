@@ -344,6 +344,18 @@ async fn a_bad_rating_is_followed_up_and_the_applicant_rates_again(pool: PgPool)
         .unwrap();
     assert_eq!(agent01["ratings"], 2);
 
+    // The agent's own scorecard on the workbench carries them too.
+    let mine: Value = app
+        .call_with(&agent, "supervision/mine", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (mine["ratings"].as_i64(), mine["ratings_bad"].as_i64()),
+        (Some(2), Some(1))
+    );
+
     // History: the server's role may not change or remove a rating or a step.
     app.assert_history_only(&[
         "UPDATE ratings SET level = 5",

@@ -104,7 +104,7 @@ pub async fn my_figures() -> Result<FigureRow, AppError> {
     Ok(FigureRow::total(&rows, &period.label()))
 }
 
-/// An agent's on-time rates this month, per clock, on the workbench.
+/// An agent's on-time rates this month, per clock, and their satisfaction, on the workbench.
 #[component]
 pub fn MyFigures() -> impl IntoView {
     let mine = Resource::new(|| (), |_| my_figures());
@@ -123,11 +123,20 @@ pub fn MyFigures() -> impl IntoView {
                             </li>
                         }
                     }).collect_view();
+                    // The agent's scorecard also carries what applicants said (好差评).
+                    let rated = view! {
+                        <li>
+                            <span class="tile-label">"满意率"</span>
+                            " "
+                            <strong>{percent(r.satisfaction())}</strong>
+                            <span class="hint">{format!("（评价 {} · 差评 {}）", r.ratings, r.ratings_bad)}</span>
+                        </li>
+                    };
                     view! {
                         <crate::ui::SupervisionStyle/>
                         <section class="my-figures" aria-label="本人按时率">
                             <h2>{format!("我的按时率 · {}", r.name)}</h2>
-                            <ul class="inline-figures">{clocks}</ul>
+                            <ul class="inline-figures">{clocks}{rated}</ul>
                         </section>
                     }
                 })
