@@ -366,6 +366,26 @@ async fn a_bad_rating_is_followed_up_and_the_applicant_rates_again(pool: PgPool)
     .await;
 }
 
+/// Complaints in the caller's figures of this month, over all rows.
+async fn complaints_counted(app: &TestApp, client: &Client) -> i64 {
+    let figures: Value = app
+        .call_with(
+            client,
+            "supervision/figures",
+            &[("query", "period=month&by=center")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    figures["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["complaints"].as_i64().unwrap())
+        .sum()
+}
+
 async fn complain(app: &TestApp, client: &Client, form: Vec<(&str, String)>) -> reqwest::Response {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.call_with(client, "quality/complain", &pairs).await
@@ -509,41 +529,9 @@ async fn complaints_reach_supervisors_only_and_the_complainant_hears_the_outcome
     assert!(res.status().is_success(), "{}", res.status());
 
     // Supervisors' figures count complaints; a unit's figures do not show them.
-    let figures: Value = app
-        .call_with(
-            &supervisor,
-            "supervision/figures",
-            &[("query", "period=month&by=center")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let n: i64 = figures["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["complaints"].as_i64().unwrap())
-        .sum();
-    assert_eq!(n, 2);
+    assert_eq!(complaints_counted(&app, &supervisor).await, 2);
     let manager = app.client_as("manager01").await;
-    let figures: Value = app
-        .call_with(
-            &manager,
-            "supervision/figures",
-            &[("query", "period=month&by=center")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let n: i64 = figures["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["complaints"].as_i64().unwrap())
-        .sum();
-    assert_eq!(n, 0);
+    assert_eq!(complaints_counted(&app, &manager).await, 0);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
