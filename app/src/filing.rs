@@ -13,6 +13,7 @@ pub mod ssr {
     pub enum Subject {
         ItemList,
         AgentTeam,
+        Package,
     }
 
     impl Subject {
@@ -20,11 +21,12 @@ pub mod ssr {
             match self {
                 Subject::ItemList => "item_list",
                 Subject::AgentTeam => "agent_team",
+                Subject::Package => "package",
             }
         }
 
         pub fn parse(s: &str) -> Option<Subject> {
-            [Subject::ItemList, Subject::AgentTeam]
+            [Subject::ItemList, Subject::AgentTeam, Subject::Package]
                 .into_iter()
                 .find(|x| x.as_str() == s)
         }
@@ -33,6 +35,7 @@ pub mod ssr {
             match self {
                 Subject::ItemList => "item_lists",
                 Subject::AgentTeam => "agent_teams",
+                Subject::Package => "packages",
             }
         }
 
@@ -43,6 +46,7 @@ pub mod ssr {
                 Subject::AgentTeam => {
                     "t.center_id = me.center_id AND t.department_id IS NOT DISTINCT FROM me.department_id"
                 }
+                Subject::Package => "t.lineage = me.lineage",
             }
         }
 
@@ -50,6 +54,7 @@ pub mod ssr {
             match self {
                 Subject::ItemList => "清单",
                 Subject::AgentTeam => "团队",
+                Subject::Package => "“一件事”",
             }
         }
     }
@@ -254,7 +259,8 @@ use crate::error::AppError;
 use crate::ui::{action_error, FieldMessage};
 use leptos::prelude::*;
 
-/// The county center files a submitted list or team (`subject`: item_list or agent_team).
+/// The county center files a submitted list, team or package (`subject`: item_list,
+/// agent_team or package).
 #[server(endpoint = "filing/file")]
 pub async fn file_version(subject: String, id: i64) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(&[shared::Role::Supervisor]).await?;

@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organization;
 pub mod oversight;
 pub mod quality;
+pub mod reception;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
@@ -258,6 +259,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bulletins") ssr=SsrMode::Async view=oversight::BulletinsPage/>
                         <Route path=path!("/complaint") ssr=SsrMode::Async view=quality::ComplaintPage/>
                         <Route path=path!("/complaint/done") ssr=SsrMode::Async view=quality::ComplaintDonePage/>
+                        <Route path=path!("/ask") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><reception::AskPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/questions") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><reception::MyQuestionsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/book") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><reception::BookPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/bookings") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><reception::MyBookingsPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/bookings/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><reception::MyBookingPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/reception") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Agent, Role::Manager]><reception::ReceptionPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/packages") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><catalog::packages::PackagesPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/packages/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><catalog::packages::PackagePage/></accounts::RequireRole> }/>
+                        <Route path=path!("/one/:id") ssr=SsrMode::Async view=catalog::packages::PublicPackagePage/>
+                        <Route path=path!("/one/:id/apply") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::package::PackageApplyPage/></accounts::RequireRole> }/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }/>
                     </Routes>
                 </main>

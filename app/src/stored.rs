@@ -29,6 +29,8 @@ vocabulary!(
     shared::catalog::MaterialForm,
     shared::filing::FilingStatus,
     shared::Role,
+    shared::reception::BookingPurpose,
+    shared::reception::BookingStatus,
 );
 
 /// A column of a stored vocabulary, decoded as its enum.

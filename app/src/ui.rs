@@ -116,6 +116,11 @@ pub fn posted_error(endpoint: &str) -> Option<AppError> {
     })
 }
 
+/// The first refused post among `endpoints`, for the message of a plain form's page.
+pub fn posted(endpoints: &[&str]) -> Signal<Option<AppError>> {
+    Signal::stored(endpoints.iter().find_map(|e| posted_error(e)))
+}
+
 /// The stylesheet of report and oversight pages (tables, tiles, charts): apart from main.css, so
 /// no applicant page downloads it.
 #[component]

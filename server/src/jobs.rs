@@ -32,6 +32,7 @@ pub async fn staff_alerts(pool: PgPool) {
             if app::case_log::alerts::daytime(now) {
                 n += app::quality::ssr::late_alerts(&pool).await?;
                 n += app::oversight::ssr::late_alerts(&pool).await?;
+                n += app::reception::ssr::remind_due(&pool, now).await?;
             }
             Ok::<_, app::error::AppError>(n)
         };

@@ -410,6 +410,112 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
         Form(&[("id", NONE), ("verdict", ""), ("outcome", "")]),
         "ufffof",
     ),
+    // Consultations and bookings: applicants ask and book; the center's staff answer and keep
+    // the desk; managers publish slots; supervisors and managers read the figures.
+    ("reception/ask_form", Form(&[("item", NONE)]), "uoffff"),
+    (
+        "reception/ask",
+        Form(&[("item", NONE), ("center", ""), ("question", "")]),
+        "uoffff",
+    ),
+    (
+        "reception/record_question",
+        Form(&[
+            ("item", ""),
+            ("name", ""),
+            ("phone", ""),
+            ("channel", ""),
+            ("question", ""),
+        ]),
+        "ufooff",
+    ),
+    (
+        "reception/answer",
+        Form(&[("id", NONE), ("body", ""), ("mode", "")]),
+        "ufooff",
+    ),
+    ("reception/my_questions", Form(&[]), "uoffff"),
+    (
+        "reception/figures",
+        Form(&[("from", "2026-01-01"), ("to", "2026-01-31")]),
+        "uffoof",
+    ),
+    ("reception/book_form", Form(&[("item", NONE)]), "uoffff"),
+    (
+        "reception/book",
+        Form(&[("item", NONE), ("slot", ""), ("purpose", "")]),
+        "uoffff",
+    ),
+    (
+        "reception/book_for_caller",
+        Form(&[
+            ("item", ""),
+            ("slot", ""),
+            ("purpose", ""),
+            ("name", ""),
+            ("phone", ""),
+        ]),
+        "ufooff",
+    ),
+    ("reception/my_bookings", Form(&[]), "uoffff"),
+    ("reception/booking", Form(&[("id", NONE)]), "uoffff"),
+    ("reception/cancel", Form(&[("id", NONE)]), "uooooo"),
+    (
+        "reception/move",
+        Form(&[("id", NONE), ("slot", "")]),
+        "uooooo",
+    ),
+    (
+        "reception/arrival",
+        Form(&[("id", NONE), ("came", "no")]),
+        "ufooff",
+    ),
+    (
+        "reception/publish",
+        Form(&[("from", ""), ("to", "")]),
+        "uffoff",
+    ),
+    ("reception/desk", Form(&[]), "ufooff"),
+    // Packages: the lead department's manager edits, supervisors file (filing/*), everyone
+    // reads a filed one; applicants apply.
+    ("packages/list", Form(&[]), "uffoof"),
+    (
+        "packages/create",
+        Form(&[("name", ""), ("lead", ""), ("description", "")]),
+        "uffoff",
+    ),
+    ("packages/view", Form(&[("id", NONE)]), "uffoof"),
+    (
+        "packages/edit",
+        Form(&[("id", NONE), ("name", ""), ("description", "")]),
+        "uffoff",
+    ),
+    (
+        "packages/add_item",
+        Form(&[("id", NONE), ("item", "")]),
+        "uffoff",
+    ),
+    (
+        "packages/remove_item",
+        Form(&[("id", NONE), ("lineage", NONE)]),
+        "uffoff",
+    ),
+    ("packages/submit", Form(&[("id", NONE)]), "uffoff"),
+    ("packages/revise", Form(&[("id", NONE)]), "uffoff"),
+    ("packages/public", Form(&[("id", NONE)]), "oooooo"),
+    ("packages/filed", Form(&[]), "oooooo"),
+    ("cases/page", Form(&[("number", NONE)]), "uoooof"),
+    (
+        "cases/package_apply_context",
+        Form(&[("package", NONE)]),
+        "uoffff",
+    ),
+    (
+        "cases/package_delivery",
+        Form(&[("number", NONE), ("together", "yes")]),
+        "uoffff",
+    ),
+    ("cases/my_packages", Form(&[]), "uoffff"),
     ("inbox/sms_alerts", Form(&[("on", "false")]), "ufoooo"),
     ("org/tree", Form(&[]), "uffffo"),
     (
@@ -485,6 +591,16 @@ const PAGES: &[(&str, &str)] = &[
     ("/inspections/{id}", "uffoof"),
     ("/bulletins", "oooooo"),
     ("/complaint/done", "oooooo"),
+    ("/ask", "uoffff"),
+    ("/questions", "uoffff"),
+    ("/book", "uoffff"),
+    ("/bookings", "uoffff"),
+    ("/bookings/{id}", "uoffff"),
+    ("/reception", "ufooff"),
+    ("/packages", "uffoof"),
+    ("/packages/{id}", "uffoof"),
+    ("/one/{id}", "oooooo"),
+    ("/one/{id}/apply", "uoffff"),
 ];
 
 /// The routes outside Leptos (files and exports), by method.

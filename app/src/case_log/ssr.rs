@@ -18,11 +18,14 @@ pub const CHANGED: &str = "此代办件刚被他人更新，请刷新页面后�
 
 /// The SQL condition under which `$2` (id), `$3` (role), `$4` (center), `$5` (department) may
 /// see case `c`: applicants their own; agents and managers their center's, department's,
-/// assigned and forwarded-on cases; supervisors all (read-only). `CaseRow::access` says the same
-/// in Rust, and which of those may act.
+/// assigned and forwarded-on cases; an agent responsible for one item of a package application
+/// its other items' cases (they share one form and one set of files); supervisors all
+/// (read-only). `CaseRow::access` says the same in Rust, and which of those may act.
 pub const VISIBLE: &str = "(($3 = 'applicant' AND c.applicant_id = $2)
     OR ($3 IN ('agent', 'manager') AND (c.agent_id = $2 OR c.center_id = $4 OR c.department_id = $5
         OR EXISTS (SELECT 1 FROM case_forwards f WHERE f.case_id = c.id AND f.from_center_id = $4)))
+    OR ($3 = 'agent' AND c.package_case_id IS NOT NULL AND EXISTS (SELECT 1 FROM cases s
+        WHERE s.package_case_id = c.package_case_id AND s.agent_id = $2))
     OR $3 = 'supervisor')";
 
 /// A case with what the rules need besides the event.
@@ -45,6 +48,11 @@ pub struct CaseRow {
     pub facts: CaseFacts,
     /// The centers that forwarded the case on, which keep read-only sight of it.
     pub forwarded_from: Vec<i64>,
+    /// One item of a package application: the responsible agents of its other items' cases,
+    /// who may read this one.
+    pub package_agents: Vec<i64>,
+    /// The package's results go out together and some other item has no result yet.
+    pub waits_for_package: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,13 +75,21 @@ struct Raw {
     signed: bool,
     guidance_only: bool,
     forwarded_from: Vec<i64>,
+    package_agents: Vec<i64>,
+    waits_for_package: bool,
 }
 
 const ROW: &str = "SELECT c.id, c.number, c.state, c.version, c.item_id, i.lineage, c.applicant_id,
     c.center_id, ce.kind AS center_kind, ce.parent_id, c.department_id, c.agent_id, c.channel,
     i.item_type, c.mode, c.signature_file IS NOT NULL AS signed,
     c.application->'services' = '[\"pre_guidance\"]'::jsonb AS guidance_only,
-    ARRAY(SELECT f.from_center_id FROM case_forwards f WHERE f.case_id = c.id) AS forwarded_from
+    ARRAY(SELECT f.from_center_id FROM case_forwards f WHERE f.case_id = c.id) AS forwarded_from,
+    ARRAY(SELECT s.agent_id FROM cases s WHERE s.package_case_id = c.package_case_id AND s.id <> c.id
+          AND s.agent_id IS NOT NULL) AS package_agents,
+    coalesce((SELECT p.deliver_together FROM package_cases p WHERE p.id = c.package_case_id), false)
+      AND EXISTS (SELECT 1 FROM cases s WHERE s.package_case_id = c.package_case_id AND s.id <> c.id
+          AND s.state NOT IN ('result_issued', 'delivering', 'completed', 'withdrawn', 'terminated', 'guided'))
+      AS waits_for_package
     FROM cases c JOIN service_items i ON i.id = c.item_id JOIN centers ce ON ce.id = c.center_id";
 
 impl From<Raw> for CaseRow {
@@ -99,6 +115,8 @@ impl From<Raw> for CaseRow {
                 guidance_only: r.guidance_only,
             },
             forwarded_from: r.forwarded_from,
+            package_agents: r.package_agents,
+            waits_for_package: r.waits_for_package,
         }
     }
 }
@@ -120,6 +138,7 @@ impl CaseRow {
             Role::Agent if self.agent_id == Some(user.id) => Access::Act,
             Role::Manager if in_unit => Access::Act,
             Role::Agent | Role::Manager if in_unit || forwarded => Access::Read,
+            Role::Agent if self.package_agents.contains(&user.id) => Access::Read,
             Role::Supervisor => Access::Read,
             _ => Access::None,
         }
@@ -277,6 +296,11 @@ pub async fn record(
         &step.event,
     )
     .map_err(|e| AppError::Rejected(e.to_string()))?;
+    if matches!(step.event, CaseEvent::StartDelivery { .. }) && case.waits_for_package {
+        return Err(AppError::Rejected(
+            "“一件事”的结果一并送达：其他事项的结果尚未出具，请待全部出具后再送达".into(),
+        ));
+    }
     let (agent, center) = match &step.event {
         CaseEvent::Receive => (Some(step.actor.id), case.center_id),
         CaseEvent::Assign { agent } => (Some(*agent), case.center_id),
@@ -376,6 +400,9 @@ pub struct Opening<'a> {
     pub signature_file: Option<i64>,
     /// The site's public address, for the signing link a phone booking's message carries.
     pub public_origin: Option<&'a str>,
+    /// The package application this case is one item of: the applicant is told once, of the
+    /// whole, not of each item.
+    pub package_case_id: Option<i64>,
 }
 
 /// Creates the case through the state machine's first step and queues the applicant's message.
@@ -400,8 +427,8 @@ pub async fn open(
     let inserted = sqlx::query_scalar(
         "INSERT INTO cases (number, applicant_id, item_id, center_id, intake_center_id, department_id,
              channel, mode, state, application, applicant_kind, unit_name, handler_phone,
-             submission_token, signature_file)
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14)
+             submission_token, signature_file, package_case_id)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14, $15)
          RETURNING id",
     )
     .bind(o.number)
@@ -421,6 +448,7 @@ pub async fn open(
     .bind(&a.handler_phone)
     .bind(o.token)
     .bind(o.signature_file)
+    .bind(o.package_case_id)
     .fetch_one(&mut **tx)
     .await;
     let id: i64 = match inserted {
@@ -433,6 +461,7 @@ pub async fn open(
     append(tx, id, o.submitter.id, &CaseEvent::Submit, None, None).await?;
     refresh_timing(tx, cal, id, None).await?;
     match o.channel {
+        _ if o.package_case_id.is_some() => {}
         Channel::Phone => {
             let link = o
                 .public_origin

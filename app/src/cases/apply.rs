@@ -14,7 +14,11 @@ use shared::application::{ApplicationForm, MaterialFile, ServiceContent};
 /// Everything the apply screens need.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApplyContext {
+    /// The item applied for, or the package when `package`.
     pub item_id: i64,
+    pub package: bool,
+    /// Where the breadcrumb leads back to: the item's or the package's page.
+    pub back: String,
     pub item_name: String,
     pub unit: String,
     pub promised: bool,
@@ -35,15 +39,31 @@ pub struct ApplyContext {
 pub async fn load_apply_context(
     item_id: i64,
     #[server(default)] from: Option<String>,
+    #[server(default)] booking: Option<i64>,
+    #[server(default)] consultation: Option<i64>,
 ) -> Result<ApplyContext, AppError> {
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
-    ssr::context(&crate::state::pool()?, &user, item_id, from.as_deref()).await
+    let begun = ssr::Begun {
+        guidance: from.as_deref(),
+        booking,
+        consultation,
+    };
+    ssr::context(&crate::state::pool()?, &user, item_id, begun).await
 }
 
 #[server(endpoint = "cases/save_draft", input = Json)]
-pub async fn save_draft(item_id: i64, form: ApplicationForm) -> Result<(), AppError> {
+pub async fn save_draft(
+    item_id: i64,
+    form: ApplicationForm,
+    #[server(default)] package: bool,
+) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
-    ssr::save_draft(&crate::state::pool()?, &user, item_id, &form).await
+    let pool = crate::state::pool()?;
+    if package {
+        super::package::ssr::save_draft(&pool, &user, item_id, &form).await
+    } else {
+        ssr::save_draft(&pool, &user, item_id, &form).await
+    }
 }
 
 /// Submits the application; answers the case number (the same one again for a repeated token).
@@ -55,6 +75,9 @@ pub async fn submit_application(
     signature: String,
     /// For agents registering: "walk_in" or "phone".
     channel: Option<String>,
+    /// `item_id` is a package's (一件事): the answer is the package application's number.
+    #[server(default)]
+    package: bool,
 ) -> Result<String, AppError> {
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
     let state = leptos::prelude::use_context::<crate::state::AppState>()
@@ -71,7 +94,12 @@ pub async fn submit_application(
     .await?;
     crate::limits::hit(&state.pool, crate::limits::SUBMIT_PER_ADDRESS, &address).await?;
     let channel = channel.unwrap_or_default();
-    ssr::submit(&state, &user, item_id, &token, &form, &signature, &channel).await
+    let subject = if package {
+        ssr::Subject::Package(item_id)
+    } else {
+        ssr::Subject::Item(item_id)
+    };
+    ssr::submit(&state, &user, subject, &token, &form, &signature, &channel).await
 }
 
 /// Applicants apply online; agents and managers register phone and walk-in applications on an
@@ -124,11 +152,19 @@ fn step_of(field: &str) -> usize {
 pub fn ApplyPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let query = leptos_router::hooks::use_query_map();
+    let number = move |name: &str| query.with(|q| q.get(name)).and_then(|v| v.parse().ok());
     let ctx = Resource::new(
-        move || (params.with(|p| p.get("id")), query.with(|q| q.get("from"))),
-        |(id, from)| async move {
+        move || {
+            (
+                params.with(|p| p.get("id")),
+                query.with(|q| q.get("from")),
+                number("booking"),
+                number("consultation"),
+            )
+        },
+        |(id, from, booking, consultation)| async move {
             match id.and_then(|id| id.parse().ok()) {
-                Some(id) => load_apply_context(id, from).await,
+                Some(id) => load_apply_context(id, from, booking, consultation).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -148,9 +184,10 @@ pub fn ApplyPage() -> impl IntoView {
 /// The whole flow runs in the browser (checks as typed, draft saving, uploads, signature): the
 /// page's one island.
 #[island]
-fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
+pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     let today = ctx.today;
     let item_id = ctx.item_id;
+    let package = ctx.package;
     let form = RwSignal::new(ctx.form.clone());
     let step = RwSignal::new(0usize);
     let touched = RwSignal::new(Vec::<&'static str>::new());
@@ -224,7 +261,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
             let handle = set_timeout_with_handle(
                 move || {
                     leptos::task::spawn_local(async move {
-                        let _ = save_draft(item_id, snapshot).await;
+                        let _ = save_draft(item_id, snapshot, package).await;
                     })
                 },
                 std::time::Duration::from_millis(800),
@@ -260,6 +297,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 form: form.get(),
                 signature: sig,
                 channel: Some(channel.get()),
+                package,
             });
         }
     };
@@ -284,7 +322,7 @@ fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
     view! {
         <section class="card apply">
-            <p class="breadcrumb"><a href=format!("/items/{}", ctx.item_id)>{ctx.item_name.clone()}</a></p>
+            <p class="breadcrumb"><a href=ctx.back.clone()>{ctx.item_name.clone()}</a></p>
             <h1>"帮办代办申请表"</h1>
             <ol class="stepper" aria-label="申请步骤">
                 {STEPS.iter().enumerate().map(|(i, (name, _))| {
@@ -612,11 +650,19 @@ pub mod ssr {
     use shared::case::Channel;
     use sqlx::PgPool;
 
+    /// Where an application begins: a closed pre-guidance request (its number), a booking, a
+    /// consultation.
+    pub struct Begun<'a> {
+        pub guidance: Option<&'a str>,
+        pub booking: Option<i64>,
+        pub consultation: Option<i64>,
+    }
+
     pub async fn context(
         pool: &PgPool,
         user: &User,
         item_id: i64,
-        from: Option<&str>,
+        begun: Begun<'_>,
     ) -> Result<ApplyContext, AppError> {
         let item = crate::catalog::ssr::item(pool, item_id).await?;
         // The draft, made on first visit with the account's name and phone filled in.
@@ -634,11 +680,50 @@ pub mod ssr {
         .fetch_one(pool)
         .await?;
         let mut form: ApplicationForm = serde_json::from_value(form).unwrap_or_default();
-        if let Some(number) = from {
+        if let Some(number) = begun.guidance {
             if let Some(settled) = from_guidance(pool, user, item_id, number).await? {
                 form = settled;
                 save_draft(pool, user, item_id, &form).await?;
             }
+        }
+        let booking = match begun.booking {
+            Some(id) => crate::reception::ssr::for_application(pool, user, id, item_id).await?,
+            None => None,
+        };
+        if let Some(b) = &booking {
+            // The booker is the handler; a pre-guidance session is asked for as such.
+            if user.role() != shared::Role::Applicant {
+                form.handler_name = b.name.clone();
+                form.handler_phone = b.phone.clone();
+            }
+            if b.purpose == shared::reception::BookingPurpose::PreGuidance {
+                form.services = vec![shared::application::ServiceContent::PreGuidance
+                    .as_str()
+                    .into()];
+            }
+        }
+        let consultation = match begun.consultation {
+            Some(id) => crate::reception::ssr::settled(pool, user, id)
+                .await?
+                .filter(|(item, _)| *item == item_id),
+            None => None,
+        };
+        if let Some((_, Some(mode))) = &consultation {
+            form.mode = mode.clone();
+        }
+        if booking.is_some() || consultation.is_some() {
+            save_draft(pool, user, item_id, &form).await?;
+            sqlx::query(
+                "UPDATE application_drafts SET booking_id = coalesce($3, booking_id),
+                     consultation_id = coalesce($4, consultation_id)
+                 WHERE applicant_id = $1 AND item_id = $2",
+            )
+            .bind(user.id)
+            .bind(item_id)
+            .bind(booking.as_ref().map(|b| b.id))
+            .bind(begun.consultation.filter(|_| consultation.is_some()))
+            .execute(pool)
+            .await?;
         }
         Ok(ApplyContext {
             item_id,
@@ -651,6 +736,8 @@ pub mod ssr {
             today: super::super::ssr::today_in_beijing(),
             staff: user.role() != shared::Role::Applicant,
             pre_guidance: item.pre_guidance,
+            package: false,
+            back: format!("/items/{item_id}"),
         })
     }
 
@@ -701,10 +788,17 @@ pub mod ssr {
         Ok(())
     }
 
+    /// What an application is for: one item, or a package (一件事) of several.
+    #[derive(Clone, Copy, Debug)]
+    pub enum Subject {
+        Item(i64),
+        Package(i64),
+    }
+
     pub async fn submit(
         state: &AppState,
         user: &User,
-        item_id: i64,
+        subject: Subject,
         token: &str,
         form: &ApplicationForm,
         signature: &str,
@@ -724,6 +818,13 @@ pub mod ssr {
         if let Some(number) = super::super::ssr::existing(&state.pool, token).await? {
             return Ok(number);
         }
+        if let Subject::Package(_) = subject {
+            // One application for several departments is the applicant's own: staff register
+            // each item.
+            if staff {
+                return Err(AppError::Forbidden);
+            }
+        }
         let today = super::super::ssr::today_in_beijing();
         let parsed = form.parse(today);
         // A caller on the phone is not there to sign: they sign later, on their phone or at the
@@ -732,12 +833,20 @@ pub mod ssr {
             (Channel::Phone, true) => Ok(None),
             _ => crate::files::signature::ssr::check(signature).map(Some),
         };
-        let pre_guidance = crate::catalog::ssr::item(&state.pool, item_id)
-            .await?
-            .pre_guidance;
+        // The pre-guidance entries that may be picked: the item's, or any of the package's.
+        let pre_guidance: Vec<String> = match subject {
+            Subject::Item(item_id) => vec![
+                crate::catalog::ssr::item(&state.pool, item_id)
+                    .await?
+                    .pre_guidance,
+            ],
+            Subject::Package(id) => {
+                super::super::package::ssr::pre_guidance(&state.pool, id).await?
+            }
+        };
         let mut errors: Vec<FieldError> = Vec::new();
         if let Ok(a) = &parsed {
-            if !a.pre_guidance_item.is_empty() && a.pre_guidance_item != pre_guidance {
+            if !a.pre_guidance_item.is_empty() && !pre_guidance.contains(&a.pre_guidance_item) {
                 errors.push(FieldError::new(
                     "pre_guidance_item",
                     "事前辅导事项须从本事项清单所列的辅导事项中选择",
@@ -764,20 +873,38 @@ pub mod ssr {
             .iter()
             .map(|m| (m.id, m.material.clone()))
             .collect();
-        let created = super::super::ssr::create(
-            &state.pool,
-            super::super::ssr::NewCase {
-                submitter: user,
-                channel,
-                item_id,
-                token,
-                application: &application,
-                signature: stored,
-                material_files: &material_files,
-                public_origin: state.public_origin.as_deref(),
-            },
-        )
-        .await;
+        let created = match subject {
+            Subject::Item(item_id) => {
+                super::super::ssr::create(
+                    &state.pool,
+                    super::super::ssr::NewCase {
+                        submitter: user,
+                        channel,
+                        item_id,
+                        token,
+                        application: &application,
+                        signature: stored,
+                        material_files: &material_files,
+                        public_origin: state.public_origin.as_deref(),
+                    },
+                )
+                .await
+            }
+            Subject::Package(id) => {
+                super::super::package::ssr::create(
+                    &state.pool,
+                    super::super::package::ssr::NewPackageCase {
+                        applicant: user,
+                        package_id: id,
+                        token,
+                        application: &application,
+                        signature: stored,
+                        material_files: &material_files,
+                    },
+                )
+                .await
+            }
+        };
         if let (Err(_), Some(name)) = (&created, stored_name) {
             let _ = tokio::fs::remove_file(state.files_dir.join(name)).await;
         }

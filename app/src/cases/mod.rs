@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod handover;
 pub mod notice;
+pub mod package;
 pub mod print;
 pub mod sign;
 #[cfg(feature = "ssr")]
@@ -101,6 +102,10 @@ pub struct CaseView {
     /// Staff: the case's blockages (堵点) and resolutions; the departments to name when the
     /// viewer may raise one.
     pub blockages: crate::oversight::CaseBlockages,
+    /// The package application (number, package name) this case is one item of.
+    pub package: Option<(String, String)>,
+    /// Where the application began: a booking, a consultation and what was settled.
+    pub origin: Vec<String>,
 }
 
 #[server(endpoint = "cases/mine")]
@@ -142,9 +147,25 @@ pub async fn withdraw_case(number: String, reason: String) -> Result<(), AppErro
 #[component]
 pub fn MyCasesPage() -> impl IntoView {
     let cases = Resource::new(|| (), |_| my_cases());
+    let packages = Resource::new(|| (), |_| package::my_package_cases());
     view! {
         <section class="card" data-live="my-cases">
             <h1>"我的申请"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = packages.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <h2>"“一件事”申请"</h2>
+                        <ul class="item-list">{list.into_iter().map(|(number, name, at)| view! {
+                            <li class="item-card"><a class="item-link" href=format!("/cases/{number}")>
+                                <span class="item-name">{name}</span>
+                                <span class="item-meta">{format!("{number} · {at}")}</span>
+                            </a></li>
+                        }).collect_view()}</ul>
+                        <h2>"各事项"</h2>
+                    })
+                })}
+            </Suspense>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
                     cases.await.map(|cases| {
@@ -172,6 +193,7 @@ pub fn MyCasesPage() -> impl IntoView {
                 })}
             </Transition>
             <p class="actions"><A href="/catalog" attr:class="button primary big">"找事项，申请帮办代办"</A></p>
+            <p class="actions"><a href="/bookings" class="button big">"我的预约"</a>" "<a href="/questions" class="button big">"我的咨询"</a></p>
         </section>
     }
 }
@@ -259,14 +281,15 @@ fn clock_class(c: &Clock) -> &'static str {
 /// by the server; what changes the case (islands) reloads the page once the change went through.
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let case = crate::ui::route_resource("number", load_case);
+    let case = crate::ui::route_resource("number", package::load_case_page);
     let fresh = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("new").is_some());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match case.await {
-                    Ok(c) if c.applicant_view => view! { <ApplicantCase c fresh/> }.into_any(),
-                    Ok(c) => view! { <StaffCase c/> }.into_any(),
+                    Ok(package::CasePageData::Package(p)) => view! { <package::PackageCase p fresh/> }.into_any(),
+                    Ok(package::CasePageData::Case(c)) if c.applicant_view => view! { <ApplicantCase c=*c fresh/> }.into_any(),
+                    Ok(package::CasePageData::Case(c)) => view! { <StaffCase c=*c/> }.into_any(),
                     Err(e) => view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}
@@ -550,6 +573,10 @@ fn CaseHead(c: CaseView) -> impl IntoView {
         <h1>{c.item_name.clone()}</h1>
         <p class="case-number">{format!("申请编号 {} · {} · {}", c.number, c.channel.label(), c.mode.label())}</p>
         <p class="case-state"><span class="badge big-badge">{c.state.label()}</span></p>
+        {c.package.map(|(number, name)| view! {
+            <p class="package-link">"属于“一件事”："<a href=format!("/cases/{number}")>{format!("{name}（{number}）")}</a></p>
+        })}
+        {c.origin.into_iter().map(|o| view! { <p class="hint origin">{o}</p> }).collect_view()}
     }
 }
 

@@ -17,7 +17,7 @@ pub fn today_in_beijing() -> chrono::NaiveDate {
 }
 
 /// The next case number of the day (Beijing date), counted in the database.
-async fn next_number(tx: &mut Transaction<'_, Postgres>) -> Result<String, AppError> {
+pub(crate) async fn next_number(tx: &mut Transaction<'_, Postgres>) -> Result<String, AppError> {
     let day = today_in_beijing();
     let seq: i32 = sqlx::query_scalar(
         "INSERT INTO case_number_days (day, last) VALUES ($1, 1)
@@ -82,18 +82,8 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         }
     }
     let mut tx = pool.begin().await?;
-    let mut own_files: Vec<i64> = new.material_files.iter().map(|m| m.0).collect();
-    own_files.extend(new.application.power_of_attorney_file);
-    own_files.extend(new.application.seal_file);
-    let unattached: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM stored_files
-         WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL AND removed_at IS NULL",
-    )
-    .bind(&own_files)
-    .bind(new.submitter.id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if unattached as usize != own_files.len() {
+    let mut own_files = files_of(new.application, new.material_files);
+    if !all_unattached(&mut tx, &own_files, new.submitter.id).await? {
         // A double click whose twin has just committed: the files are that case's now.
         drop(tx);
         if let Some(number) = existing(pool, new.token).await? {
@@ -140,6 +130,7 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
             token: new.token,
             signature_file: signature,
             public_origin: new.public_origin,
+            package_case_id: None,
         },
     )
     .await?;
@@ -149,13 +140,125 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
         return existing(pool, new.token).await?.ok_or(AppError::Internal);
     };
     own_files.extend(signature);
-    sqlx::query("UPDATE stored_files SET case_id = $1 WHERE id = ANY($2)")
-        .bind(case_id)
-        .bind(&own_files)
+    attach(&mut tx, case_id, &own_files, new.material_files).await?;
+    let who = crate::audit::ssr::Who::user(new.submitter).await;
+    crate::audit::ssr::files_attached(&mut *tx, &who, &number, &own_files).await?;
+    if let Some(agent) = registrar {
+        let case = log::find(&mut *tx, &number, true).await?;
+        let mut receive = Step::new(agent, CaseEvent::Receive);
+        receive.note = Some(new.channel.label().to_string() + "登记");
+        receive.notify = false;
+        log::record(&mut tx, &cal, &case, receive).await?;
+    }
+    // Begun from a booking or a consultation: the case says so.
+    sqlx::query(
+        "UPDATE cases c SET booking_id = d.booking_id, consultation_id = d.consultation_id
+         FROM application_drafts d WHERE c.id = $1 AND d.submission_token::text = $2",
+    )
+    .bind(case_id)
+    .bind(new.token)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
+        .bind(new.submitter.id)
+        .bind(new.item_id)
         .execute(&mut *tx)
         .await?;
-    let (ids, materials): (Vec<i64>, Vec<String>) = new
-        .material_files
+    tx.commit().await?;
+    tracing::info!(case = %number, submitter = new.submitter.id, channel = new.channel.as_str(), "case submitted");
+    Ok(number)
+}
+
+/// Where a case came from: the package application (number, name) it is one item of, and the
+/// booking or consultation it began with, as lines for its page.
+async fn origin(
+    pool: &PgPool,
+    case_id: i64,
+) -> Result<(Option<(String, String)>, Vec<String>), AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        package_number: Option<String>,
+        package_name: Option<String>,
+        starts_at: Option<chrono::DateTime<chrono::Utc>>,
+        center: Option<String>,
+        purpose: Option<String>,
+        question: Option<String>,
+        answer: Option<String>,
+    }
+    let r: Row = sqlx::query_as(
+        "SELECT pc.number AS package_number, p.name AS package_name, s.starts_at, ce.name AS center,
+                b.purpose, q.question,
+                (SELECT a.body FROM consultation_answers a WHERE a.consultation_id = q.id
+                 ORDER BY a.at DESC LIMIT 1) AS answer
+         FROM cases c
+         LEFT JOIN package_cases pc ON pc.id = c.package_case_id
+         LEFT JOIN packages p ON p.id = pc.package_id
+         LEFT JOIN bookings b ON b.id = c.booking_id
+         LEFT JOIN booking_slots s ON s.id = b.slot_id
+         LEFT JOIN centers ce ON ce.id = s.center_id
+         LEFT JOIN consultations q ON q.id = c.consultation_id
+         WHERE c.id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(pool)
+    .await?;
+    let mut lines = Vec::new();
+    if let (Some(at), Some(center), Some(purpose)) = (r.starts_at, r.center, r.purpose) {
+        let purpose = shared::reception::BookingPurpose::parse(&purpose)
+            .map(|p| p.label())
+            .unwrap_or_default();
+        lines.push(format!(
+            "来自预约：{} {center}（{purpose}）",
+            crate::reception::ssr::when(at)
+        ));
+    }
+    if let Some(q) = r.question {
+        lines.push(match r.answer {
+            Some(a) => format!("来自咨询：{q}（答复：{a}）"),
+            None => format!("来自咨询：{q}"),
+        });
+    }
+    Ok((r.package_number.zip(r.package_name), lines))
+}
+
+/// The uploads an application brings: its materials, power of attorney and seal.
+pub(crate) fn files_of(application: &Application, material_files: &[(i64, String)]) -> Vec<i64> {
+    let mut files: Vec<i64> = material_files.iter().map(|m| m.0).collect();
+    files.extend(application.power_of_attorney_file);
+    files.extend(application.seal_file);
+    files
+}
+
+/// Whether every one of `files` is the uploader's own and not yet part of a case.
+pub(crate) async fn all_unattached(
+    tx: &mut Transaction<'_, Postgres>,
+    files: &[i64],
+    uploader: i64,
+) -> Result<bool, AppError> {
+    let unattached: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM stored_files
+         WHERE id = ANY($1) AND uploaded_by = $2 AND case_id IS NULL AND removed_at IS NULL",
+    )
+    .bind(files)
+    .bind(uploader)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(unattached as usize == files.len())
+}
+
+/// Makes `files` the case's, each material file labelled with the checklist line it is for.
+pub(crate) async fn attach(
+    tx: &mut Transaction<'_, Postgres>,
+    case_id: i64,
+    files: &[i64],
+    material_files: &[(i64, String)],
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE stored_files SET case_id = $1 WHERE id = ANY($2)")
+        .bind(case_id)
+        .bind(files)
+        .execute(&mut **tx)
+        .await?;
+    let (ids, materials): (Vec<i64>, Vec<String>) = material_files
         .iter()
         .filter(|m| !m.1.trim().is_empty())
         .map(|m| (m.0, m.1.chars().take(100).collect()))
@@ -166,25 +269,9 @@ pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError>
     )
     .bind(&ids)
     .bind(&materials)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    let who = crate::audit::ssr::Who::user(new.submitter).await;
-    crate::audit::ssr::files_attached(&mut *tx, &who, &number, &own_files).await?;
-    if let Some(agent) = registrar {
-        let case = log::find(&mut *tx, &number, true).await?;
-        let mut receive = Step::new(agent, CaseEvent::Receive);
-        receive.note = Some(new.channel.label().to_string() + "登记");
-        receive.notify = false;
-        log::record(&mut tx, &cal, &case, receive).await?;
-    }
-    sqlx::query("DELETE FROM application_drafts WHERE applicant_id = $1 AND item_id = $2")
-        .bind(new.submitter.id)
-        .bind(new.item_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    tracing::info!(case = %number, submitter = new.submitter.id, channel = new.channel.as_str(), "case submitted");
-    Ok(number)
+    Ok(())
 }
 
 /// Drafts untouched this long are removed (with the uploads only they held, see
@@ -442,7 +529,10 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
     } else {
         Default::default()
     };
+    let (package, origin) = origin(pool, id).await?;
     Ok(CaseView {
+        package,
+        origin,
         sms_status,
         rating,
         blockages,

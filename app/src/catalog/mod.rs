@@ -5,6 +5,7 @@ pub mod editor;
 pub mod filing;
 #[cfg(feature = "ssr")]
 pub mod lists;
+pub mod packages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod transfer;
@@ -176,10 +177,24 @@ pub fn CatalogPage() -> impl IntoView {
         |(q, category, center, item_type)| search_items(q, category, center, item_type),
     );
     let centers = Resource::new(|| (), |_| list_centers());
+    let packages = Resource::new(|| (), |_| packages::filed_packages());
 
     view! {
         <section class="card">
             <h1>"找办事事项"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = packages.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <nav class="packages-nav" aria-label="一件事一次办">
+                            <h2>"一件事一次办"</h2>
+                            <ul class="chips">{list.into_iter().map(|(id, name, _)| view! {
+                                <li><a class="chip" href=format!("/one/{id}")>{name}</a></li>
+                            }).collect_view()}</ul>
+                        </nav>
+                    })
+                })}
+            </Suspense>
             <Form method="GET" action="" attr:class="catalog-search" attr:role="search">
                 <div class="search-form">
                     <label class="visually-hidden" for="catalog-q">"事项名称"</label>
@@ -289,6 +304,8 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
                 <A href=format!("/centers/{}", s.center_id)>{format!("{} · {}", s.department, s.center)}</A>
             </p>
             <a class="button primary big" href=format!("/items/{}/apply", s.id)>"申请帮办代办"</a>
+            <a class="button big" href=format!("/book?item={}", s.id)>"预约到场办理"</a>
+            <a class="button big" href=format!("/ask?item={}", s.id)>"在线咨询"</a>
             <a class="button big" href=format!("tel:{}", item.booking_phone)>{format!("电话预约 {}", item.booking_phone)}</a>
 
             <h2>"需要准备的材料"</h2>

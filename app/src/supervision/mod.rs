@@ -183,7 +183,10 @@ pub fn SupervisionPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"正在统计…"</p> }>
                 {move || Suspend::new(async move {
                     match figures.await {
-                        Ok(f) => view! { <FiguresView f/> }.into_any(),
+                        Ok(f) => {
+                            let (from, to) = (f.period.from, f.period.to);
+                            view! { <FiguresView f/><ConsultSection from to/> }.into_any()
+                        }
                         Err(e) => {
                             answer_status(&e);
                             let fields = match &e {
@@ -199,6 +202,22 @@ pub fn SupervisionPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Consultations of the period: how fast the first answer came, in working hours.
+#[component]
+fn ConsultSection(from: chrono::NaiveDate, to: chrono::NaiveDate) -> impl IntoView {
+    let rows = Resource::new(
+        move || (from, to),
+        |(from, to)| crate::reception::consult_figures(from, to),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                rows.await.map(|rows| view! { <crate::reception::ConsultFigures rows/> })
+            })}
+        </Suspense>
     }
 }
 

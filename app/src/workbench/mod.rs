@@ -353,6 +353,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                     })
                 })}
             </Transition>
+            <p class="actions"><a href="/reception" class="button">"预约与咨询"</a></p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let manager = matches!(auth.user.await, Ok(Some(ref u)) if u.role == shared::Role::Manager);
@@ -363,7 +364,8 @@ pub fn WorkbenchPage() -> impl IntoView {
                             <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>" "
                             <a href="/quality" class="button">"差评回访整改"</a>" "
                             <a href="/oversight" class="button">"堵点协调"</a>" "
-                            <a href="/inspections" class="button">"监督检查"</a>
+                            <a href="/inspections" class="button">"监督检查"</a>" "
+                            <a href="/packages" class="button">"一件事"</a>
                         </p>
                     })
                 })}

@@ -261,8 +261,90 @@ pub async fn load(pool: &PgPool) -> Result<(), sqlx::Error> {
     for team in DEMO_TEAMS {
         insert_team(&mut tx, team).await?;
     }
+    for package in DEMO_PACKAGES {
+        insert_package(&mut tx, package).await?;
+    }
     tx.commit().await?;
+    // Bookable slots for the next two weeks at the county center and 城关镇; places per slot are
+    // the filed agents on duty.
+    let cal = app::calendar::ssr::load(pool)
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let today = app::cases::ssr::today_in_beijing();
+    for center in [COUNTY, "城关镇便民服务中心"] {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM centers WHERE name = $1")
+            .bind(center)
+            .fetch_one(pool)
+            .await?;
+        app::reception::ssr::publish(
+            pool,
+            &cal,
+            id,
+            today,
+            today + chrono::Duration::days(14),
+            None,
+        )
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    }
     tracing::info!("demo data loaded");
+    Ok(())
+}
+
+/// Filed packages (一件事): (name, lead department, description, items by name).
+type DemoPackage = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+const DEMO_PACKAGES: &[DemoPackage] = &[
+    (
+        "开办餐饮店",
+        "市场监督管理局",
+        "开饭店、小吃店一次办：营业执照、食品经营许可和新办纳税人（领发票）一起申请，材料只交一次。",
+        &["企业设立登记（营业执照）", "食品经营许可", "新办纳税人套餐"],
+    ),
+    (
+        "企业投资项目开工",
+        "发展和改革委员会",
+        "企业投资项目从备案到开工：项目备案、建设工程规划许可、建筑工程施工许可一次申请，由发改委牵头统筹。",
+        &["企业投资项目备案", "建设工程规划许可证", "建筑工程施工许可证核发"],
+    ),
+    (
+        "新生儿出生",
+        "公安局",
+        "宝宝出生后一次办：出生登记（落户）、社会保障卡、城乡居民医保参保。",
+        &["出生登记（新生儿落户）", "社会保障卡申领", "城乡居民基本医疗保险参保登记"],
+    ),
+];
+
+async fn insert_package(
+    tx: &mut Transaction<'_, Postgres>,
+    (name, lead, description, items): &DemoPackage,
+) -> Result<(), sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO packages (version, name, description, lead_department_id, status, submitted_at, decided_at)
+         SELECT 1, $1, $2, d.id, 'filed', now(), now() FROM departments d
+         WHERE d.name = $3 AND NOT EXISTS (SELECT 1 FROM packages WHERE name = $1)
+         RETURNING id",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(lead)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = id else { return Ok(()) };
+    sqlx::query(
+        "INSERT INTO package_items (package_id, seq, item_lineage)
+         SELECT $1, n.seq, i.lineage FROM unnest($2::text[]) WITH ORDINALITY AS n(name, seq)
+         JOIN service_items i ON i.name = n.name
+         JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'",
+    )
+    .bind(id)
+    .bind(items)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
