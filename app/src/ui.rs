@@ -127,3 +127,9 @@ pub fn posted(endpoints: &[&str]) -> Signal<Option<AppError>> {
 pub fn SupervisionStyle() -> impl IntoView {
     view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
 }
+
+/// The stylesheet of the booking and consultation pages (time tiles, questions and answers).
+#[component]
+pub fn ReceptionStyle() -> impl IntoView {
+    view! { <leptos_meta::Stylesheet id="reception-css" href="/reception.css"/> }
+}

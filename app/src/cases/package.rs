@@ -119,7 +119,7 @@ pub fn PackageCase(p: PackageCaseView, fresh: bool) -> impl IntoView {
     let error = posted(&["cases/package_delivery"]);
     let number = p.number.clone();
     view! {
-        <article class="card wide case-page package-case" data-package=p.number.clone()>
+        <article class="card case-page package-case" data-package=p.number.clone()>
             <p class="breadcrumb">{if p.applicant_view {
                 view! { <a href="/me">"我的申请"</a> }.into_any()
             } else {
@@ -135,18 +135,19 @@ pub fn PackageCase(p: PackageCaseView, fresh: bool) -> impl IntoView {
             <p>{format!("牵头部门：{}（负责统筹全部事项）", p.lead_department)}
                 {p.lead_agent.clone().map(|a| format!("，牵头承办人：{a}"))}</p>
             <FormError error/>
-            <table class="table sub-cases">
-                <thead><tr><th>"事项"</th><th>"办理部门"</th><th>"进度"</th><th>"承办人"</th><th>"下一个期限"</th></tr></thead>
-                <tbody>{p.subs.iter().map(|s| view! {
-                    <tr data-sub-case=s.number.clone() data-state=s.state.as_str()>
-                        <td><a href=format!("/cases/{}", s.number)>{s.item.clone()}</a>{s.lead.then_some("（牵头）")}</td>
-                        <td>{s.department.clone()}</td>
-                        <td><span class="badge" class:closed=!s.state.is_open()>{s.state.label()}</span></td>
-                        <td>{s.agent.clone().unwrap_or_else(|| "待接收".into())}</td>
-                        <td>{s.next_due.clone().unwrap_or_default()}</td>
-                    </tr>
-                }).collect_view()}</tbody>
-            </table>
+            <ul class="item-list sub-cases">{p.subs.iter().map(|s| view! {
+                <li class="item-card" data-sub-case=s.number.clone() data-state=s.state.as_str()>
+                    <a class="item-link" href=format!("/cases/{}", s.number)>
+                        <span class="item-name">{s.item.clone()}{s.lead.then_some("（牵头）")}</span>
+                        <span class="item-meta">{format!("{} · {}", s.department, s.number)}</span>
+                        <span class="item-meta">
+                            <span class="badge" class:closed=!s.state.is_open()>{s.state.label()}</span>
+                            {format!(" 承办人：{}", s.agent.clone().unwrap_or_else(|| "待接收".into()))}
+                            {s.next_due.clone().map(|d| format!(" · 期限 {d}"))}
+                        </span>
+                    </a>
+                </li>
+            }).collect_view()}</ul>
             <h2>"结果送达"</h2>
             <p class="delivery-choice">{if p.deliver_together {
                 "各事项办结后，结果一并送达。"
@@ -205,7 +206,7 @@ pub mod ssr {
                 continue;
             };
             let (center_id, department_id, item_type, _) =
-                crate::cases::ssr::public_item(pool, item_id).await?;
+                crate::catalog::ssr::public_item(pool, item_id).await?;
             targets.push(Target {
                 item_id,
                 center_id,
@@ -224,10 +225,11 @@ pub mod ssr {
     /// The pre-guidance entries of the package's items.
     pub async fn pre_guidance(pool: &PgPool, id: i64) -> Result<Vec<String>, AppError> {
         Ok(sqlx::query_scalar(
-            "SELECT DISTINCT i.pre_guidance FROM package_items pi
+            "SELECT i.pre_guidance FROM package_items pi
              JOIN service_items i ON i.lineage = pi.item_lineage
              JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-             WHERE pi.package_id = $1 AND i.pre_guidance <> ''",
+             WHERE pi.package_id = $1 AND i.pre_guidance <> ''
+             ORDER BY pi.seq",
         )
         .bind(id)
         .fetch_all(pool)
@@ -269,7 +271,12 @@ pub mod ssr {
             token,
             today: crate::cases::ssr::today_in_beijing(),
             staff: false,
-            pre_guidance: pre_guidance(pool, id).await?.join("、"),
+            // The first item's pre-guidance is offered on the form; any item's is accepted.
+            pre_guidance: pre_guidance(pool, id)
+                .await?
+                .into_iter()
+                .next()
+                .unwrap_or_default(),
         })
     }
 

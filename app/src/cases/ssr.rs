@@ -7,7 +7,7 @@ use crate::case_log::ssr::{self as log, History, Step};
 use crate::case_log::Access;
 use crate::error::AppError;
 use shared::application::{case_number, Application};
-use shared::case::{transition, CaseEvent, CaseState, Channel, ItemType};
+use shared::case::{transition, CaseEvent, CaseState, Channel};
 use shared::clocks::compute_clocks;
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -29,27 +29,6 @@ pub(crate) async fn next_number(tx: &mut Transaction<'_, Postgres>) -> Result<St
     Ok(case_number(day, seq as u32))
 }
 
-/// A published item: (center, department, item type, lineage), or `NotFound` for anything not
-/// public.
-pub async fn public_item(
-    pool: &PgPool,
-    item_id: i64,
-) -> Result<(i64, i64, ItemType, i64), AppError> {
-    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT d.center_id, d.id, i.item_type, i.lineage FROM service_items i
-         JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-         JOIN departments d ON d.id = l.department_id AND d.retired_at IS NULL
-         WHERE i.id = $1",
-    )
-    .bind(item_id)
-    .fetch_optional(pool)
-    .await?;
-    let (center, department, item_type, lineage) = row.ok_or(AppError::NotFound)?;
-    let item_type = ItemType::parse(&item_type)
-        .ok_or_else(|| AppError::internal(format!("unknown item type {item_type:?}")))?;
-    Ok((center, department, item_type, lineage))
-}
-
 pub struct NewCase<'a> {
     /// The applicant applying online, or the agent registering a phone or walk-in application.
     pub submitter: &'a User,
@@ -68,7 +47,8 @@ pub struct NewCase<'a> {
 /// click, a retried request). All or nothing: case, first event, files, message. An agent's
 /// registration is received by that agent at once, who must be filed for the item.
 pub async fn create(pool: &PgPool, new: NewCase<'_>) -> Result<String, AppError> {
-    let (center_id, department_id, item_type, lineage) = public_item(pool, new.item_id).await?;
+    let (center_id, department_id, item_type, lineage) =
+        crate::catalog::ssr::public_item(pool, new.item_id).await?;
     let cal = crate::calendar::ssr::load(pool).await?;
     if let Some(number) = existing(pool, new.token).await? {
         return Ok(number);

@@ -188,9 +188,9 @@ pub fn CatalogPage() -> impl IntoView {
                     (!list.is_empty()).then(|| view! {
                         <nav class="packages-nav" aria-label="一件事一次办">
                             <h2>"一件事一次办"</h2>
-                            <ul class="chips">{list.into_iter().map(|(id, name, _)| view! {
-                                <li><a class="chip" href=format!("/one/{id}")>{name}</a></li>
-                            }).collect_view()}</ul>
+                            <p class="actions">{list.into_iter().map(|(id, name, _)| view! {
+                                <a class="button" href=format!("/one/{id}")>{name}</a>" "
+                            }).collect_view()}</p>
                         </nav>
                     })
                 })}

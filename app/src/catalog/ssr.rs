@@ -312,6 +312,27 @@ pub async fn printable_list(pool: &PgPool, department_id: i64) -> Result<Printab
     })
 }
 
+/// A published item: (center, department, item type, lineage), or `NotFound` for anything not
+/// public.
+pub async fn public_item(
+    pool: &PgPool,
+    item_id: i64,
+) -> Result<(i64, i64, shared::case::ItemType, i64), AppError> {
+    let row: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT d.center_id, d.id, i.item_type, i.lineage FROM service_items i
+         JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
+         JOIN departments d ON d.id = l.department_id AND d.retired_at IS NULL
+         WHERE i.id = $1",
+    )
+    .bind(item_id)
+    .fetch_optional(pool)
+    .await?;
+    let (center, department, item_type, lineage) = row.ok_or(AppError::NotFound)?;
+    let item_type = shared::case::ItemType::parse(&item_type)
+        .ok_or_else(|| AppError::internal(format!("unknown item type {item_type:?}")))?;
+    Ok((center, department, item_type, lineage))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

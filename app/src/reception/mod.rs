@@ -443,7 +443,7 @@ pub async fn publish_slots(
     if user.department_id.is_some() {
         return Err(AppError::Rejected("预约时段由服务中心发布".into()));
     }
-    let today = crate::cases::ssr::today_in_beijing();
+    let today = shared::clocks::local_date(chrono::Utc::now());
     let mut errors = Vec::new();
     let from = NaiveDate::parse_from_str(&from, "%Y-%m-%d")
         .ok()
@@ -494,7 +494,7 @@ pub async fn load_desk(day: Option<String>) -> Result<Desk, AppError> {
     let pool = crate::state::pool()?;
     let day = day
         .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .unwrap_or_else(crate::cases::ssr::today_in_beijing);
+        .unwrap_or_else(|| shared::clocks::local_date(chrono::Utc::now()));
     let center = user.center_id.ok_or(AppError::Forbidden)?;
     let items: Vec<(i64, String)> = sqlx::query_as(
         "SELECT i.id, i.name FROM service_items i
@@ -530,6 +530,7 @@ pub fn AskPage() -> impl IntoView {
     let form = Resource::new(move || item, load_ask_form);
     let error = posted(&["reception/ask"]);
     view! {
+        <crate::ui::ReceptionStyle/>
         <section class="card reception">
             <h1>"咨询"</h1>
             <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
@@ -571,6 +572,7 @@ pub fn MyQuestionsPage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| my_questions());
     let asked = query("asked").is_some();
     view! {
+        <crate::ui::ReceptionStyle/>
         <section class="card reception">
             <h1>"我的咨询"</h1>
             {asked.then(|| view! { <p role="status" class="form-ok">"咨询已提交，已通知承办此事项的帮办代办员。"</p> })}
@@ -635,6 +637,7 @@ pub fn BookPage() -> impl IntoView {
     let form = Resource::new(move || (item, center), |(i, c)| load_book_form(i, c));
     let error = posted(&["reception/book"]);
     view! {
+        <crate::ui::ReceptionStyle/>
         <section class="card reception">
             <h1>"预约办理"</h1>
             <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
@@ -717,6 +720,7 @@ fn SlotChoices(slots: Vec<SlotView>) -> impl IntoView {
 pub fn MyBookingsPage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| my_bookings());
     view! {
+        <crate::ui::ReceptionStyle/>
         <section class="card reception">
             <h1>"我的预约"</h1>
             <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
@@ -744,6 +748,7 @@ pub fn MyBookingPage() -> impl IntoView {
     let booked = query("booked").is_some();
     let error = posted(&["reception/cancel", "reception/move"]);
     view! {
+        <crate::ui::ReceptionStyle/>
         <section class="card reception">
             <h1>"我的预约"</h1>
             {booked.then(|| view! { <p role="status" class="form-ok">"预约成功。预约前一天会短信提醒您。"</p> })}
@@ -754,7 +759,7 @@ pub fn MyBookingPage() -> impl IntoView {
                         let id = b.id.to_string();
                         let apply = format!("/items/{}/apply?booking={}", b.item_id, b.id);
                         view! {
-                            <dl class="facts">
+                            <dl class="disclosure">
                                 <dt>"时间"</dt><dd class="booking-when">{b.when.clone()}</dd>
                                 <dt>"地点"</dt><dd>{b.center.clone()}</dd>
                                 <dt>"事项"</dt><dd>{format!("{}（{}）", b.item, b.purpose.label())}</dd>
@@ -810,13 +815,14 @@ pub fn ReceptionPage() -> impl IntoView {
     let published = query("published");
     view! {
         <crate::ui::SupervisionStyle/>
+        <crate::ui::ReceptionStyle/>
         <section class="card wide reception">
             <h1>"预约与咨询"</h1>
             {published.map(|n| view! { <p role="status" class="form-ok">{format!("已发布{n}个新时段。")}</p> })}
-            <FormError error/>
+            <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
             <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
-                    desk.await.map(|d| view! { <DeskView d error/> })
+                    desk.await.map(|d| view! { <DeskView d/> })
                 })}
             </Suspense>
         </section>
@@ -824,7 +830,11 @@ pub fn ReceptionPage() -> impl IntoView {
 }
 
 #[component]
-fn DeskView(d: Desk, error: Signal<Option<AppError>>) -> impl IntoView {
+fn DeskView(d: Desk) -> impl IntoView {
+    // Each form shows its own refusal, and opens with it.
+    let caller = posted(&["reception/book_for_caller"]);
+    let publish = posted(&["reception/publish"]);
+    let record = posted(&["reception/record_question"]);
     let day = d.day.format("%Y-%m-%d").to_string();
     let items = d.items.clone();
     view! {
@@ -875,50 +885,50 @@ fn DeskView(d: Desk, error: Signal<Option<AppError>>) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <details class="raise" open=error.get_untracked().is_some_and(|e| e.is_field_error())>
+        <details class="raise" open=caller.get_untracked().is_some()>
             <summary>"电话预约（为来电群众预约）"</summary>
             <form method="post" action="/api/reception/book_for_caller" class="stack-form" novalidate>
-                <label class="field"><span>"姓名"</span><input type="text" name="name" maxlength="20"/><FieldMessage error field="name"/></label>
-                <label class="field"><span>"手机号"</span><input type="tel" name="phone" maxlength="11"/><FieldMessage error field="phone"/></label>
+                <label class="field"><span>"姓名"</span><input type="text" name="name" maxlength="20"/><FieldMessage error=caller field="name"/></label>
+                <label class="field"><span>"手机号"</span><input type="tel" name="phone" maxlength="11"/><FieldMessage error=caller field="phone"/></label>
                 <label class="field"><span>"事项"</span>
                     <select name="item"><option value="">"请选择"</option>
                         {items.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
-                    </select><FieldMessage error field="item"/></label>
+                    </select><FieldMessage error=caller field="item"/></label>
                 <label class="field"><span>"办理什么"</span>
                     <select name="purpose"><option value="apply">"办理申请"</option><option value="pre_guidance">"事前辅导"</option></select></label>
                 <label class="field"><span>"时段"</span>
                     <select name="slot"><option value="">"请选择"</option>
                         {d.slots.iter().map(|s| view! { <option value=s.id.to_string()>{format!("{}（余{}）", s.when, s.left)}</option> }).collect_view()}
-                    </select><FieldMessage error field="slot"/></label>
+                    </select><FieldMessage error=caller field="slot"/></label>
                 <button type="submit" class="button primary">"预约并短信告知"</button>
             </form>
         </details>
         {d.manager.then(|| view! {
-            <details class="raise">
+            <details class="raise" open=publish.get_untracked().is_some()>
                 <summary>"发布预约时段"</summary>
                 <form method="post" action="/api/reception/publish" class="stack-form" novalidate>
-                    <label class="field"><span>"开始日期"</span><input type="date" name="from"/><FieldMessage error field="from"/></label>
-                    <label class="field"><span>"结束日期"</span><input type="date" name="to"/><FieldMessage error field="to"/></label>
+                    <label class="field"><span>"开始日期"</span><input type="date" name="from"/><FieldMessage error=publish field="from"/></label>
+                    <label class="field"><span>"结束日期"</span><input type="date" name="to"/><FieldMessage error=publish field="to"/></label>
                     <label class="field"><span>{format!("每个时段可约人数（不填为在岗帮办代办员人数：{}）", d.on_duty)}</span>
-                        <input type="number" name="capacity" min="1" max="50"/><FieldMessage error field="capacity"/></label>
+                        <input type="number" name="capacity" min="1" max="50"/><FieldMessage error=publish field="capacity"/></label>
                     <p class="hint">"工作日 8:30-12:00、14:30-17:30，每30分钟一个时段；法定节假日不发布。"</p>
                     <button type="submit" class="button primary">"发布"</button>
                 </form>
             </details>
         })}
         <h2 id="questions">"咨询"</h2>
-        <details class="raise">
+        <details class="raise" open=record.get_untracked().is_some()>
             <summary>"登记电话或现场咨询"</summary>
             <form method="post" action="/api/reception/record_question" class="stack-form" novalidate>
-                <label class="field"><span>"咨询人"</span><input type="text" name="name" maxlength="20"/><FieldMessage error field="name"/></label>
-                <label class="field"><span>"手机号"</span><input type="tel" name="phone" maxlength="11"/><FieldMessage error field="phone"/></label>
+                <label class="field"><span>"咨询人"</span><input type="text" name="name" maxlength="20"/><FieldMessage error=record field="name"/></label>
+                <label class="field"><span>"手机号"</span><input type="tel" name="phone" maxlength="11"/><FieldMessage error=record field="phone"/></label>
                 <label class="field"><span>"方式"</span>
                     <select name="channel"><option value="phone">"电话"</option><option value="walk_in">"现场"</option></select></label>
                 <label class="field"><span>"事项"</span>
                     <select name="item"><option value="">"请选择"</option>
                         {items.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                    </select><FieldMessage error field="item"/></label>
-                <label class="field"><span>"问题"</span><textarea name="question" rows="2" maxlength="500"></textarea><FieldMessage error field="question"/></label>
+                    </select><FieldMessage error=record field="item"/></label>
+                <label class="field"><span>"问题"</span><textarea name="question" rows="2" maxlength="500"></textarea><FieldMessage error=record field="question"/></label>
                 <button type="submit" class="button primary">"登记"</button>
             </form>
         </details>

@@ -121,7 +121,7 @@ pub struct NewQuestion<'a> {
 
 /// Records a question and tells the agents it goes to. Answers its id.
 pub async fn ask(pool: &PgPool, q: NewQuestion<'_>) -> Result<i64, AppError> {
-    let (_, _, _, lineage) = crate::cases::ssr::public_item(pool, q.item_id).await?;
+    let (_, _, _, lineage) = crate::catalog::ssr::public_item(pool, q.item_id).await?;
     let agents = covering_agents(pool, q.center_id, lineage).await?;
     if agents.is_empty() {
         return Err(AppError::field(
@@ -507,7 +507,7 @@ fn unique_violation(e: &sqlx::Error) -> bool {
 
 /// Books a place; answers the booking's id. The booker is told by SMS (and in the app).
 pub async fn book(pool: &PgPool, b: NewBooking<'_>) -> Result<i64, AppError> {
-    crate::cases::ssr::public_item(pool, b.item_id).await?;
+    crate::catalog::ssr::public_item(pool, b.item_id).await?;
     let mut tx = pool.begin().await?;
     let (center, starts_at) = take_place(&mut tx, b.slot_id).await?;
     if let Some(staff) = Some(b.booked_by).filter(|u| u.role() != Role::Applicant) {
