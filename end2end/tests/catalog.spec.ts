@@ -32,7 +32,8 @@ test('a center page shows its address, phone and items', async ({ page }) => {
   await page.locator('.item-card').first().getByRole('link').click();
   await page.getByRole('link', { name: /公安局 · 内乡县公安户政分大厅/ }).click();
   await expect(page.getByRole('heading', { name: '内乡县公安户政分大厅' })).toBeVisible();
-  await expect(page.locator('.item-card')).toHaveCount(2);
+  // 户口迁入, 出生登记（新生儿落户）, 居民身份证换领.
+  await expect(page.locator('.item-card')).toHaveCount(3);
 });
 
 test('on a phone: an item page lists the filed agents on duty with their phones', async ({ page }) => {

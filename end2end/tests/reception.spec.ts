@@ -16,6 +16,11 @@ test('on a phone: book a slot, move it, then apply from the booking', async ({ p
   // No slot chosen: the reason is at the slots.
   await page.getByRole('button', { name: '确认预约' }).click();
   await expect(page.locator('.field-error[data-field="slot"]')).toContainText('请选择一个时段');
+  // Days first, then the chosen day's half hours as big tiles.
+  await expect(page.locator('.days .day').first()).toHaveAttribute('aria-current', 'date');
+  await page.locator('.days .day').nth(1).click();
+  await expect(page).toHaveURL(/&day=\d{4}-\d{2}-\d{2}$/);
+  await expect(page.locator('.days .day').nth(1)).toHaveAttribute('aria-current', 'date');
   const slots = page.locator('label.slot');
   await expect(slots.first()).toBeVisible();
   const box = (await slots.first().boundingBox())!;
@@ -30,7 +35,7 @@ test('on a phone: book a slot, move it, then apply from the booking', async ({ p
 
   // Moved to another time, until 2 hours before.
   await page.getByText('改约其他时段').click();
-  await page.locator('label.slot').nth(1).click();
+  await page.getByLabel('改到').selectOption({ index: 1 });
   await page.getByRole('button', { name: '确认改约' }).click();
   await expect(page.locator('.booking-when')).not.toHaveText(first!);
   const booking = page.url().match(/\/bookings\/(\d+)/)![1];

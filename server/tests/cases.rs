@@ -39,17 +39,6 @@ fn enterprise_form() -> Value {
     })
 }
 
-async fn item_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-         WHERE i.name = $1",
-    )
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
-
 /// The apply screen's context: the draft and its submission token.
 async fn context(app: &TestApp, client: &reqwest::Client, item: i64) -> Value {
     let res = app
@@ -87,7 +76,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 async fn bad_applications_are_refused_field_by_field_and_save_nothing(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let item = item_id(&app, "企业设立登记（营业执照）").await;
+    let item = app.item_id("企业设立登记（营业执照）").await;
     let ctx = context(&app, &applicant, item).await;
     let token = ctx["token"].as_str().unwrap().to_string();
     assert_eq!(
@@ -189,7 +178,7 @@ async fn bad_applications_are_refused_field_by_field_and_save_nothing(pool: PgPo
 async fn a_good_application_makes_one_case_even_when_sent_twice(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let item = item_id(&app, "企业设立登记（营业执照）").await;
+    let item = app.item_id("企业设立登记（营业执照）").await;
     let ctx = context(&app, &applicant, item).await;
     let token = ctx["token"].as_str().unwrap().to_string();
 
@@ -367,7 +356,7 @@ async fn a_good_application_makes_one_case_even_when_sent_twice(pool: PgPool) {
 async fn nobody_reads_another_applicants_case_or_files_and_every_opening_is_logged(pool: PgPool) {
     let app = spawn(pool).await;
     let owner = app.client_as("13800000001").await;
-    let item = item_id(&app, "企业设立登记（营业执照）").await;
+    let item = app.item_id("企业设立登记（营业执照）").await;
     let token = context(&app, &owner, item).await["token"]
         .as_str()
         .unwrap()
@@ -533,7 +522,7 @@ impl SmsSender for Flaky {
 async fn sms_are_retried_with_backoff_and_never_lost(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let item = item_id(&app, "企业设立登记（营业执照）").await;
+    let item = app.item_id("企业设立登记（营业执照）").await;
     let token = context(&app, &applicant, item).await["token"]
         .as_str()
         .unwrap()
@@ -604,7 +593,7 @@ async fn sms_are_retried_with_backoff_and_never_lost(pool: PgPool) {
 async fn the_printed_form_is_the_policys_with_seal_and_both_signatures(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let item = item_id(&app, "发票申领").await;
+    let item = app.item_id("发票申领").await;
     let seal: Value = upload(
         &app,
         &applicant,

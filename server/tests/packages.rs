@@ -20,17 +20,6 @@ async fn package(app: &TestApp, name: &str) -> i64 {
         .unwrap()
 }
 
-async fn item(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-         WHERE i.name = $1",
-    )
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
-
 /// Applies for package `id` as the demo applicant (`mode`) with one file for `material`; answers the
 /// package application's number.
 async fn apply_for_package(
@@ -406,7 +395,7 @@ async fn packages_are_edited_by_the_lead_and_public_only_once_filed(pool: PgPool
             .await
         }
     };
-    let sole = item(&app, "个体工商户设立登记").await;
+    let sole = app.item_id("个体工商户设立登记").await;
     assert!(add(sole).await.status().is_success());
     let err = error_of(add(sole).await).await;
     assert!(field_message(&err, "item").is_some(), "{err}");
@@ -436,7 +425,7 @@ async fn packages_are_edited_by_the_lead_and_public_only_once_filed(pool: PgPool
         )
         .await;
     assert_eq!(res.status(), 404);
-    assert!(add(item(&app, "发票申领").await)
+    assert!(add(app.item_id("发票申领").await)
         .await
         .status()
         .is_success());
@@ -457,7 +446,7 @@ async fn packages_are_edited_by_the_lead_and_public_only_once_filed(pool: PgPool
         .call_with(&other, "packages/view", &[("id", &id.to_string())])
         .await;
     assert_eq!(res.status(), 404);
-    assert_eq!(add(item(&app, "燃气报装").await).await.status(), 409);
+    assert_eq!(add(app.item_id("燃气报装").await).await.status(), 409);
     let supervisor = app.client_as("supervisor01").await;
     let res = app
         .call_with(

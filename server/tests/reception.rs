@@ -10,17 +10,6 @@ use common::{citizen_form, error_of, field_message, signature_data_url, spawn, T
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-async fn item(app: &TestApp, name: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed'
-         WHERE i.name = $1",
-    )
-    .bind(name)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
-}
-
 async fn center(app: &TestApp, name: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM centers WHERE name = $1")
         .bind(name)
@@ -48,7 +37,7 @@ async fn slot(app: &TestApp, minutes: i64, capacity: i32) -> i64 {
 async fn a_question_goes_to_the_covering_agents_and_its_answer_time_is_counted(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let license = item(&app, "企业设立登记（营业执照）").await;
+    let license = app.item_id("企业设立登记（营业执照）").await;
     let county = center(&app, "内乡县行政审批服务中心").await;
     let town = center(&app, "城关镇便民服务中心").await;
     // Only centers with an agent covering the item are offered; another is refused.
@@ -255,7 +244,7 @@ async fn a_question_goes_to_the_covering_agents_and_its_answer_time_is_counted(p
 async fn thirty_people_at_once_get_exactly_the_two_places_of_a_slot(pool: PgPool) {
     let app = spawn(pool).await;
     let slot = slot(&app, 24 * 60, 2).await;
-    let invoice = item(&app, "发票申领").await.to_string();
+    let invoice = app.item_id("发票申领").await.to_string();
     let agent = app.client_as("agent01").await;
     let calls = (0..30).map(|i| {
         let (agent, app, invoice) = (agent.clone(), &app, invoice.clone());
@@ -316,7 +305,7 @@ async fn thirty_people_at_once_get_exactly_the_two_places_of_a_slot(pool: PgPool
 async fn a_booking_changes_until_two_hours_before_and_an_application_starts_from_it(pool: PgPool) {
     let app = spawn(pool).await;
     let applicant = app.client_as("13800000001").await;
-    let invoice = item(&app, "发票申领").await;
+    let invoice = app.item_id("发票申领").await;
     let tomorrow = slot(&app, 26 * 60, 2).await;
     let later = slot(&app, 27 * 60, 1).await;
     let soon = slot(&app, 60, 2).await;

@@ -58,12 +58,12 @@ pub async fn save_draft(
     #[server(default)] package: bool,
 ) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_role(APPLYING).await?;
-    let pool = crate::state::pool()?;
-    if package {
-        super::package::ssr::save_draft(&pool, &user, item_id, &form).await
+    let subject = if package {
+        ssr::Subject::Package(item_id)
     } else {
-        ssr::save_draft(&pool, &user, item_id, &form).await
-    }
+        ssr::Subject::Item(item_id)
+    };
+    ssr::save_draft(&crate::state::pool()?, &user, subject, &form).await
 }
 
 /// Submits the application; answers the case number (the same one again for a repeated token).
@@ -683,7 +683,7 @@ pub mod ssr {
         if let Some(number) = begun.guidance {
             if let Some(settled) = from_guidance(pool, user, item_id, number).await? {
                 form = settled;
-                save_draft(pool, user, item_id, &form).await?;
+                save_draft(pool, user, Subject::Item(item_id), &form).await?;
             }
         }
         let booking = match begun.booking {
@@ -712,7 +712,7 @@ pub mod ssr {
             form.mode = mode.clone();
         }
         if booking.is_some() || consultation.is_some() {
-            save_draft(pool, user, item_id, &form).await?;
+            save_draft(pool, user, Subject::Item(item_id), &form).await?;
             sqlx::query(
                 "UPDATE application_drafts SET booking_id = coalesce($3, booking_id),
                      consultation_id = coalesce($4, consultation_id)
@@ -766,25 +766,35 @@ pub mod ssr {
         Ok(Some(ApplicationForm::from_application(&a)))
     }
 
+    /// Keeps the half-filled form of the applicant's draft for the item or package.
     pub async fn save_draft(
         pool: &PgPool,
         user: &User,
-        item_id: i64,
+        subject: Subject,
         form: &ApplicationForm,
     ) -> Result<(), AppError> {
         let form = serde_json::to_value(form).map_err(AppError::internal)?;
         if form.to_string().len() > 64 * 1024 {
             return Err(AppError::Rejected("草稿内容过长".into()));
         }
-        sqlx::query(
-            "UPDATE application_drafts SET form = $3, updated_at = now()
-             WHERE applicant_id = $1 AND item_id = $2",
-        )
-        .bind(user.id)
-        .bind(item_id)
-        .bind(form)
-        .execute(pool)
-        .await?;
+        let (sql, id) = match subject {
+            Subject::Item(id) => (
+                "UPDATE application_drafts SET form = $3, updated_at = now()
+                 WHERE applicant_id = $1 AND item_id = $2",
+                id,
+            ),
+            Subject::Package(id) => (
+                "UPDATE package_drafts SET form = $3, updated_at = now()
+                 WHERE applicant_id = $1 AND package_id = $2",
+                id,
+            ),
+        };
+        sqlx::query(sql)
+            .bind(user.id)
+            .bind(id)
+            .bind(form)
+            .execute(pool)
+            .await?;
         Ok(())
     }
 

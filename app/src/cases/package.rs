@@ -175,7 +175,7 @@ pub mod ssr {
     use crate::accounts::ssr::User;
     use crate::case_log::ssr as log;
     use crate::error::AppError;
-    use shared::application::{Application, ApplicationForm};
+    use shared::application::Application;
     use shared::case::{CaseState, Channel, ItemType};
     use shared::Role;
     use sqlx::PgPool;
@@ -278,28 +278,6 @@ pub mod ssr {
                 .next()
                 .unwrap_or_default(),
         })
-    }
-
-    pub async fn save_draft(
-        pool: &PgPool,
-        user: &User,
-        id: i64,
-        form: &ApplicationForm,
-    ) -> Result<(), AppError> {
-        let form = serde_json::to_value(form).map_err(AppError::internal)?;
-        if form.to_string().len() > 64 * 1024 {
-            return Err(AppError::Rejected("草稿内容过长".into()));
-        }
-        sqlx::query(
-            "UPDATE package_drafts SET form = $3, updated_at = now()
-             WHERE applicant_id = $1 AND package_id = $2",
-        )
-        .bind(user.id)
-        .bind(id)
-        .bind(form)
-        .execute(pool)
-        .await?;
-        Ok(())
     }
 
     pub struct NewPackageCase<'a> {
@@ -542,21 +520,10 @@ pub mod ssr {
                         | CaseState::Terminated
                 )
             });
-        #[allow(clippy::type_complexity)]
-        let files: Vec<(
-            i64,
-            String,
-            String,
-            i64,
-            Option<String>,
-            chrono::DateTime<chrono::Utc>,
-        )> = sqlx::query_as(
-            "SELECT id, original_name, purpose, size_bytes, material, uploaded_at FROM stored_files
-             WHERE case_id = $1 AND purpose <> 'signature' AND removed_at IS NULL ORDER BY id",
-        )
-        .bind(lead_case)
-        .fetch_all(pool)
-        .await?;
+        let files = match lead_case {
+            Some(lead) => crate::cases::ssr::case_files(pool, lead).await?,
+            None => Vec::new(),
+        };
         Ok(Some(PackageCaseView {
             number: number.to_string(),
             name,
@@ -589,19 +556,7 @@ pub mod ssr {
                     },
                 )
                 .collect(),
-            files: files
-                .into_iter()
-                .map(
-                    |(id, name, purpose, size, material, uploaded_at)| super::super::FileRef {
-                        id,
-                        name,
-                        purpose,
-                        size_kb: (size + 1023) / 1024,
-                        material,
-                        uploaded_at,
-                    },
-                )
-                .collect(),
+            files,
         }))
     }
 

@@ -201,6 +201,37 @@ async fn origin(
     Ok((r.package_number.zip(r.package_name), lines))
 }
 
+/// The files handed in on a case (signatures apart), in the order they came.
+pub(crate) async fn case_files(pool: &PgPool, case_id: i64) -> Result<Vec<FileRef>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        original_name: String,
+        purpose: String,
+        size_bytes: i64,
+        material: Option<String>,
+        uploaded_at: chrono::DateTime<chrono::Utc>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, original_name, purpose, size_bytes, material, uploaded_at FROM stored_files
+         WHERE case_id = $1 AND purpose <> 'signature' ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FileRef {
+            id: r.id,
+            name: r.original_name,
+            purpose: crate::files::purpose_label(&r.purpose).to_string(),
+            size_kb: (r.size_bytes + 1023) / 1024,
+            material: r.material,
+            uploaded_at: r.uploaded_at,
+        })
+        .collect())
+}
+
 /// The uploads an application brings: its materials, power of attorney and seal.
 pub(crate) fn files_of(application: &Application, material_files: &[(i64, String)]) -> Vec<i64> {
     let mut files: Vec<i64> = material_files.iter().map(|m| m.0).collect();
@@ -413,21 +444,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
             }),
         })
         .collect();
-    #[allow(clippy::type_complexity)]
-    let files: Vec<(
-        i64,
-        String,
-        String,
-        i64,
-        Option<String>,
-        chrono::DateTime<chrono::Utc>,
-    )> = sqlx::query_as(
-        "SELECT id, original_name, purpose, size_bytes, material, uploaded_at FROM stored_files
-         WHERE case_id = $1 AND purpose <> 'signature' ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let files = case_files(pool, id).await?;
     let state = case.state;
     let facts = case.facts;
     let role = user.role();
@@ -537,17 +554,7 @@ pub async fn view(pool: &PgPool, user: &User, number: &str) -> Result<CaseView, 
         agent: r.agent_name.zip(r.agent_phone),
         clocks,
         timeline,
-        files: files
-            .into_iter()
-            .map(|(id, name, purpose, size, material, at)| FileRef {
-                id,
-                name,
-                purpose: crate::files::purpose_label(&purpose).to_string(),
-                size_kb: (size + 1023) / 1024,
-                material,
-                uploaded_at: at,
-            })
-            .collect(),
+        files,
         signature_file: r.signature_file,
         agent_signature_file: r.agent_signature_file,
         signed: facts.signed,

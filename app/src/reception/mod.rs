@@ -82,6 +82,10 @@ pub struct ItemChoice {
 pub struct BookForm {
     pub item: ItemChoice,
     pub center: Option<i64>,
+    /// The days with free places: (day, "12月2日 周三", slots with places).
+    pub days: Vec<(NaiveDate, String, usize)>,
+    pub day: Option<NaiveDate>,
+    /// The free slots of the chosen day (the first day with places unless one was chosen).
     pub slots: Vec<SlotView>,
 }
 
@@ -102,6 +106,18 @@ pub struct Desk {
     pub questions: Vec<QuestionView>,
     pub manager: bool,
     pub on_duty: i64,
+}
+
+/// "12月2日 周三" of "12月2日 周三 09:00".
+fn day_label(when: &str) -> String {
+    when.rsplit_once(' ')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+/// "09:00" of "12月2日 周三 09:00".
+fn time_label(when: &str) -> String {
+    when.rsplit(' ').next().unwrap_or_default().to_string()
 }
 
 /// How far ahead slots are offered.
@@ -249,16 +265,30 @@ pub async fn consult_figures(
 // ---- Bookings ----
 
 #[server(endpoint = "reception/book_form")]
-pub async fn load_book_form(item: i64, center: Option<i64>) -> Result<BookForm, AppError> {
+pub async fn load_book_form(
+    item: i64,
+    center: Option<i64>,
+    #[server(default)] day: Option<NaiveDate>,
+) -> Result<BookForm, AppError> {
     crate::accounts::ssr::require_role(&[Role::Applicant]).await?;
     let pool = crate::state::pool()?;
     let name = crate::catalog::ssr::item(&pool, item).await?.summary.name;
     let centers = ssr::booking_centers(&pool).await?;
     let center = center.filter(|c| centers.iter().any(|(id, _)| id == c));
-    let slots = match center {
+    let free = match center {
         Some(c) => ssr::free_slots(&pool, c, BOOKING_DAYS).await?,
         None => Vec::new(),
     };
+    let mut days: Vec<(NaiveDate, String, usize)> = Vec::new();
+    for s in &free {
+        match days.last_mut() {
+            Some((d, _, n)) if *d == s.day => *n += 1,
+            _ => days.push((s.day, day_label(&s.when), 1)),
+        }
+    }
+    let day = day
+        .filter(|d| days.iter().any(|x| x.0 == *d))
+        .or(days.first().map(|d| d.0));
     Ok(BookForm {
         item: ItemChoice {
             item_id: item,
@@ -266,7 +296,9 @@ pub async fn load_book_form(item: i64, center: Option<i64>) -> Result<BookForm, 
             centers,
         },
         center,
-        slots,
+        days,
+        day,
+        slots: free.into_iter().filter(|s| Some(s.day) == day).collect(),
     })
 }
 
@@ -610,6 +642,8 @@ fn QuestionItem(q: QuestionView, staff: bool) -> impl IntoView {
                 <p class="actions"><a class="button primary" href=apply>"据此申请办理"</a></p>
             })}
             {(staff && q.can_answer).then(|| view! {
+                <details class="answer-form" open=!answered>
+                <summary>{if answered { "补充答复" } else { "答复" }}</summary>
                 <form method="post" action="/api/reception/answer" class="step-form" novalidate>
                     <input type="hidden" name="id" value=id.clone()/>
                     <label class="field"><span>"答复"</span><textarea name="body" rows="2" maxlength="1000"></textarea></label>
@@ -622,6 +656,7 @@ fn QuestionItem(q: QuestionView, staff: bool) -> impl IntoView {
                     </label>
                     <button type="submit" class="button primary">"答复（短信通知）"</button>
                 </form>
+                </details>
             })}
         </li>
     }
@@ -634,7 +669,11 @@ pub fn BookPage() -> impl IntoView {
         .and_then(|i| i.parse::<i64>().ok())
         .unwrap_or(0);
     let center = query("center").and_then(|c| c.parse::<i64>().ok());
-    let form = Resource::new(move || (item, center), |(i, c)| load_book_form(i, c));
+    let day = query("day").and_then(|d| d.parse::<NaiveDate>().ok());
+    let form = Resource::new(
+        move || (item, center, day),
+        |(i, c, d)| load_book_form(i, c, d),
+    );
     let error = posted(&["reception/book"]);
     view! {
         <crate::ui::ReceptionStyle/>
@@ -669,8 +708,25 @@ pub fn BookPage() -> impl IntoView {
                                                 <label class="choice-option"><input type="radio" name="purpose" value="pre_guidance"/><span>"事前辅导"</span></label>
                                             </div>
                                         </fieldset>
-                                        <fieldset><legend>"第三步：选择时段"</legend>
-                                            <SlotChoices slots=f.slots.clone()/>
+                                        <fieldset><legend>"第三步：选择日期和时段"</legend>
+                                            <div class="days">
+                                                {f.days.iter().map(|(d, label, n)| {
+                                                    let href = format!("/book?item={}&center={}&day={d}", item_id, f.center.unwrap_or_default());
+                                                    let chosen = f.day == Some(*d);
+                                                    view! {
+                                                        <a class="button day" href=href aria-current=chosen.then_some("date")>
+                                                            {label.clone()}<small>{format!("{n}个时段")}</small>
+                                                        </a>
+                                                    }
+                                                }).collect_view()}
+                                            </div>
+                                            <p class="slot-day">{f.slots.first().map(|s| day_label(&s.when))}</p>
+                                            <div class="slots">
+                                                {f.slots.iter().map(|s| view! {
+                                                    <label class="choice-option slot"><input type="radio" name="slot" value=s.id.to_string()/>
+                                                        <span>{time_label(&s.when)}<small>{format!(" 余{}", s.left)}</small></span></label>
+                                                }).collect_view()}
+                                            </div>
                                             <FieldMessage error field="slot"/>
                                         </fieldset>
                                         <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
@@ -684,35 +740,6 @@ pub fn BookPage() -> impl IntoView {
             </Suspense>
         </section>
     }
-}
-
-/// Slots as big radio tiles, under a heading per day.
-#[component]
-fn SlotChoices(slots: Vec<SlotView>) -> impl IntoView {
-    let mut days: Vec<(NaiveDate, Vec<SlotView>)> = Vec::new();
-    for s in slots {
-        match days.last_mut() {
-            Some((d, list)) if *d == s.day => list.push(s),
-            _ => days.push((s.day, vec![s])),
-        }
-    }
-    days.into_iter()
-        .map(|(_, list)| {
-            let heading = list[0].when.rsplit_once(' ').map(|(d, _)| d.to_string()).unwrap_or_default();
-            view! {
-                <p class="slot-day">{heading}</p>
-                <div class="slots">
-                    {list.into_iter().map(|s| {
-                        let time = s.when.rsplit(' ').next().unwrap_or_default().to_string();
-                        view! {
-                            <label class="choice-option slot"><input type="radio" name="slot" value=s.id.to_string()/>
-                                <span>{time}<small>{format!(" 余{}", s.left)}</small></span></label>
-                        }
-                    }).collect_view()}
-                </div>
-            }
-        })
-        .collect_view()
 }
 
 /// `/bookings`: the applicant's bookings.
@@ -778,8 +805,14 @@ pub fn MyBookingPage() -> impl IntoView {
                                     <form method="post" action="/api/reception/move" class="stack-form" novalidate>
                                         <input type="hidden" name="id" value=id.clone()/>
                                         <details><summary class="button">"改约其他时段"</summary>
-                                            <SlotChoices slots=slots.clone()/>
-                                            <FieldMessage error field="slot"/>
+                                            <label class="field"><span>"改到"</span>
+                                                <select name="slot">
+                                                    {slots.iter().map(|s| view! {
+                                                        <option value=s.id.to_string()>{format!("{}（余{}）", s.when, s.left)}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <FieldMessage error field="slot"/>
+                                            </label>
                                             <button type="submit" class="button primary big">"确认改约"</button>
                                         </details>
                                     </form>
@@ -838,7 +871,7 @@ fn DeskView(d: Desk) -> impl IntoView {
     let day = d.day.format("%Y-%m-%d").to_string();
     let items = d.items.clone();
     view! {
-        <form method="get" action="/reception" class="inline-form">
+        <form method="get" action="/reception" class="day-form">
             <label>"日期 "<input type="date" name="day" value=day.clone()/></label>
             " "<button type="submit" class="button">"查看"</button>
         </form>
@@ -854,7 +887,7 @@ fn DeskView(d: Desk) -> impl IntoView {
                         let register = format!("/items/{}/apply?booking={}", b.item_id, b.id);
                         view! {
                             <tr data-booking=id.clone()>
-                                <td>{b.when.rsplit(' ').next().unwrap_or_default().to_string()}</td>
+                                <td>{time_label(&b.when)}</td>
                                 <td>{b.name.clone()}{b.by_phone.then_some("（电话预约）")}</td>
                                 <td>{b.phone.clone()}</td>
                                 <td>{format!("{}（{}）", b.item, b.purpose.label())}</td>

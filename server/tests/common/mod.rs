@@ -222,6 +222,18 @@ impl TestApp {
         client
     }
 
+    /// The public version of the item called `name`.
+    pub async fn item_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT i.id FROM service_items i
+             JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = $1",
+        )
+        .bind(name)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
     pub async fn department_id(&self, name: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
             .bind(name)
@@ -437,13 +449,7 @@ pub fn citizen_form(mode: &str) -> Value {
 /// Applies for `item` as the demo applicant; returns the case number.
 pub async fn apply(app: &TestApp, item: &str, mode: &str) -> String {
     let applicant = app.client_as("13800000001").await;
-    let id: i64 = sqlx::query_scalar(
-        "SELECT i.id FROM service_items i JOIN item_lists l ON l.id = i.list_id AND l.status = 'filed' WHERE i.name = $1",
-    )
-    .bind(item)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    let id = app.item_id(item).await;
     let ctx: Value = app
         .call_with(
             &applicant,
