@@ -713,9 +713,10 @@ pub fn BookPage() -> impl IntoView {
                                                 {f.days.iter().map(|(d, label, n)| {
                                                     let href = format!("/book?item={}&center={}&day={d}", item_id, f.center.unwrap_or_default());
                                                     let chosen = f.day == Some(*d);
+                                                    let (date, weekday) = label.split_once(' ').unwrap_or((label.as_str(), ""));
                                                     view! {
                                                         <a class="button day" href=href aria-current=chosen.then_some("date")>
-                                                            {label.clone()}<small>{format!("{n}个时段")}</small>
+                                                            {date.to_string()}<small>{format!("{weekday} · {n}个时段")}</small>
                                                         </a>
                                                     }
                                                 }).collect_view()}
