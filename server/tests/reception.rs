@@ -202,37 +202,26 @@ async fn a_question_goes_to_the_covering_agents_and_its_answer_time_is_counted(p
         )
         .await;
     assert_eq!(res.status(), 403, "agents do not read the figures");
-    // What was settled starts the application: the mode is proxy.
-    let ctx: Value = app
-        .call_with(
-            &applicant,
-            "cases/apply_context",
-            &[
-                ("item_id", &license.to_string()),
-                ("consultation", &id.to_string()),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(ctx["form"]["mode"], "proxy", "{ctx}");
-    // Another applicant cannot start from it.
+    // What was settled starts the asker's application (the mode is proxy), nobody else's.
+    let started_mode = |client: reqwest::Client| {
+        let (app, item, id) = (&app, license.to_string(), id.to_string());
+        async move {
+            let ctx: Value = app
+                .call_with(
+                    &client,
+                    "cases/apply_context",
+                    &[("item_id", item.as_str()), ("consultation", id.as_str())],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            ctx["form"]["mode"].clone()
+        }
+    };
+    assert_eq!(started_mode(applicant.clone()).await, "proxy");
     let other = app.client_as("13800000009").await;
-    let ctx: Value = app
-        .call_with(
-            &other,
-            "cases/apply_context",
-            &[
-                ("item_id", &license.to_string()),
-                ("consultation", &id.to_string()),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_ne!(ctx["form"]["mode"], "proxy");
+    assert_ne!(started_mode(other).await, "proxy");
     app.assert_history_only(&[
         "UPDATE consultation_answers SET body = 'x'",
         "DELETE FROM consultations",
