@@ -189,35 +189,24 @@ pub async fn record_question(
 ) -> Result<i64, AppError> {
     let user = crate::accounts::ssr::require_role(&[Role::Agent, Role::Manager]).await?;
     let mut errors = Vec::new();
-    let item = item
-        .parse::<i64>()
-        .map_err(|_| errors.push(shared::FieldError::new("item", "请选择咨询的事项")))
-        .ok();
-    let name = shared::DisplayName::parse(&name)
-        .map_err(|e| errors.push(shared::FieldError::new("name", e.0)))
-        .ok();
-    let phone = shared::MobilePhone::parse(&phone)
-        .map_err(|e| errors.push(shared::FieldError::new("phone", e.0)))
-        .ok();
+    let who = caller(&item, "请选择咨询的事项", &name, &phone, &mut errors);
     if !matches!(channel.as_str(), "phone" | "walk_in") {
         errors.push(shared::FieldError::new("channel", "请选择电话或现场咨询"));
     }
     let q = shared::reception::Question::parse(&question)
         .map_err(|e| errors.extend(e))
         .ok();
-    let (Some(item), Some(name), Some(phone), Some(q), true) =
-        (item, name, phone, q, errors.is_empty())
-    else {
+    let (Some(who), Some(q), true) = (who, q, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
     let id = ssr::ask(
         &crate::state::pool()?,
         ssr::NewQuestion {
-            item_id: item,
+            item_id: who.item,
             center_id: user.center_id.ok_or(AppError::Forbidden)?,
             applicant: None,
-            name: name.as_str(),
-            phone: phone.as_str(),
+            name: who.name.as_str(),
+            phone: who.phone.as_str(),
             question: &q.question,
             channel: &channel,
             recorded_by: Some(&user),
@@ -302,6 +291,41 @@ pub async fn load_book_form(
     })
 }
 
+/// Someone on the phone or at the desk, as staff take them down.
+#[cfg(feature = "ssr")]
+struct Caller {
+    item: i64,
+    name: shared::DisplayName,
+    phone: shared::MobilePhone,
+}
+
+/// The caller's item (`item_message` when none was chosen), name and mobile, each wrong field
+/// named in `errors`.
+#[cfg(feature = "ssr")]
+fn caller(
+    item: &str,
+    item_message: &str,
+    name: &str,
+    phone: &str,
+    errors: &mut Vec<shared::FieldError>,
+) -> Option<Caller> {
+    let item = item
+        .parse::<i64>()
+        .map_err(|_| errors.push(shared::FieldError::new("item", item_message)))
+        .ok();
+    let name = shared::DisplayName::parse(name)
+        .map_err(|e| errors.push(shared::FieldError::new("name", e.0)))
+        .ok();
+    let phone = shared::MobilePhone::parse(phone)
+        .map_err(|e| errors.push(shared::FieldError::new("phone", e.0)))
+        .ok();
+    Some(Caller {
+        item: item?,
+        name: name?,
+        phone: phone?,
+    })
+}
+
 #[cfg(feature = "ssr")]
 fn purpose_of(purpose: &str) -> Result<BookingPurpose, AppError> {
     BookingPurpose::parse(purpose)
@@ -362,24 +386,14 @@ pub async fn book_for_caller(
 ) -> Result<i64, AppError> {
     let user = crate::accounts::ssr::require_role(&[Role::Agent, Role::Manager]).await?;
     let mut errors = Vec::new();
-    let item = item
-        .parse::<i64>()
-        .map_err(|_| errors.push(shared::FieldError::new("item", "请选择办理的事项")))
-        .ok();
+    let who = caller(&item, "请选择办理的事项", &name, &phone, &mut errors);
     let slot = slot_of(&slot)
         .map_err(|e| errors.push(shared::FieldError::new("slot", e.to_string())))
         .ok();
     let purpose = purpose_of(&purpose)
         .map_err(|e| errors.push(shared::FieldError::new("purpose", e.to_string())))
         .ok();
-    let name = shared::DisplayName::parse(&name)
-        .map_err(|e| errors.push(shared::FieldError::new("name", e.0)))
-        .ok();
-    let phone = shared::MobilePhone::parse(&phone)
-        .map_err(|e| errors.push(shared::FieldError::new("phone", e.0)))
-        .ok();
-    let (Some(item), Some(slot), Some(purpose), Some(name), Some(phone)) =
-        (item, slot, purpose, name, phone)
+    let (Some(Caller { item, name, phone }), Some(slot), Some(purpose)) = (who, slot, purpose)
     else {
         return Err(AppError::Invalid(errors));
     };

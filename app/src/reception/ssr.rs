@@ -510,10 +510,8 @@ pub async fn book(pool: &PgPool, b: NewBooking<'_>) -> Result<i64, AppError> {
     crate::catalog::ssr::public_item(pool, b.item_id).await?;
     let mut tx = pool.begin().await?;
     let (center, starts_at) = take_place(&mut tx, b.slot_id).await?;
-    if let Some(staff) = Some(b.booked_by).filter(|u| u.role() != Role::Applicant) {
-        if staff.center_id != Some(center) {
-            return Err(AppError::field("slot", "只能预约本服务中心的时段"));
-        }
+    if b.booked_by.role() != Role::Applicant && b.booked_by.center_id != Some(center) {
+        return Err(AppError::field("slot", "只能预约本服务中心的时段"));
     }
     let inserted = sqlx::query_scalar(
         "INSERT INTO bookings (slot_id, item_id, purpose, applicant_id, name, phone, channel, booked_by)
