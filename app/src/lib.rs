@@ -269,6 +269,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/packages/:id") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Manager, Role::Supervisor]><catalog::packages::PackagePage/></accounts::RequireRole> }/>
                         <Route path=path!("/one/:id") ssr=SsrMode::Async view=catalog::packages::PublicPackagePage/>
                         <Route path=path!("/one/:id/apply") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Applicant]><cases::package::PackageApplyPage/></accounts::RequireRole> }/>
+                        <Route path=path!("/admin/calendar") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><calendar::edit::CalendarPage/></accounts::RequireRole> }/>
                         <Route path=path!("/admin") ssr=SsrMode::Async view=|| view! { <accounts::RequireRole roles=&[Role::Admin]><accounts::admin::AdminPage/></accounts::RequireRole> }/>
                     </Routes>
                 </main>

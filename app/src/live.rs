@@ -169,24 +169,29 @@ pub mod ssr {
                     continue;
                 }
             };
-            if let Err(e) = listener.listen_all([CASE_CHANNEL, INBOX_CHANNEL]).await {
+            let channels = [CASE_CHANNEL, INBOX_CHANNEL, crate::calendar::ssr::CHANNEL];
+            if let Err(e) = listener.listen_all(channels).await {
                 tracing::warn!(error = %e, "live updates: LISTEN failed, retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
-            // Whatever happened while we were not listening reaches open pages as a resync.
+            // Whatever happened while we were not listening reaches open pages as a resync, and
+            // the calendar is read afresh; it is held in memory only while this guard lives.
+            let _calendar = crate::calendar::ssr::Listening::start(&pool);
             let _ = tx.send(Change::Resync);
             loop {
                 match listener.try_recv().await {
+                    Ok(Some(n)) if n.channel() == crate::calendar::ssr::CHANNEL => {
+                        crate::calendar::ssr::changed(&pool);
+                    }
                     Ok(Some(n)) => {
                         if let Some(change) = decode(&pool, n.channel(), n.payload()).await {
                             let _ = tx.send(change);
                         }
                     }
-                    // The connection dropped; the next call reconnects and listens again.
-                    Ok(None) => {
-                        let _ = tx.send(Change::Resync);
-                    }
+                    // The connection dropped: listen again from the top (what was missed
+                    // meanwhile is resynced there).
+                    Ok(None) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "live updates: listener failed");
                         break;

@@ -20,12 +20,15 @@ pub async fn send_notifications(pool: PgPool, sender: crate::sms::Sender) {
 }
 
 /// Every minute: staff alerts that fall due by the clock (75 %, breached, escalated, the
-/// morning digest). Every process runs it; each alert is claimed once (`alerts_sent`).
+/// morning digest), and the due-date refresh of a calendar edit left unfinished. Every process
+/// runs it; each alert is claimed once (`alerts_sent`).
 pub async fn staff_alerts(pool: PgPool) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         let pass = async {
+            // An edit of the calendar whose refresh did not finish (its process stopped).
+            app::case_log::ssr::refresh_open_cases(&pool).await?;
             let cal = app::calendar::ssr::load(&pool).await?;
             let now = chrono::Utc::now();
             let mut n = app::case_log::alerts::run_due(&pool, &cal, now).await?;

@@ -549,6 +549,23 @@ const SERVER_FUNCTIONS: &[(&str, Args, &str)] = &[
         Form(&[("what", "department"), ("center_id", NONE), ("name", "")]),
         "uffffo",
     ),
+    // The working-day calendar: administrators only.
+    ("calendar/view", Form(&[]), "uffffo"),
+    (
+        "calendar/set_days",
+        Form(&[("from", ""), ("to", ""), ("kind", "off"), ("name", "")]),
+        "uffffo",
+    ),
+    (
+        "calendar/remove_day",
+        Form(&[("date", "2000-01-01")]),
+        "uffffo",
+    ),
+    (
+        "calendar/set_year",
+        Form(&[("year", ""), ("source", "")]),
+        "uffffo",
+    ),
 ];
 
 /// Pages (GET), with `{…}` parameters naming nothing. Administrators run accounts and the
@@ -581,6 +598,7 @@ const PAGES: &[(&str, &str)] = &[
     ("/supervision/lists", "ufffof"),
     ("/admin", "uffffo"),
     ("/admin/organization", "uffffo"),
+    ("/admin/calendar", "uffffo"),
     ("/admin/outbox", "uffffo"),
     ("/inbox", "uooooo"),
     ("/quality", "uffoof"),

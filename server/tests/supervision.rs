@@ -184,7 +184,7 @@ impl Fixture {
 async fn fixture(pool: &PgPool) -> Fixture {
     let fx = Fixture {
         pool: pool.clone(),
-        cal: app::calendar::ssr::load(pool).await.unwrap(),
+        cal: app::calendar::ssr::fresh(pool).await.unwrap(),
         applicant: 0,
     };
     let fx = Fixture {

@@ -200,6 +200,106 @@ pub const STATE_COUNCIL: &[(i32, &str, &[(Md, Md)], &[Md])] = &[
     (2026, "国庆节", &[((10, 1), (10, 7))], &[(10, 10)]),
 ];
 
+/// The longest run of days one edit may set (the longest holiday, 春节, is nine days).
+pub const MAX_EDIT_DAYS: i64 = 31;
+
+/// An administrator's change: the days `from..=to` become days off or make-up workdays named
+/// `name` (a day already listed is corrected). Built only by `parse`, which checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaysEdit {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub working: bool,
+    pub name: String,
+}
+
+impl DaysEdit {
+    /// `kind` is `off` (放假) or `work` (调休上班); `to` may be empty for one day.
+    pub fn parse(
+        from: &str,
+        to: &str,
+        kind: &str,
+        name: &str,
+    ) -> Result<DaysEdit, Vec<crate::FieldError>> {
+        use crate::FieldError;
+        let mut errors = Vec::new();
+        let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+        let from = date(from).filter(|d| year_in_range(d.year()));
+        if from.is_none() {
+            errors.push(FieldError::new("from", "请选择2000年至2100年之间的日期"));
+        }
+        let to = match to.trim() {
+            "" => from,
+            t => date(t),
+        };
+        let to = match (from, to) {
+            (Some(f), Some(t)) if t >= f && (t - f).num_days() < MAX_EDIT_DAYS => Some(t),
+            (None, _) => None,
+            _ => {
+                errors.push(FieldError::new(
+                    "to",
+                    format!("结束日期应不早于开始日期，且一次不超过{MAX_EDIT_DAYS}天"),
+                ));
+                None
+            }
+        };
+        let working = match kind {
+            "off" => Some(false),
+            "work" => Some(true),
+            _ => {
+                errors.push(FieldError::new("kind", "请选择放假或调休上班"));
+                None
+            }
+        };
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 40 {
+            errors.push(FieldError::new("name", "请填写节日名称（不超过40字）"));
+        }
+        if let (Some(f), Some(t), Some(true)) = (from, to, working) {
+            if let Some(d) = f
+                .iter_days()
+                .take_while(|d| *d <= t)
+                .find(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+            {
+                errors.push(FieldError::new(
+                    "kind",
+                    format!(
+                        "调休上班日应为周六或周日：{}是{}",
+                        d.format("%Y-%m-%d"),
+                        weekday_zh(d)
+                    ),
+                ));
+            }
+        }
+        match (from, to, working, errors.is_empty()) {
+            (Some(from), Some(to), Some(working), true) => Ok(DaysEdit {
+                from,
+                to,
+                working,
+                name: name.to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn entries(&self) -> Vec<CalendarEntry> {
+        self.from
+            .iter_days()
+            .take_while(|d| *d <= self.to)
+            .map(|date| CalendarEntry {
+                date,
+                working: self.working,
+                name: self.name.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The years whose holidays an administrator may load.
+pub fn year_in_range(year: i32) -> bool {
+    (2000..=2100).contains(&year)
+}
+
 /// 周一 … 周日
 pub fn weekday_zh(date: NaiveDate) -> &'static str {
     match date.weekday() {
@@ -250,6 +350,56 @@ mod tests {
         // 2025: 1+8+3+5+3+8 = 28 days off, 5 make-up days; 2026: 3+9+3+5+3+3+7 = 33, 6.
         assert_eq!(off, 61);
         assert_eq!(worked, 11);
+    }
+
+    #[test]
+    fn an_edit_names_the_field_it_refuses() {
+        let fields = |r: Result<DaysEdit, Vec<crate::FieldError>>| -> Vec<String> {
+            r.unwrap_err().into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(DaysEdit::parse("", "", "off", "元旦")), ["from"]);
+        assert_eq!(
+            fields(DaysEdit::parse("1999-01-01", "", "off", "元旦")),
+            ["from"]
+        );
+        assert_eq!(
+            fields(DaysEdit::parse("2027-01-03", "2027-01-01", "off", "元旦")),
+            ["to"]
+        );
+        assert_eq!(
+            fields(DaysEdit::parse("2027-01-01", "2027-02-15", "off", "春节")),
+            ["to"]
+        );
+        assert_eq!(
+            fields(DaysEdit::parse("2027-01-01", "", "x", "元旦")),
+            ["kind"]
+        );
+        assert_eq!(
+            fields(DaysEdit::parse("2027-01-01", "", "off", " ")),
+            ["name"]
+        );
+        // 2027-01-04 is a Monday: nobody makes up work on a weekday.
+        let e = DaysEdit::parse("2027-01-02", "2027-01-04", "work", "元旦调休上班").unwrap_err();
+        assert_eq!(e[0].field, "kind");
+        assert!(
+            e[0].message.contains("2027-01-04是周一"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    #[test]
+    fn an_edit_covers_its_days_and_corrects_a_listed_one() {
+        let e = DaysEdit::parse("2027-02-06", "2027-02-14", "off", " 春节 ").unwrap();
+        let entries = e.entries();
+        assert_eq!(entries.len(), 9);
+        assert!(entries.iter().all(|x| !x.working && x.name == "春节"));
+        // A one-day make-up Saturday.
+        let w = DaysEdit::parse("2027-01-30", "", "work", "春节调休上班").unwrap();
+        assert_eq!(w.entries().len(), 1);
+        let cal = Calendar::new([2027], entries.into_iter().chain(w.entries()));
+        assert_eq!(cal.day_kind(d(2027, 1, 30)), DayKind::MakeUpWorkday);
+        assert_eq!(cal.day_kind(d(2027, 2, 8)), DayKind::Holiday);
     }
 
     #[test]
@@ -387,6 +537,24 @@ mod tests {
                 assert!(cal.is_working_day(due));
             }
             day += Duration::days(3);
+        }
+    }
+
+    proptest::proptest! {
+        /// Any run of days within the limit is accepted as days off and covers exactly those
+        /// days; as make-up workdays it is accepted exactly when every day is a weekend.
+        #[test]
+        fn an_edit_sets_exactly_its_days(start in 0i64..(366 * 3), len in 0i64..MAX_EDIT_DAYS) {
+            let from = d(2026, 1, 1) + Duration::days(start);
+            let to = from + Duration::days(len);
+            let (f, t) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
+            let off = DaysEdit::parse(&f, &t, "off", "假日").unwrap();
+            let days: Vec<NaiveDate> = off.entries().iter().map(|e| e.date).collect();
+            proptest::prop_assert_eq!(days.len() as i64, len + 1);
+            proptest::prop_assert_eq!(days.first().copied(), Some(from));
+            proptest::prop_assert_eq!(days.last().copied(), Some(to));
+            let all_weekend = days.iter().all(|d| matches!(d.weekday(), Weekday::Sat | Weekday::Sun));
+            proptest::prop_assert_eq!(DaysEdit::parse(&f, &t, "work", "调休").is_ok(), all_weekend);
         }
     }
 }

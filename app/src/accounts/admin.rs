@@ -308,7 +308,8 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h1>"系统管理：工作人员账号"</h1>
-            <p><a href="/admin/organization" class="button">"组织机构（中心、部门、窗口）"</a></p>
+            <p><a href="/admin/organization" class="button">"组织机构（中心、部门、窗口）"</a>" "
+                <a href="/admin/calendar" class="button">"工作日历（节假日与调休）"</a></p>
             <FormError error=row_error/>
             {move || reset.value().get().and_then(Result::ok).map(|p| view! {
                 <p class="form-ok temporary-password" role="status">

@@ -705,3 +705,68 @@ pub async fn backfill_timing(pool: &PgPool, cal: &shared::Calendar) -> Result<u6
         done += ids.len() as u64;
     }
 }
+
+/// Reckons the running clocks of every open case again with the calendar as it now stands,
+/// while an edit of the calendar is pending (`calendar_refresh`). One process at a time does
+/// it (an advisory lock); a few hundred cases per transaction. Answers how many cases were
+/// refreshed, or `None` when another process is already at it.
+pub async fn refresh_open_cases(pool: &PgPool) -> Result<Option<u64>, AppError> {
+    const LOCK: i64 = 0x6361_6c65_6e64_6172; // "calendar"
+    let mut lock = pool.acquire().await?;
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(LOCK)
+        .fetch_one(&mut *lock)
+        .await?;
+    if !locked {
+        return Ok(None);
+    }
+    let result = async {
+        let mut done = 0;
+        loop {
+            let pending: Option<chrono::DateTime<chrono::Utc>> =
+                sqlx::query_scalar("SELECT pending_since FROM calendar_refresh")
+                    .fetch_one(pool)
+                    .await?;
+            let Some(pending) = pending else {
+                return Ok(done);
+            };
+            // Read from the database, not memory: this process may not have heard of the
+            // edit yet.
+            let cal = crate::calendar::ssr::fresh(pool).await?;
+            let (mut after, mut pass) = (0, 0);
+            loop {
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM cases WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT 200",
+                )
+                .bind(after)
+                .fetch_all(pool)
+                .await?;
+                let Some(&last) = ids.last() else { break };
+                after = last;
+                let mut tx = pool.begin().await?;
+                for id in &ids {
+                    refresh_timing(&mut tx, &cal, *id, None).await?;
+                }
+                tx.commit().await?;
+                pass += ids.len() as i64;
+            }
+            done += pass as u64;
+            // A newer edit keeps the mark, and the loop goes round again.
+            sqlx::query(
+                "UPDATE calendar_refresh SET pending_since = NULL, refreshed_at = now(),
+                     refreshed_cases = $2
+                 WHERE pending_since = $1",
+            )
+            .bind(pending)
+            .bind(pass)
+            .execute(pool)
+            .await?;
+        }
+    }
+    .await;
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK)
+        .execute(&mut *lock)
+        .await?;
+    result.map(Some)
+}
