@@ -26,6 +26,9 @@ pub enum AppError {
     TooMany(String),
     #[error("系统繁忙，请稍后再试")]
     Internal,
+    /// The database could not be reached: nothing the person did; it passes by itself.
+    #[error("服务暂时中断，请稍后刷新页面查看办理结果")]
+    Unavailable,
     #[error("网络连接失败，请检查网络后重试")]
     Network,
 }
@@ -65,6 +68,7 @@ impl AppError {
             AppError::Rejected(_) => 409,
             AppError::TooMany(_) => 429,
             AppError::Internal | AppError::Network => 500,
+            AppError::Unavailable => 503,
         }
     }
 
@@ -162,7 +166,8 @@ const UNIQUE: &[(&str, &str, &str)] = &[
 ];
 
 /// A violation of a unique constraint listed in `UNIQUE` becomes the message next to its field;
-/// every other database error is logged and shown as the generic message.
+/// a database out of reach is said as such (503); every other database error is logged and
+/// shown as the generic message.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
@@ -174,6 +179,26 @@ impl From<sqlx::Error> for AppError {
                 return AppError::field(field, *message);
             }
         }
+        if unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            return AppError::Unavailable;
+        }
         AppError::internal(e)
+    }
+}
+
+/// The database is down, restarting or out of connections, rather than the query wrong.
+#[cfg(feature = "ssr")]
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exception; 57P01-03: shutting down or starting up.
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }

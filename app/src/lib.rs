@@ -11,6 +11,8 @@ pub mod catalog;
 pub mod error;
 pub mod files;
 pub mod filing;
+#[cfg(feature = "ssr")]
+pub mod held;
 pub mod home;
 #[cfg(feature = "ssr")]
 pub mod limits;

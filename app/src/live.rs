@@ -176,15 +176,16 @@ pub mod ssr {
                 continue;
             }
             // Whatever happened while we were not listening reaches open pages as a resync, and
-            // the calendar is read afresh; it is held in memory only while this guard lives.
-            let _calendar = crate::calendar::ssr::Listening::start(&pool);
+            // what is held in memory is read afresh (and held only while this guard lives).
+            let _held = crate::held::Listening::start(&pool, &channels);
             let _ = tx.send(Change::Resync);
             loop {
                 match listener.try_recv().await {
-                    Ok(Some(n)) if n.channel() == crate::calendar::ssr::CHANNEL => {
-                        crate::calendar::ssr::changed(&pool);
-                    }
                     Ok(Some(n)) => {
+                        let channel = channels.into_iter().find(|c| *c == n.channel());
+                        if let Some(c) = channel {
+                            crate::held::changed(&pool, c);
+                        }
                         if let Some(change) = decode(&pool, n.channel(), n.payload()).await {
                             let _ = tx.send(change);
                         }

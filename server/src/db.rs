@@ -19,8 +19,11 @@ fn pool_options() -> PgPoolOptions {
 /// Connects, creating the database when it does not exist yet, and retrying for about half a
 /// minute so the server can start alongside the database.
 pub async fn connect(url: &str) -> Result<PgPool, String> {
-    let options =
-        PgConnectOptions::from_str(url).map_err(|e| format!("DATABASE_URL 格式错误：{e}"))?;
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| format!("DATABASE_URL 格式错误：{e}"))?
+        // No transaction of ours waits on anyone: one left open (seen once under load, its
+        // cause not yet found) must not hold its locks for ever.
+        .options([("idle_in_transaction_session_timeout", "60s")]);
     let mut delay = Duration::from_millis(250);
     let mut last_error = String::new();
     for attempt in 1..=8 {

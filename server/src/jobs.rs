@@ -65,7 +65,8 @@ pub async fn retain(
     files_dir: &std::path::Path,
 ) -> Result<(), app::error::AppError> {
     let drafts = app::cases::ssr::prune_drafts(pool).await?;
-    let files = app::files::ssr::prune_unattached(pool, files_dir).await?;
+    let files = app::files::ssr::prune_unattached(pool, files_dir).await?
+        + app::files::ssr::sweep_partial(files_dir).await;
     let codes = app::accounts::codes::ssr::prune(pool).await?;
     let limits = app::limits::prune(pool).await?;
     if drafts + files as u64 + codes + limits > 0 {

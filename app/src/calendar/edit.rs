@@ -4,10 +4,9 @@
 
 use crate::error::AppError;
 use crate::ui::{posted, FieldMessage, FormError};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::Role;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct YearRow {
@@ -37,7 +36,8 @@ pub struct CalendarSheet {
 
 #[server(endpoint = "calendar/view")]
 pub async fn calendar_view(year: Option<i32>) -> Result<CalendarSheet, AppError> {
-    crate::accounts::ssr::require_role(&[Role::Admin]).await?;
+    use chrono::Datelike;
+    crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
     let this_year = shared::clocks::local_date(chrono::Utc::now()).year();
     let year = year
         .filter(|y| shared::calendar::year_in_range(*y))
@@ -53,7 +53,8 @@ pub async fn set_days(
     kind: String,
     name: String,
 ) -> Result<usize, AppError> {
-    let admin = crate::accounts::ssr::require_role(&[Role::Admin]).await?;
+    use chrono::Datelike;
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
     let edit =
         shared::calendar::DaysEdit::parse(&from, &to, &kind, &name).map_err(AppError::Invalid)?;
     let detail = serde_json::to_value(&edit).map_err(AppError::internal)?;
@@ -71,7 +72,8 @@ pub async fn set_days(
 /// Removes one listed day: it goes back to the Monday–Friday rule.
 #[server(endpoint = "calendar/remove_day")]
 pub async fn remove_day(date: String) -> Result<(), AppError> {
-    let admin = crate::accounts::ssr::require_role(&[Role::Admin]).await?;
+    use chrono::Datelike;
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
     let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
         .map_err(|_| AppError::field("date", "日期格式不正确"))?;
     let detail = serde_json::json!({ "date": date });
@@ -89,7 +91,7 @@ pub async fn remove_day(date: String) -> Result<(), AppError> {
 /// longer reckoned on weekends only), or, with an empty `source`, as not loaded.
 #[server(endpoint = "calendar/set_year")]
 pub async fn set_year(year: String, #[server(default)] source: String) -> Result<(), AppError> {
-    let admin = crate::accounts::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::accounts::ssr::require_role(&[shared::Role::Admin]).await?;
     let year = year
         .trim()
         .parse::<i32>()

@@ -257,6 +257,50 @@ pub mod ssr {
         }
     }
 
+    /// The ending of a file still being written.
+    const PART: &str = ".part";
+
+    /// A full disk (or quota) is said as such: the person can do nothing but wait, and the
+    /// center must know.
+    fn storage_error(e: std::io::Error) -> AppError {
+        const ENOSPC: i32 = 28;
+        const EDQUOT: i32 = 122;
+        if e.kind() == std::io::ErrorKind::StorageFull
+            || matches!(e.raw_os_error(), Some(ENOSPC | EDQUOT))
+        {
+            tracing::error!(error = %e, "files folder is full: uploads are refused");
+            AppError::Rejected(
+                "服务器存储空间已满，文件未保存。请稍后再试，或联系服务中心。".into(),
+            )
+        } else {
+            AppError::internal(e)
+        }
+    }
+
+    /// Removes what a write cut short (the process stopped mid-write) left behind: files with
+    /// the temporary ending older than an hour.
+    pub async fn sweep_partial(dir: &std::path::Path) -> usize {
+        let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+            return 0;
+        };
+        let mut removed = 0;
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        while let Ok(Some(e)) = entries.next_entry().await {
+            let old = e
+                .metadata()
+                .await
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < hour_ago);
+            if old
+                && e.file_name().to_string_lossy().ends_with(PART)
+                && tokio::fs::remove_file(e.path()).await.is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Checks and writes `bytes` under a fresh random name in `dir`.
     pub async fn store(dir: &std::path::Path, bytes: &[u8]) -> Result<Stored, AppError> {
         if bytes.is_empty() {
@@ -269,12 +313,27 @@ pub mod ssr {
             AppError::field("file", "只能上传PDF、JPG或PNG文件（按文件内容识别）")
         })?;
         let stored_name = uuid::Uuid::new_v4().simple().to_string();
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(AppError::internal)?;
-        tokio::fs::write(dir.join(&stored_name), bytes)
-            .await
-            .map_err(AppError::internal)?;
+        // Written under a temporary name, flushed to disk, then renamed: a file under its
+        // final name is always whole, and a failed write leaves nothing behind.
+        // (std's file, on a blocking thread: tokio's reports a failed write only on a later
+        // call, if at all.)
+        let part = dir.join(format!("{stored_name}{PART}"));
+        let (done, owned, target) = (part.clone(), bytes.to_vec(), dir.join(&stored_name));
+        let dir = dir.to_path_buf();
+        let written = tokio::task::spawn_blocking(move || {
+            use std::io::Write;
+            std::fs::create_dir_all(&dir)?;
+            let mut f = std::fs::File::create(&done)?;
+            f.write_all(&owned)?;
+            f.sync_all()?;
+            std::fs::rename(&done, &target)
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        if let Err(e) = written {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(storage_error(e));
+        }
         Ok(Stored {
             stored_name,
             content_type,

@@ -93,15 +93,29 @@ pub async fn my_figures() -> Result<FigureRow, AppError> {
     use shared::Role;
     let user = crate::accounts::ssr::require_role(&[Role::Agent]).await?;
     let period = Period::month_of(today());
-    let rows = ssr::figures(
-        &crate::state::pool()?,
-        ssr::Scope::of(&user)?,
-        &period,
-        Dimension::Center,
-        chrono::Utc::now(),
-    )
-    .await?;
-    Ok(FigureRow::total(&rows, &period.label()))
+    let pool = crate::state::pool()?;
+    // Shown on every workbench view: held until a case changes, or for a minute.
+    static HELD: std::sync::LazyLock<crate::held::Held<(i64, String), FigureRow>> =
+        std::sync::LazyLock::new(|| {
+            crate::held::Held::new(
+                crate::live::ssr::CASE_CHANNEL,
+                std::time::Duration::from_secs(60),
+            )
+        });
+    let row = HELD
+        .get(&pool, (user.id, period.query()), async || {
+            let rows = ssr::figures(
+                &pool,
+                ssr::Scope::of(&user)?,
+                &period,
+                Dimension::Center,
+                chrono::Utc::now(),
+            )
+            .await?;
+            Ok::<_, AppError>(FigureRow::total(&rows, &period.label()))
+        })
+        .await?;
+    Ok((*row).clone())
 }
 
 /// An agent's on-time rates this month, per clock, and their satisfaction, on the workbench.

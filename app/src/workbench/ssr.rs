@@ -224,7 +224,7 @@ pub async fn work(
 }
 
 /// Which queue, as named in the workbench's tabs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Queue {
     New,
     Mine,
@@ -332,13 +332,49 @@ struct Row {
     due_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Where a page of a queue starts: after (due_at, id) of the previous page's last row.
+type After = Option<(Option<chrono::DateTime<chrono::Utc>>, i64)>;
+
+/// Who sees which queues: the unit and the person (their own cases, wherever they are).
+type Viewer = (Option<i64>, Option<i64>, i64);
+
+fn viewer(user: &User) -> Viewer {
+    (user.center_id, user.department_id, user.id)
+}
+
+/// Queue pages and counts are held in memory until any case changes (every case event is
+/// announced), or for half a minute: what changes with the clock alone (a case falling due)
+/// shows within that.
+const HELD_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+type HeldPages = crate::held::Held<(Viewer, Queue, After), Vec<QueueRow>>;
+type HeldCounts = crate::held::Held<Viewer, Vec<(String, i64)>>;
+static PAGES: std::sync::LazyLock<HeldPages> =
+    std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
+static COUNTS: std::sync::LazyLock<HeldCounts> =
+    std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
+
 /// One page of a queue, nearest due first; `after` is the last row of the previous page
 /// (keyset pagination: (due_at, id)).
 pub async fn queue(
     pool: &PgPool,
     user: &User,
     q: Queue,
-    after: Option<(Option<chrono::DateTime<chrono::Utc>>, i64)>,
+    after: After,
+) -> Result<Vec<QueueRow>, AppError> {
+    let page = PAGES
+        .get(pool, (viewer(user), q, after), async || {
+            read_queue(pool, user, q, after).await
+        })
+        .await?;
+    Ok(page.to_vec())
+}
+
+async fn read_queue(
+    pool: &PgPool,
+    user: &User,
+    q: Queue,
+    after: After,
 ) -> Result<Vec<QueueRow>, AppError> {
     let sql = format!(
         "SELECT c.id, c.number, i.name AS item, c.unit_name AS applicant, c.state, a.display_name AS agent, c.agent_id, c.due_at
@@ -403,6 +439,13 @@ pub async fn queue(
 
 /// How many open cases each queue holds, for the tabs.
 pub async fn counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, AppError> {
+    let counts = COUNTS
+        .get(pool, viewer(user), async || read_counts(pool, user).await)
+        .await?;
+    Ok(counts.to_vec())
+}
+
+async fn read_counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, AppError> {
     // One pass over the unit's open cases; what the center forwarded on is counted apart.
     let filters: Vec<String> = Queue::ALL
         .iter()

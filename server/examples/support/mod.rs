@@ -120,3 +120,44 @@ pub async fn serve(pool: PgPool, url: String) -> String {
     });
     base
 }
+
+/// The tests' helpers for what a browser sends (signatures, the application form).
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+/// A signature as the browser's pad sends it.
+pub fn signature_data_url() -> String {
+    common::signature_data_url(true)
+}
+
+/// Submits an application for `item` as the logged-in applicant `client`, through the
+/// same server functions the apply page calls; answers the case number.
+pub async fn submit(client: &reqwest::Client, base: &str, item: i64) -> String {
+    let ctx: serde_json::Value = client
+        .post(format!("{base}/api/cases/apply_context"))
+        .header("Origin", base)
+        .form(&[("item_id", item.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = client
+        .post(format!("{base}/api/cases/submit"))
+        .header("Origin", base)
+        .json(&serde_json::json!({
+            "item_id": item, "token": ctx["token"], "form": citizen_form(),
+            "signature": signature_data_url()
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "submit: {}", res.status());
+    res.json().await.unwrap()
+}
+
+/// The application form the tests submit, by proxy.
+pub fn citizen_form() -> serde_json::Value {
+    common::citizen_form("proxy")
+}
