@@ -22,7 +22,7 @@ PORT=5499
 BINDIR="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 run=()
 if [ "$(id -u)" = 0 ]; then run=(runuser -u postgres --); fi
-pg() { "${run[@]}" "$BINDIR/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w "$@" >/dev/null; }
+pg() { "${run[@]}" "$BINDIR/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w "$@" >/dev/null; }
 
 pids=()
 cleanup() {
@@ -32,12 +32,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# FAULTS_NO_BUILD=1: use the release server and driver already built.
 if [ -z "${FAULTS_NO_BUILD:-}" ]; then
   setup_rust; setup_cargo_leptos; setup_wasm_bindgen
   build_release
+  step "building the fault driver"
+  cargo build --release -p server --example faults
 fi
-step "building the fault driver"
-cargo build --release -p server --example faults
 
 step "a PostgreSQL cluster of the test's own on port $PORT"
 pg stop -m fast 2>/dev/null || true
@@ -66,9 +67,11 @@ wait_ready 3201; wait_ready 3202
 
 step "load on both servers for 40 s, with faults"
 FAULT_BASES=http://127.0.0.1:3201,http://127.0.0.1:3202 FAULT_SECONDS=40 \
-  target/release/examples/faults &
+  target/release/examples/faults > >(tee "$WORK/driver.log") 2>&1 &
 driver=$!
-sleep 10
+# The faults come once the clients are at work (the driver prints its first line then).
+for _ in $(seq 1 300); do grep -q "^fault load" "$WORK/driver.log" 2>/dev/null && break; sleep 0.2; done
+sleep 8
 echo "  $(date +%T) kill -9 the server on 3201 (pid $a), and start it again"
 kill -9 "$a"
 sleep 1

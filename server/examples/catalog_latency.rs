@@ -14,19 +14,7 @@ async fn main() {
     let (pool, url) = support::fresh_demo_database("bangban_latency").await;
 
     // Grow every department's filed list to 10,000 items in all, by varying the demo items.
-    sqlx::query(
-        "INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
-                                    remarks, keywords, scope, method, booking_phone, fees)
-         SELECT i.list_id, 1000 + g * 100 + i.seq, i.name || '（第' || g || '类）', i.pre_guidance, i.item_type, i.category,
-                i.promised_days, i.remarks, i.keywords, i.scope, i.method, i.booking_phone, i.fees
-         FROM service_items i CROSS JOIN generate_series(1, $1::int) g
-         ORDER BY g, i.id LIMIT $2",
-    )
-    .bind((ITEMS / 40) as i32 + 1)
-    .bind(ITEMS - 42)
-    .execute(&pool)
-    .await
-    .unwrap();
+    support::grow_catalog(&pool, ITEMS).await;
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM service_items")
         .fetch_one(&pool)

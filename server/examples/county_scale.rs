@@ -169,19 +169,7 @@ async fn load((pool, url): (PgPool, String)) -> (PgPool, String) {
     .await
     .unwrap();
     // 10,000 catalog items, by varying the demo items over every department's filed list.
-    sqlx::query(
-        "INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
-                                    remarks, keywords, scope, method, booking_phone, fees)
-         SELECT i.list_id, 1000 + g * 100 + i.seq, i.name || '（第' || g || '类）', i.pre_guidance, i.item_type, i.category,
-                i.promised_days, i.remarks, i.keywords, i.scope, i.method, i.booking_phone, i.fees
-         FROM service_items i CROSS JOIN generate_series(1, $1::int) g
-         ORDER BY g, i.id LIMIT $2",
-    )
-    .bind((ITEMS / 40) as i32 + 1)
-    .bind(ITEMS - 42)
-    .execute(&mut *conn)
-    .await
-    .unwrap();
+    support::grow_catalog(&mut *conn, ITEMS).await;
     // The connection goes, not back to the pool: its triggers are off.
     sqlx::Connection::close(conn.detach()).await.unwrap();
     println!(
@@ -388,24 +376,7 @@ async fn transitions(pool: &PgPool, base: &str) {
     .unwrap();
     remove_copies(pool, "411325-2%-T%").await;
     let number = support::submit(&applicant, base, item).await;
-    let made = sqlx::query(
-        "WITH t AS (SELECT * FROM cases WHERE number = $1),
-         copies AS (
-             INSERT INTO cases
-             SELECT (jsonb_populate_record(NULL::cases, to_jsonb(t) || jsonb_build_object(
-                 'id', nextval(pg_get_serial_sequence('cases', 'id')),
-                 'number', t.number || '-T' || g, 'submission_token', gen_random_uuid()))).*
-             FROM t, generate_series(1, $2) g
-             RETURNING id, applicant_id, submitted_at)
-         INSERT INTO case_events (case_id, actor_id, event, at)
-         SELECT id, applicant_id, '{\"kind\": \"submit\"}'::jsonb, submitted_at FROM copies",
-    )
-    .bind(&number)
-    .bind((CONCURRENCY * PER_CLIENT) as i32)
-    .execute(pool)
-    .await
-    .unwrap()
-    .rows_affected();
+    let made = support::copy_case(pool, &number, "-T", CONCURRENCY * PER_CLIENT).await;
     let sig = support::signature_data_url();
     let mut agents = Vec::new();
     for _ in 0..CONCURRENCY {
@@ -504,30 +475,8 @@ async fn remove_copies(pool: &PgPool, pattern: &str) {
     sqlx::Connection::close(conn).await.unwrap();
 }
 
-/// p50 and p99 of `ROUNDS` sequential GETs of `path`.
 async fn sample(client: &reqwest::Client, base: &str, path: &str) -> (Duration, Duration, usize) {
-    let mut samples = Vec::new();
-    let mut size = 0;
-    for round in 0..=ROUNDS {
-        let t = Instant::now();
-        let res = client
-            .get(format!("{base}{path}"))
-            .header("Accept", "text/html")
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "{path}: {}", res.status());
-        size = res.bytes().await.unwrap().len();
-        if round > 0 {
-            samples.push(t.elapsed());
-        }
-    }
-    samples.sort();
-    (
-        samples[samples.len() / 2],
-        samples[(samples.len() * 99 / 100).min(samples.len() - 1)],
-        size,
-    )
+    support::sample(client, base, path, ROUNDS).await
 }
 
 fn line(name: &str, (p50, p99, size): (Duration, Duration, usize)) {

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 const HANG: Duration = Duration::from_secs(15);
 const STEP_CLIENTS: usize = 12;
 const SUBMIT_CLIENTS: usize = 4;
-const PER_CLIENT: usize = 2_000;
+const PER_CLIENT: usize = 300;
 
 #[derive(Default)]
 struct Log {
@@ -60,23 +60,7 @@ async fn main() {
     let applicant = support::logged_in(&bases[0], "13800000001").await;
     let item = item_id(&pool, "建设工程规划许可证").await;
     let template = support::submit(&applicant, &bases[0], item).await;
-    sqlx::query(
-        "WITH t AS (SELECT * FROM cases WHERE number = $1),
-         copies AS (
-             INSERT INTO cases
-             SELECT (jsonb_populate_record(NULL::cases, to_jsonb(t) || jsonb_build_object(
-                 'id', nextval(pg_get_serial_sequence('cases', 'id')),
-                 'number', t.number || '-F' || g, 'submission_token', gen_random_uuid()))).*
-             FROM t, generate_series(1, $2) g
-             RETURNING id, applicant_id, submitted_at)
-         INSERT INTO case_events (case_id, actor_id, event, at)
-         SELECT id, applicant_id, '{\"kind\": \"submit\"}'::jsonb, submitted_at FROM copies",
-    )
-    .bind(&template)
-    .bind((STEP_CLIENTS * PER_CLIENT) as i32)
-    .execute(&pool)
-    .await
-    .unwrap();
+    support::copy_case(&pool, &template, "-F", STEP_CLIENTS * PER_CLIENT).await;
     println!("fault load: {STEP_CLIENTS} clients stepping cases, {SUBMIT_CLIENTS} submitting, over {} servers, {seconds} s", bases.len());
 
     let mut tasks = Vec::new();

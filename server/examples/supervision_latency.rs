@@ -11,7 +11,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const CASES: i64 = 1_000_000;
 const DAYS: i64 = 730;
@@ -162,28 +162,11 @@ async fn measure(base: String) {
         ),
     ];
     for (name, path) in pages {
-        let mut samples: Vec<Duration> = Vec::new();
-        let mut size = 0;
-        for round in 0..=ROUNDS {
-            let start = Instant::now();
-            let res = client
-                .get(format!("{base}{path}"))
-                .header("Accept", "text/html")
-                .send()
-                .await
-                .unwrap();
-            assert!(res.status().is_success(), "{path}: {}", res.status());
-            size = res.bytes().await.unwrap().len();
-            if round > 0 {
-                samples.push(start.elapsed());
-            }
-        }
-        samples.sort();
+        let (p50, p99, size) = support::sample(&client, &base, &path, ROUNDS).await;
         println!(
-            "  {name:<24} {:>7} B  p50 {:>7.1} ms  p99 {:>7.1} ms",
-            size,
-            samples[samples.len() / 2].as_secs_f64() * 1e3,
-            samples[(samples.len() * 99 / 100).min(samples.len() - 1)].as_secs_f64() * 1e3
+            "  {name:<24} {size:>7} B  p50 {:>7.1} ms  p99 {:>7.1} ms",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
         );
     }
 }

@@ -200,58 +200,38 @@ async fn loading_a_year_ends_weekends_only_reckoning(pool: PgPool) {
     let app = spawn(pool).await;
     let admin = app.client_as("admin01").await;
     let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
-    let weekends_only = |cal: &Calendar| cal.add_working_days(d(1, 4), 3).weekends_only;
-    assert!(weekends_only(
-        &app::calendar::ssr::fresh(&app.pool).await.unwrap()
-    ));
-    let html = app
-        .get_as(&admin, "/admin/calendar?year=2027")
+    // Whether a due date in early 2027 is still reckoned on weekends only.
+    let weekends_only = || async {
+        let cal = app::calendar::ssr::fresh(&app.pool).await.unwrap();
+        cal.add_working_days(d(1, 4), 3).weekends_only
+    };
+    let page = || async {
+        let res = app.get_as(&admin, "/admin/calendar?year=2027").await;
+        res.text().await.unwrap()
+    };
+    let set_year = async |year: &str, source: &str| {
+        app.call_with(
+            &admin,
+            "calendar/set_year",
+            &[("year", year), ("source", source)],
+        )
         .await
-        .text()
-        .await
-        .unwrap();
+    };
+    const NOTICE: &str = "国务院办公厅关于2027年部分节假日安排的通知";
+
+    assert!(weekends_only().await);
     assert!(
-        html.contains("未载入，按周末推算"),
+        page().await.contains("未载入，按周末推算"),
         "2027 is not loaded yet"
     );
-    let res = app
-        .call_with(
-            &admin,
-            "calendar/set_year",
-            &[
-                ("year", "2027"),
-                ("source", "国务院办公厅关于2027年部分节假日安排的通知"),
-            ],
-        )
-        .await;
+    let res = set_year("2027", NOTICE).await;
     assert!(!res.status().is_client_error() && !res.status().is_server_error());
-    assert!(!weekends_only(
-        &app::calendar::ssr::fresh(&app.pool).await.unwrap()
-    ));
-    let html = app
-        .get_as(&admin, "/admin/calendar?year=2027")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("已载入：国务院办公厅关于2027年部分节假日安排的通知"));
-    let res = app
-        .call_with(
-            &admin,
-            "calendar/set_year",
-            &[("year", "1999"), ("source", "x")],
-        )
-        .await;
+    assert!(!weekends_only().await);
+    assert!(page().await.contains(&format!("已载入：{NOTICE}")));
+    let res = set_year("1999", "x").await;
     assert_eq!(res.status(), 422);
     assert!(field_message(&error_of(res).await, "year").is_some());
     // Emptying the source marks the year as not loaded again.
-    app.call_with(
-        &admin,
-        "calendar/set_year",
-        &[("year", "2027"), ("source", "")],
-    )
-    .await;
-    assert!(weekends_only(
-        &app::calendar::ssr::fresh(&app.pool).await.unwrap()
-    ));
+    set_year("2027", "").await;
+    assert!(weekends_only().await);
 }

@@ -161,3 +161,75 @@ pub async fn submit(client: &reqwest::Client, base: &str, item: i64) -> String {
 pub fn citizen_form() -> serde_json::Value {
     common::citizen_form("proxy")
 }
+
+/// p50, p99 and size of `rounds` sequential GETs of `path` (one more first, to warm up).
+pub async fn sample(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    rounds: usize,
+) -> (std::time::Duration, std::time::Duration, usize) {
+    let mut samples = Vec::new();
+    let mut size = 0;
+    for round in 0..=rounds {
+        let t = std::time::Instant::now();
+        let res = client
+            .get(format!("{base}{path}"))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        size = res.bytes().await.unwrap().len();
+        if round > 0 {
+            samples.push(t.elapsed());
+        }
+    }
+    samples.sort();
+    (
+        samples[samples.len() / 2],
+        samples[(samples.len() * 99 / 100).min(samples.len() - 1)],
+        size,
+    )
+}
+
+/// Grows every department's filed list to `items` items in all, by varying the demo items.
+pub async fn grow_catalog(db: impl sqlx::PgExecutor<'_>, items: i64) {
+    sqlx::query(
+        "INSERT INTO service_items (list_id, seq, name, pre_guidance, item_type, category, promised_days,
+                                    remarks, keywords, scope, method, booking_phone, fees)
+         SELECT i.list_id, 1000 + g * 100 + i.seq, i.name || '（第' || g || '类）', i.pre_guidance, i.item_type, i.category,
+                i.promised_days, i.remarks, i.keywords, i.scope, i.method, i.booking_phone, i.fees
+         FROM service_items i CROSS JOIN generate_series(1, $1::int) g
+         ORDER BY g, i.id LIMIT $2",
+    )
+    .bind((items / 40) as i32 + 1)
+    .bind(items - 42)
+    .execute(db)
+    .await
+    .unwrap();
+}
+
+/// `n` copies of the submitted case `template`, numbered `{template}{tag}1` …, each with its
+/// submit event: cases to step through, each as real as the one submission they copy.
+pub async fn copy_case(pool: &PgPool, template: &str, tag: &str, n: usize) -> u64 {
+    sqlx::query(
+        "WITH t AS (SELECT * FROM cases WHERE number = $1),
+         copies AS (
+             INSERT INTO cases
+             SELECT (jsonb_populate_record(NULL::cases, to_jsonb(t) || jsonb_build_object(
+                 'id', nextval(pg_get_serial_sequence('cases', 'id')),
+                 'number', t.number || $3 || g, 'submission_token', gen_random_uuid()))).*
+             FROM t, generate_series(1, $2) g
+             RETURNING id, applicant_id, submitted_at)
+         INSERT INTO case_events (case_id, actor_id, event, at)
+         SELECT id, applicant_id, '{\"kind\": \"submit\"}'::jsonb, submitted_at FROM copies",
+    )
+    .bind(template)
+    .bind(n as i32)
+    .bind(tag)
+    .execute(pool)
+    .await
+    .unwrap()
+    .rows_affected()
+}
