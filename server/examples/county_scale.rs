@@ -156,18 +156,7 @@ async fn load((pool, url): (PgPool, String)) -> (PgPool, String) {
     .execute(&mut *conn)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO clock_days (day, kind, center_id, department_id, finished, met, stopped, days)
-         SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
-                coalesce(department_id, 0),
-                count(*) FILTER (WHERE limit_days IS NOT NULL),
-                count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
-                count(*), sum(used_days)
-         FROM case_clocks WHERE stopped_at IS NOT NULL GROUP BY 1, 2, 3, 4",
-    )
-    .execute(&mut *conn)
-    .await
-    .unwrap();
+    support::sum_clock_days(&mut *conn).await;
     // 10,000 catalog items, by varying the demo items over every department's filed list.
     support::grow_catalog(&mut *conn, ITEMS).await;
     // The connection goes, not back to the pool: its triggers are off.

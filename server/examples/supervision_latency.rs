@@ -33,18 +33,7 @@ async fn main() {
         .await
         .unwrap();
     if kept == 0 {
-        sqlx::query(
-            "INSERT INTO clock_days (day, kind, center_id, department_id, finished, met, stopped, days)
-             SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
-                    coalesce(department_id, 0),
-                    count(*) FILTER (WHERE limit_days IS NOT NULL),
-                    count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
-                    count(*), sum(used_days)
-             FROM case_clocks WHERE stopped_at IS NOT NULL GROUP BY 1, 2, 3, 4",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
+        support::sum_clock_days(&pool).await;
         sqlx::query("ANALYZE clock_days")
             .execute(&pool)
             .await

@@ -233,3 +233,20 @@ pub async fn copy_case(pool: &PgPool, template: &str, tag: &str, n: usize) -> u6
     .unwrap()
     .rows_affected()
 }
+
+/// The daily figures (`clock_days`) the write path would have kept while the loaded clocks
+/// stopped.
+pub async fn sum_clock_days(db: impl sqlx::PgExecutor<'_>) {
+    sqlx::query(
+        "INSERT INTO clock_days (day, kind, center_id, department_id, finished, met, stopped, days)
+         SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
+                coalesce(department_id, 0),
+                count(*) FILTER (WHERE limit_days IS NOT NULL),
+                count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
+                count(*), sum(used_days)
+         FROM case_clocks WHERE stopped_at IS NOT NULL GROUP BY 1, 2, 3, 4",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+}
