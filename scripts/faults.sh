@@ -96,7 +96,7 @@ if mount -t tmpfs -o size=512k tmpfs "$WORK/full" 2>/dev/null; then
   wait_ready 3203
   BANGBAN_FILES_DIR="$WORK/full" target/release/examples/faults --disk-full http://127.0.0.1:3203
 else
-  echo "  (cannot mount a tmpfs here: the disk-full upload is covered by server/tests/cases.rs only)"
+  echo "  (cannot mount a tmpfs here: the disk-full upload is covered by server/tests/suite/faults.rs only, as root)"
 fi
 echo
 echo "fault test passed"

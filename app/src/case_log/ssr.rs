@@ -614,8 +614,9 @@ pub async fn refresh_timing(
         rows.used_days.push(c.used_days as i32);
         rows.breached.push(c.status == ClockStatus::Breached);
     }
-    // The clocks that stop here are added to their day's figures in the same statement; rows
-    // are taken in key order so two steps never lock each other's rows crosswise.
+    // The clocks that stop here are added to their day's figures in the same statement, in the
+    // case's own slot of the day (concurrent steps rarely share a row); rows are taken in key
+    // order so two steps never lock each other's rows crosswise.
     sqlx::query(
         "WITH changed AS (
          INSERT INTO case_clocks (case_id, seq, kind, nth, center_id, agent_id, department_id,
@@ -634,15 +635,15 @@ pub async fn refresh_timing(
              due_at = EXCLUDED.due_at, used_days = EXCLUDED.used_days, breached = EXCLUDED.breached
          WHERE case_clocks.stopped_at IS NULL
          RETURNING kind, center_id, department_id, stopped_at, limit_days, breached, used_days)
-         INSERT INTO clock_days (day, kind, center_id, department_id, finished, met, stopped, days)
+         INSERT INTO clock_days (day, kind, center_id, department_id, slot, finished, met, stopped, days)
          SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
-                coalesce(department_id, 0),
+                coalesce(department_id, 0), ($1 % 32)::smallint,
                 count(*) FILTER (WHERE limit_days IS NOT NULL),
                 count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
                 count(*), sum(used_days)
          FROM changed WHERE stopped_at IS NOT NULL
-         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-         ON CONFLICT (day, kind, center_id, department_id) DO UPDATE SET
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+         ON CONFLICT (day, kind, center_id, department_id, slot) DO UPDATE SET
              finished = clock_days.finished + EXCLUDED.finished,
              met = clock_days.met + EXCLUDED.met,
              stopped = clock_days.stopped + EXCLUDED.stopped,

@@ -122,7 +122,7 @@ pub async fn serve(pool: PgPool, url: String) -> String {
 }
 
 /// The tests' helpers for what a browser sends (signatures, the application form).
-#[path = "../../tests/common/mod.rs"]
+#[path = "../../tests/suite/common/mod.rs"]
 mod common;
 
 /// A signature as the browser's pad sends it.

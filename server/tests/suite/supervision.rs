@@ -14,7 +14,7 @@
 //! - case 4, 民政, county: submitted and terminated 10-15 (review met, 0 days);
 //! - case 5, 市场监管, county: submitted 10-30, never reviewed (due 11-02).
 
-mod common;
+use crate::common;
 
 use app::supervision::ssr::{figures, search, trend, week_monday, Scope};
 use chrono::{DateTime, NaiveDateTime, Utc};

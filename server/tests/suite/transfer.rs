@@ -1,6 +1,6 @@
 //! Lists as CSV and XLSX files: export in the policy's layout, import all rows or none.
 
-mod common;
+use crate::common;
 
 use common::{error_of, new_client, spawn, TestApp};
 use reqwest::multipart::{Form, Part};

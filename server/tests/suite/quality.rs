@@ -1,7 +1,7 @@
 //! Service quality against a real PostgreSQL: a bad rating followed up and rated again,
 //! complaints only supervisors read, the limits, the figures, and who may NOT.
 
-mod common;
+use crate::common;
 
 use common::{apply, error_of, field_message, spawn, TestApp};
 use reqwest::Client;

@@ -3,7 +3,7 @@
 //! case per item with each material asked for once; the lead agent sees the whole; results wait
 //! for each other; and who may NOT.
 
-mod common;
+use crate::common;
 
 use common::{
     citizen_form, error_of, field_message, pdf, signature_data_url, spawn, upload, TestApp,

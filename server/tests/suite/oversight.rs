@@ -2,7 +2,7 @@
 //! its resolutions tracked to closure; an inspection with a reproducible sample, findings,
 //! rectifications, a 通报 its unit's staff see; and who may NOT.
 
-mod common;
+use crate::common;
 
 use common::{apply, error_of, field_message, spawn, TestApp};
 use reqwest::Client;

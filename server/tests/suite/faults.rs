@@ -2,7 +2,7 @@
 //! PostgreSQL restart is `scripts/faults.sh`): connections to the database cut from under it,
 //! and a full disk under the files folder.
 
-mod common;
+use crate::common;
 
 use common::{spawn, upload};
 use sqlx::PgPool;

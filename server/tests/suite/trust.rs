@@ -2,7 +2,7 @@
 //! passwords in parallel, telling known numbers from unknown ones, bouncing a login elsewhere,
 //! flooding the code sender; and honest status codes.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, new_client, spawn};
 use server::seed::DEMO_PASSWORD;

@@ -1,7 +1,7 @@
 //! Agent teams and their filing: only filed agents are public, managers edit only their own
 //! unit's team, a returned team stays private, and every step is recorded.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, spawn, TestApp};
 use serde_json::Value;

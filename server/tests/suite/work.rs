@@ -2,7 +2,7 @@
 //! missing → supplement → complete, forwarding from a station, two agents at once, and who may
 //! not act.
 
-mod common;
+use crate::common;
 
 use common::{apply, citizen_form, error_of, field_message, spawn, TestApp};
 use reqwest::Client;

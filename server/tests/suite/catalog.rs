@@ -1,7 +1,7 @@
 //! The public catalog against a real PostgreSQL: search, item and center pages, and that only
 //! filed lists are public.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, spawn};
 use serde_json::Value;

@@ -7,7 +7,7 @@
 //! `o` past the gate, `u` 401 (log in first), `f` 403 (not for this role). Anything else is a
 //! 4xx or 2xx; a 500 fails the test everywhere.
 
-mod common;
+use crate::common;
 
 use common::{new_client, spawn};
 use reqwest::Client;

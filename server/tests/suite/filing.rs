@@ -1,6 +1,6 @@
 //! Editing and filing item lists: who may do what, and what the public sees meanwhile.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, spawn, TestApp};
 use serde_json::Value;

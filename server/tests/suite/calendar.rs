@@ -1,7 +1,7 @@
 //! The working-day calendar: the seeded one is the State Council's; each process holds it in
 //! memory and hears every change; administrators edit it, and open cases' due dates follow.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, NaiveDate};
 use common::{apply, error_of, field_message, spawn};

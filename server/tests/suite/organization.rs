@@ -1,6 +1,6 @@
 //! Administrators keep the organization; nothing is hard-deleted.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, spawn};
 use serde_json::Value;

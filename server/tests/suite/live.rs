@@ -2,7 +2,7 @@
 //! reconnect, staff alerts once however many processes run the job, the inbox, and the SMS
 //! gateway against a fake of the provider that checks signatures.
 
-mod common;
+use crate::common;
 
 use app::notifications::ssr::{send_due, Sms, SmsError, SmsSender};
 use common::{apply, spawn, TestApp};

@@ -2,7 +2,7 @@
 //! bad input saves nothing, double submits make one case, nobody reads another's case or files,
 //! every file opening is recorded, and the outbox sends with retries.
 
-mod common;
+use crate::common;
 
 use app::notifications::ssr::{send_due, Sms, SmsError, SmsSender};
 use common::{

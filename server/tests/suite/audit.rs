@@ -2,7 +2,7 @@
 //! when, what and from where; the server's role cannot change or delete records; a changed or
 //! missing record is found and named.
 
-mod common;
+use crate::common;
 
 use app::audit::ssr::{verify, Verdict};
 use common::{apply, spawn};

@@ -4,7 +4,7 @@
 //! bookings; changes stop 2 hours before; the day-before reminder goes once; an application
 //! starts from a booking or a consultation; and who may NOT.
 
-mod common;
+use crate::common;
 
 use common::{citizen_form, error_of, field_message, signature_data_url, spawn, TestApp};
 use serde_json::{json, Value};

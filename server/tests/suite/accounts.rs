@@ -1,6 +1,6 @@
 //! Accounts, roles and sessions against a real PostgreSQL, through the real HTTP stack.
 
-mod common;
+use crate::common;
 
 use common::{error_of, field_message, new_client, spawn};
 use server::seed::DEMO_PASSWORD;
@@ -480,4 +480,34 @@ async fn staff_sessions_end_after_thirty_idle_minutes(pool: PgPool) {
         )
         .await;
     assert_eq!(idle_minutes(&applicant), 24 * 60);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_page_view_moves_the_idle_timeout_on_without_rewriting_a_fresh_session(pool: PgPool) {
+    let app = spawn(pool).await;
+    let agent = app.client_as("agent01").await;
+    let expiry = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            r#"SELECT max(expiry_date) FROM "tower_sessions"."session""#,
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    // The first view may write the record once in the server's own encoding.
+    assert_eq!(app.get_as(&agent, "/workbench").await.status(), 200);
+    let written = expiry().await;
+    assert_eq!(app.get_as(&agent, "/workbench").await.status(), 200);
+    // Within a minute of the last write nothing is written again.
+    assert_eq!(expiry().await, written);
+
+    sqlx::query(
+        r#"UPDATE "tower_sessions"."session" SET expiry_date = expiry_date - interval '5 minutes'"#,
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let behind = expiry().await;
+    assert_eq!(app.get_as(&agent, "/workbench").await.status(), 200);
+    assert!(expiry().await >= behind + chrono::Duration::minutes(4));
 }

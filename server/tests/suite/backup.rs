@@ -2,7 +2,7 @@
 //! `scripts/restore.sh` into an empty database and folder, and everything is there, byte for
 //! byte; a damaged backup and a database that is not empty are refused.
 
-mod common;
+use crate::common;
 
 use common::{apply, pdf, spawn, upload};
 use sha2::{Digest, Sha256};
