@@ -34,7 +34,7 @@ pub mod workbench;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes, A},
+    components::{Route, Router, Routes},
     path, SsrMode,
 };
 use shared::Role;
@@ -68,7 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Makes the server's page interactive. The large-text switch is a few lines of script. Only a
+/// Makes the server's page interactive. The display switches are a few lines of script. Only a
 /// page with islands (`#[island]` components) loads the wasm, fetched at once beside its JS, and
 /// hydrates them in document order, as Leptos's own islands script does but without waiting for
 /// the browser to idle. The body is then marked `data-hydrated`, so people and tests can tell the
@@ -105,10 +105,16 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                     } else {
                         String::new()
                     };
+                    // Keyboard shortcuts only where staff work (workbench::SHORTCUTS_JS).
+                    let keys = if staff {
+                        format!("({})();", workbench::SHORTCUTS_JS)
+                    } else {
+                        String::new()
+                    };
                     view! {
                         {preload}
                         <script type="module" nonce=leptos::nonce::use_nonce()>
-                            {format!("{live}({ISLANDS_JS})({pkg:?});")}
+                            {format!("{live}{keys}({ISLANDS_JS})({pkg:?});")}
                         </script>
                     }
                 })
@@ -158,15 +164,14 @@ fn request_path() -> String {
     String::new()
 }
 
-// The cookie's name is LARGE_TEXT_COOKIE's.
+// The switches' classes and cookies are those of `Preference`.
 const ISLANDS_JS: &str = r#"async (pkg) => {
-  const toggle = document.getElementById('toggle-large-text');
-  if (toggle) toggle.addEventListener('click', () => {
-    const on = toggle.getAttribute('aria-pressed') !== 'true';
-    document.querySelector('.page')?.classList.toggle('large-text', on);
-    toggle.setAttribute('aria-pressed', String(on));
-    toggle.textContent = on ? '标准字号' : '大字';
-    document.cookie = `large_text=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
+  // Display switches (data-pref): the class on the page at once, the cookie for the pages after.
+  for (const b of document.querySelectorAll('[data-pref]')) b.addEventListener('click', () => {
+    const on = b.getAttribute('aria-pressed') !== 'true';
+    document.querySelector('.page')?.classList.toggle(b.dataset.pref, on);
+    b.setAttribute('aria-pressed', String(on));
+    document.cookie = `${b.dataset.cookie}=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
   });
   // Print buttons (data-print): the page's policy allows no inline handlers.
   for (const b of document.querySelectorAll('[data-print]')) b.addEventListener('click', () => window.print());
@@ -199,28 +204,26 @@ const ISLANDS_JS: &str = r#"async (pkg) => {
   document.body.dataset.hydrated = 'true';
 }"#;
 
-/// The cookie that keeps large text on from one page to the next.
-#[cfg(feature = "ssr")]
-const LARGE_TEXT_COOKIE: &str = "large_text";
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     accounts::provide_auth();
-    let large_text = large_text_chosen();
+    let (elder, contrast) = (ELDER.chosen(), CONTRAST.chosen());
 
     view! {
         <Stylesheet id="leptos" href="/pkg/bangban.css"/>
         <Title text="内乡县政务服务帮办代办"/>
         <Router>
-            <div class="page" class:large-text=large_text>
+            <div class="page" class:elder=elder class:high-contrast=contrast>
                 <header class="site-header">
-                    <A href="/" attr:class="brand">"内乡帮办"</A>
+                    <a href="/" class="brand">"内乡帮办"</a>
                     <nav class="site-nav">
-                        <LargeTextToggle on=large_text/>
+                        <PreferenceToggle p=ELDER on=elder/>
+                        <PreferenceToggle p=CONTRAST on=contrast/>
                         <accounts::UserMenu/>
                     </nav>
                 </header>
+                <HelpLine/>
                 // Every page renders completely on the server (SsrMode::Async) so it is readable
                 // before the wasm arrives, and so a 403 or 404 status reaches the browser.
                 <main>
@@ -276,43 +279,99 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
                 <footer class="site-footer">
-                    <p>"内乡县行政审批服务中心 · 帮办代办服务全程免费 · "<a href="/complaint">"投诉监督"</a>" · "<a href="/bulletins">"通报"</a></p>
+                    <ul class="footer-items">
+                        <li>"内乡县行政审批服务中心"</li>
+                        <li>"帮办代办服务全程免费"</li>
+                        <li><a href="/complaint">"投诉监督"</a></li>
+                        <li><a href="/bulletins">"通报"</a></li>
+                    </ul>
                 </footer>
             </div>
         </Router>
     }
 }
 
-/// Whether this visitor asked for large text (a cookie, so every page is drawn that way).
-fn large_text_chosen() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get_all(http::header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(';'))
-                    .find_map(|c| c.trim().strip_prefix(LARGE_TEXT_COOKIE)?.strip_prefix('='))
-                    .map(|v| v == "1")
-            })
-            .unwrap_or(false)
-    }
-    #[cfg(not(feature = "ssr"))]
-    false
+/// A way of drawing every page that a visitor may switch on: its cookie (read by the server, so
+/// the first paint is already drawn that way), the class it puts on `.page`, and its label.
+/// Switched at once in the page by `ISLANDS_JS`, no wasm needed.
+struct Preference {
+    cookie: &'static str,
+    class: &'static str,
+    label: &'static str,
 }
 
-/// Larger text for people who find the default hard to read: switched at once in the page by
-/// `ISLANDS_JS` (no wasm needed) and remembered in a cookie, so the server draws the pages that
-/// follow large.
+/// For older people (适老化): larger text and touch targets, stronger contrast, the hotline
+/// always in view. The cookie keeps the name of the large-text switch it grew from.
+const ELDER: Preference = Preference {
+    cookie: "large_text",
+    class: "elder",
+    label: "长辈模式",
+};
+
+/// Black on white with underlined links and a strong focus ring, for poor sight or sunlight.
+const CONTRAST: Preference = Preference {
+    cookie: "contrast",
+    class: "high-contrast",
+    label: "高对比度",
+};
+
+impl Preference {
+    /// Whether this visitor switched it on (its cookie is `1`).
+    fn chosen(&self) -> bool {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    parts
+                        .headers
+                        .get_all(http::header::COOKIE)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .flat_map(|v| v.split(';'))
+                        .find_map(|c| c.trim().strip_prefix(self.cookie)?.strip_prefix('='))
+                        .map(|v| v == "1")
+                })
+                .unwrap_or(false)
+        }
+        #[cfg(not(feature = "ssr"))]
+        false
+    }
+}
+
+/// A switch with a label that stays put; `aria-pressed` says whether it is on.
 #[component]
-fn LargeTextToggle(on: bool) -> impl IntoView {
+fn PreferenceToggle(p: Preference, on: bool) -> impl IntoView {
     view! {
-        <button type="button" class="link-button" id="toggle-large-text" aria-pressed=on.to_string()>
-            {if on { "标准字号" } else { "大字" }}
+        <button type="button" class="link-button pref-toggle" data-pref=p.class data-cookie=p.cookie
+            aria-pressed=on.to_string()>
+            {p.label}
         </button>
+    }
+}
+
+/// The number to call for help, under the header of every page applicants and visitors see
+/// (staff have their own lines); large in the elderly mode.
+#[component]
+fn HelpLine() -> impl IntoView {
+    let auth = accounts::use_auth();
+    let contact = Resource::new(|| (), |_| home::county_contact());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let staff = matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant);
+                if staff {
+                    return None;
+                }
+                let (_, phone) = contact.await.ok().filter(|(_, phone)| !phone.is_empty())?;
+                Some(view! {
+                    <p class="help-line">
+                        "需要帮忙？拨打帮办热线 "
+                        <a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a>
+                        "，代办员帮您办。"
+                    </p>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -326,7 +385,7 @@ fn NotFound() -> impl IntoView {
         <section class="card status-page">
             <h1>"404 页面不存在"</h1>
             <p>"您要找的页面不存在或已移动。"</p>
-            <p class="actions"><A href="/" attr:class="button">"返回首页"</A></p>
+            <p class="actions"><a href="/" class="button">"返回首页"</a></p>
         </section>
     }
 }

@@ -104,7 +104,7 @@ test('an applicant\'s pages stay within the download budget and never fetch staf
     loads.push(await coldLoad(browser, baseURL!, path as any, who));
   }
   report(`cold first visit, as served (budget ${BUDGET} B each):`, loads);
-  // Pages with nothing interactive but the large-text switch load no wasm at all.
+  // Pages with nothing interactive but the display switches load no wasm at all.
   for (const l of loads.slice(0, 3).concat(loads[4])) {
     expect(l.files.filter((f) => f.url.endsWith('.wasm')).map((f) => f.url), `${l.path} loads wasm`).toEqual([]);
   }

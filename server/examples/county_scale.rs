@@ -377,6 +377,8 @@ async fn transitions(pool: &PgPool, base: &str) {
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let timings = Arc::new(std::sync::Mutex::new(Vec::<Duration>::new()));
     let (c2, t2, template) = (counter.clone(), timings.clone(), number.clone());
+    // (A mark for a profiler attached to this run: the timed steps begin.)
+    eprintln!("transitions: running");
     let f = hammer(agents, move |c, w, i| {
         let (base, sig, number) = (base_url.clone(), sig.clone(), template.clone());
         let (counter, timings) = (c2.clone(), t2.clone());

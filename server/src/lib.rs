@@ -11,3 +11,8 @@ pub mod sessions;
 pub mod sms;
 
 pub use config::Config;
+
+// Every binary built on this crate (the server, its tests and benchmarks) allocates with
+// mimalloc: under concurrent page views glibc's malloc and free were a quarter of the CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

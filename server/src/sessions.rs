@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use sqlx::PgPool;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -17,14 +19,32 @@ use tower_sessions_sqlx_store::PostgresStore;
 pub struct SessionRows {
     store: PostgresStore,
     pool: PgPool,
+    written: Arc<Mutex<HashMap<Id, Written>>>,
 }
+
+/// What this process last wrote of a session: a digest of its data and its expiry.
+/// Only ever a reason not to write: another process writes the same data or a later expiry,
+/// or deletes the row, which must stay deleted.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Written {
+    digest: u64,
+    expiry: time::OffsetDateTime,
+}
+
+/// Sessions remembered per process before the memory is emptied (it is only a shortcut).
+const REMEMBERED: usize = 100_000;
 
 impl SessionRows {
     pub fn new(pool: PgPool) -> Self {
         Self {
             store: PostgresStore::new(pool.clone()),
             pool,
+            written: Default::default(),
         }
+    }
+
+    fn remembered(&self) -> std::sync::MutexGuard<'_, HashMap<Id, Written>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Creates the session table (the stock store's schema).
@@ -51,6 +71,16 @@ fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
     .map_err(|e| session_store::Error::Encode(e.to_string()))
 }
 
+/// A digest of the session's data (not of its expiry, which moves on with every request).
+fn digest(record: &Record) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (k, v) in record.data.iter().collect::<BTreeMap<_, _>>() {
+        k.hash(&mut h);
+        v.to_string().hash(&mut h);
+    }
+    h.finish()
+}
+
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -63,11 +93,22 @@ impl SessionStore for SessionRows {
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = encode(record)?;
+        let now = Written {
+            digest: digest(record),
+            expiry: record.expiry_date,
+        };
+        // Written by this process with the same data less than a minute ago: nothing to do,
+        // not even a query.
+        if self.remembered().get(&record.id).is_some_and(|w| {
+            w.digest == now.digest && w.expiry >= now.expiry - time::Duration::minutes(1)
+        }) {
+            return Ok(());
+        }
         // A page view that changed nothing writes nothing: the sliding expiry is moved on only
         // once it is a minute behind (an idle timeout of 30 minutes may end up to a minute
         // early). Rewriting the row on every request cost every page view a commit and its
         // WAL flush.
-        sqlx::query(
+        let written = sqlx::query(
             r#"update "tower_sessions"."session"
                set data = $2, expiry_date = to_timestamp($3)
                where id = $1
@@ -79,6 +120,13 @@ impl SessionStore for SessionRows {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        if written.rows_affected() == 1 {
+            let mut remembered = self.remembered();
+            if remembered.len() >= REMEMBERED {
+                remembered.clear();
+            }
+            remembered.insert(record.id, now);
+        }
         Ok(())
     }
 
@@ -87,6 +135,7 @@ impl SessionStore for SessionRows {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.remembered().remove(id);
         self.store.delete(id).await
     }
 }

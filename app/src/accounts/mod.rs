@@ -8,7 +8,7 @@ pub mod ssr;
 use crate::error::AppError;
 use crate::ui::{FieldMessage, FormError};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_query_map};
 use serde::{Deserialize, Serialize};
 use shared::Role;
@@ -32,17 +32,34 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     let Some(user) = session.user else {
         return Ok(None);
     };
+    use crate::held::Held;
+    use std::sync::LazyLock;
+    // Drawn on every page: held until a message to anyone arrives or is read (the inbox
+    // channel), and at most a minute (a center renamed).
+    type Header = Held<i64, (Option<String>, i64)>;
+    static HEADER: LazyLock<Header> = LazyLock::new(|| {
+        Held::new(
+            crate::live::ssr::INBOX_CHANNEL,
+            std::time::Duration::from_secs(60),
+        )
+    });
     let pool = crate::state::pool()?;
-    let center_name: Option<String> = match user.center_id {
-        Some(id) => {
-            sqlx::query_scalar("SELECT name FROM centers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&pool)
-                .await?
-        }
-        None => None,
-    };
-    let unread = crate::notifications::ssr::unread(&pool, user.id).await?;
+    let header = HEADER
+        .get(&pool, user.id, async || {
+            let center_name: Option<String> = match user.center_id {
+                Some(id) => {
+                    sqlx::query_scalar("SELECT name FROM centers WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&pool)
+                        .await?
+                }
+                None => None,
+            };
+            let unread = crate::notifications::ssr::unread(&pool, user.id).await?;
+            Ok::<_, AppError>((center_name, unread))
+        })
+        .await?;
+    let (center_name, unread) = (header.0.clone(), header.1);
     Ok(Some(SessionUser {
         id: user.id,
         role: user.role(),
@@ -417,7 +434,7 @@ pub fn UserMenu() -> impl IntoView {
                         <a href="/inbox" class="nav-link inbox-link">
                             "消息"<span id="inbox-count" class="badge" hidden=user.unread == 0>{user.unread}</span>
                         </a>
-                        <A href=user.role.home_path() attr:class="nav-link">{home_label(user.role)}</A>
+                        <a href=user.role.home_path() class="nav-link">{home_label(user.role)}</a>
                         // A plain form: logging out needs no wasm (the server answers with a redirect).
                         <form method="post" action="/api/logout" class="inline-form">
                             <button type="submit" class="link-button">"退出"</button>
@@ -425,8 +442,8 @@ pub fn UserMenu() -> impl IntoView {
                     }
                     .into_any(),
                     _ => view! {
-                        <A href="/login" attr:class="nav-link">"登录"</A>
-                        <A href="/register" attr:class="nav-link">"注册"</A>
+                        <a href="/login" class="nav-link">"登录"</a>
+                        <a href="/register" class="nav-link">"注册"</a>
                     }
                     .into_any(),
                 }
@@ -484,7 +501,7 @@ pub fn Forbidden() -> impl IntoView {
             <h1>"403 无权访问"</h1>
             <p>"您当前的账号没有访问此页面的权限。如需办理业务，请返回首页或切换账号。"</p>
             <p class="actions">
-                <A href="/" attr:class="button">"返回首页"</A>
+                <a href="/" class="button">"返回首页"</a>
             </p>
         </section>
     }

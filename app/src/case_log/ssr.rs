@@ -615,8 +615,9 @@ pub async fn refresh_timing(
         rows.breached.push(c.status == ClockStatus::Breached);
     }
     // The clocks that stop here are added to their day's figures in the same statement, in the
-    // case's own slot of the day (concurrent steps rarely share a row); rows are taken in key
-    // order so two steps never lock each other's rows crosswise.
+    // slot of this database connection (steps running at once are on different connections, so
+    // they do not wait on each other's row); rows are taken in key order so two steps never lock
+    // each other's rows crosswise.
     sqlx::query(
         "WITH changed AS (
          INSERT INTO case_clocks (case_id, seq, kind, nth, center_id, agent_id, department_id,
@@ -637,7 +638,7 @@ pub async fn refresh_timing(
          RETURNING kind, center_id, department_id, stopped_at, limit_days, breached, used_days)
          INSERT INTO clock_days (day, kind, center_id, department_id, slot, finished, met, stopped, days)
          SELECT (stopped_at AT TIME ZONE 'Asia/Shanghai')::date, kind, center_id,
-                coalesce(department_id, 0), ($1 % 32)::smallint,
+                coalesce(department_id, 0), (pg_backend_pid() % 64)::smallint,
                 count(*) FILTER (WHERE limit_days IS NOT NULL),
                 count(*) FILTER (WHERE limit_days IS NOT NULL AND NOT breached),
                 count(*), sum(used_days)

@@ -15,7 +15,6 @@ pub use apply::ApplyPage;
 use crate::error::AppError;
 use crate::ui::{action_error, reload_after_success, FieldMessage, FormError};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::application::Application;
 use shared::case::{CaseState, Channel, Delivery, HandlingMode, ItemType};
@@ -176,7 +175,7 @@ pub fn MyCasesPage() -> impl IntoView {
                             <ul class="item-list case-list">
                                 {cases.into_iter().map(|c| { let flagged = c.needs_you.is_some(); view! {
                                     <li class="item-card" class:needs-you=flagged>
-                                        <A href=format!("/cases/{}", c.number) attr:class="item-link">
+                                        <a href=format!("/cases/{}", c.number) class="item-link">
                                             {c.needs_you.clone().map(|n| view! { <span class="needs-you-line">{n}</span> })}
                                             <span class="item-name">{c.item_name}</span>
                                             <span class="item-meta">{format!("{} · {}", c.number, c.submitted_at)}</span>
@@ -184,7 +183,7 @@ pub fn MyCasesPage() -> impl IntoView {
                                                 <span class="badge" class:closed=!c.state.is_open()>{c.state.label()}</span>
                                                 {c.next_due.map(|d| format!(" 下一个办理期限：{d}"))}
                                             </span>
-                                        </A>
+                                        </a>
                                     </li>
                                 }}).collect_view()}
                             </ul>
@@ -192,7 +191,7 @@ pub fn MyCasesPage() -> impl IntoView {
                     })
                 })}
             </Transition>
-            <p class="actions"><A href="/catalog" attr:class="button primary big">"找事项，申请帮办代办"</A></p>
+            <p class="actions"><a href="/catalog" class="button primary big">"找事项，申请帮办代办"</a></p>
             <p class="actions"><a href="/bookings" class="button big">"我的预约"</a>" "<a href="/questions" class="button big">"我的咨询"</a></p>
         </section>
     }
@@ -371,7 +370,7 @@ fn ApplicantCase(c: CaseView, fresh: bool) -> impl IntoView {
     });
     let live_key = c.number.clone();
     let now = view! {
-            <p class="breadcrumb"><A href="/me">"我的申请"</A></p>
+            <p class="breadcrumb"><a href="/me">"我的申请"</a></p>
             <CaseHead c=c.clone()/>
             <p class="next-step">{needed_now(c.state)}</p>
             {(!c.signed && c.state.is_open()).then(|| view! {
@@ -492,9 +491,9 @@ fn StaffCase(c: CaseView) -> impl IntoView {
     view! {
         <article class="card wide case-page staff-case" data-state=c.state.as_str() data-live="case" data-live-case=c.number.clone()>
             <p class="breadcrumb">{if c.staff {
-                view! { <A href="/workbench">"工作台"</A> }.into_any()
+                view! { <a href="/workbench">"工作台"</a> }.into_any()
             } else {
-                view! { <A href="/supervision">"督查"</A> }.into_any()
+                view! { <a href="/supervision">"督查"</a> }.into_any()
             }}</p>
             <CaseHead c=c.clone()/>
             {c.read_only.clone().map(|why| view! { <p class="hint read-only" role="status">{why}</p> })}
@@ -511,7 +510,7 @@ fn StaffCase(c: CaseView) -> impl IntoView {
                                     let number = number.clone();
                                     Suspend::new(async move {
                                         let ctx = crate::workbench::load_work_context(number.clone()).await;
-                                        ctx.map(|ctx| view! { <crate::workbench::WorkPanel number ctx/> })
+                                        ctx.map(|ctx| view! { <crate::workbench::WorkPanel number ctx/><crate::workbench::Shortcuts/> })
                                     })
                                 }
                             </Suspense>

@@ -5,7 +5,6 @@ use super::{delivery_label, load_case, SignCase};
 use crate::files::signature::SignaturePad;
 use crate::ui::{action_error, FieldMessage, FormError, Interactive};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn SignPage() -> impl IntoView {
@@ -21,7 +20,7 @@ pub fn SignPage() -> impl IntoView {
                 let back = format!("/cases/{}", c.number);
                 view! {
                     <article class="card sign-page">
-                        <p class="breadcrumb"><A href=back>"返回申请"</A></p>
+                        <p class="breadcrumb"><a href=back>"返回申请"</a></p>
                         <h1>"确认申请表并签名"</h1>
                         <dl class="disclosure">
                             <dt>"申请编号"</dt><dd>{c.number.clone()}</dd>

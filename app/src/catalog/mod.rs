@@ -13,7 +13,7 @@ pub mod transfer;
 use crate::error::AppError;
 use crate::ui::FormError;
 use leptos::prelude::*;
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use shared::case::{ItemType, SpecialStepKind};
@@ -148,7 +148,7 @@ fn type_badge(t: ItemType, days: i32) -> String {
 fn ItemCard(item: ItemSummary) -> impl IntoView {
     view! {
         <li class="item-card">
-            <A href=format!("/items/{}", item.id) attr:class="item-link">
+            <a href=format!("/items/{}", item.id) class="item-link">
                 <span class="item-name">{item.name}</span>
                 <span class="item-meta">{format!("{} · {}", item.department, item.center)}</span>
                 <span class="item-meta">
@@ -156,7 +156,7 @@ fn ItemCard(item: ItemSummary) -> impl IntoView {
                     " "
                     <span class="badge">{type_badge(item.item_type, item.promised_days)}</span>
                 </span>
-            </A>
+            </a>
         </li>
     }
 }
@@ -282,7 +282,7 @@ pub(crate) fn NotFoundCard(error: AppError) -> impl IntoView {
     view! {
         <section class="card status-page">
             <h1>{if error == AppError::NotFound { "未找到该事项".to_string() } else { error.to_string() }}</h1>
-            <p class="actions"><A href="/catalog" attr:class="button">"返回事项列表"</A></p>
+            <p class="actions"><a href="/catalog" class="button">"返回事项列表"</a></p>
         </section>
     }
 }
@@ -297,11 +297,11 @@ fn ItemView(item: ItemDetail) -> impl IntoView {
     let steps = item.special_steps.clone();
     view! {
         <article class="card item-page">
-            <p class="breadcrumb"><A href=format!("/catalog?category={}", s.category.as_str())>{s.category.label()}</A></p>
+            <p class="breadcrumb"><a href=format!("/catalog?category={}", s.category.as_str())>{s.category.label()}</a></p>
             <h1>{s.name.clone()}</h1>
             <p class="item-meta">
                 <span class="badge">{item_type_label(s.item_type)}</span>" "
-                <A href=format!("/centers/{}", s.center_id)>{format!("{} · {}", s.department, s.center)}</A>
+                <a href=format!("/centers/{}", s.center_id)>{format!("{} · {}", s.department, s.center)}</a>
             </p>
             <a class="button primary big" href=format!("/items/{}/apply", s.id)>"申请帮办代办"</a>
             <a class="button big" href=format!("/book?item={}", s.id)>"预约到场办理"</a>

@@ -2,7 +2,6 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The county center's name and booking phone, for people who would rather call.
 #[server(endpoint = "home/contact")]
@@ -26,8 +25,8 @@ pub fn HomePage() -> impl IntoView {
                 "办事不会办、没空跑、行动不便？县、乡、村三级帮办代办员免费为您"
                 "解答咨询、检查材料、一次告知缺什么、代您到窗口递交，并把结果送到家。"
             </p>
-            <A href="/register" attr:class="button primary big">"用手机号注册并申请"</A>
-            <A href="/login" attr:class="button big">"已有账号，登录"</A>
+            <a href="/register" class="button primary big">"用手机号注册并申请"</a>
+            <a href="/login" class="button big">"已有账号，登录"</a>
         </section>
 
         <section class="card">

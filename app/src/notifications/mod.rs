@@ -180,6 +180,7 @@ pub async fn load_inbox() -> Result<Inbox, AppError> {
 #[server(endpoint = "inbox/read")]
 pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
     let user = crate::accounts::ssr::require_user().await?;
+    let pool = crate::state::pool()?;
     // Only the person's own messages: another's id marks nothing.
     sqlx::query(
         "UPDATE notifications SET read_at = now()
@@ -188,8 +189,11 @@ pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
     )
     .bind(user.id)
     .bind(id)
-    .execute(&crate::state::pool()?)
+    .execute(&pool)
     .await?;
+    // The page this redirects to draws the header's count: not from before the change, even if
+    // this process has not heard the change announced yet.
+    crate::held::changed(&pool, crate::live::ssr::INBOX_CHANNEL);
     leptos_axum::redirect("/inbox");
     Ok(())
 }

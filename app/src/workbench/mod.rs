@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::ui::{action_error, reload_after_success, FieldMessage, FormError, Interactive};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use shared::case::{CaseState, Delivery, HandlingMode, SpecialStepKind};
 use shared::work::{CaseAction, CheckContext, DeliveryDetails, MaterialCheck, MaterialStatus};
@@ -87,6 +86,54 @@ pub struct AssignRow {
 pub struct Assignments {
     pub cases: Vec<AssignRow>,
     pub agents: Vec<AgentLoad>,
+}
+
+/// Keyboard shortcuts for staff, run on every staff page (plain script, no wasm): keys typed
+/// into a field are the field's. The keys are listed on the page by `Shortcuts`.
+pub const SHORTCUTS_JS: &str = r#"() => {
+  const go = (a) => { if (a) location.href = a.href; };
+  const rows = () => [...document.querySelectorAll('tr[data-case] a')];
+  const move = (step) => {
+    const all = rows(); if (!all.length) return;
+    const at = all.indexOf(document.activeElement);
+    const next = all[Math.min(all.length - 1, Math.max(0, at < 0 ? 0 : at + step))];
+    next.focus(); next.scrollIntoView({ block: 'nearest' });
+  };
+  const tab = (step) => {
+    const tabs = [...document.querySelectorAll('nav.queues a')];
+    const at = tabs.findIndex((t) => t.getAttribute('aria-current') === 'page');
+    go(tabs[at + step]);
+  };
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    if (e.target.closest('input, textarea, select, [contenteditable]')) return;
+    const keys = {
+      j: () => move(1), k: () => move(-1), ']': () => tab(1), '[': () => tab(-1),
+      n: () => go(document.querySelector('a[data-next-page]')),
+      w: () => { location.href = '/workbench'; },
+      s: () => document.querySelector('.work-panel :is(select, input, textarea, button):not([disabled])')?.focus(),
+      '?': () => { const d = document.getElementById('shortcuts'); if (d) { d.open = !d.open; d.querySelector('summary')?.focus(); } },
+    };
+    const act = keys[e.key];
+    if (act) { e.preventDefault(); act(); }
+  });
+}"#;
+
+/// The keyboard shortcuts of `SHORTCUTS_JS`, as the page lists them.
+#[component]
+pub fn Shortcuts() -> impl IntoView {
+    view! {
+        <details class="shortcuts" id="shortcuts">
+            <summary>"键盘快捷键（按 ? 显示）"</summary>
+            <dl>
+                <dt><kbd>"j"</kbd>" / "<kbd>"k"</kbd></dt><dd>"下一件 / 上一件（回车打开）"</dd>
+                <dt><kbd>"]"</kbd>" / "<kbd>"["</kbd></dt><dd>"下一个 / 上一个队列"</dd>
+                <dt><kbd>"n"</kbd></dt><dd>"下一页"</dd>
+                <dt><kbd>"s"</kbd></dt><dd>"到办理栏的第一项（案件页）"</dd>
+                <dt><kbd>"w"</kbd></dt><dd>"回到工作台"</dd>
+            </dl>
+        </details>
+    }
 }
 
 const QUEUES: [(&str, &str); 10] = [
@@ -278,12 +325,12 @@ pub fn WorkbenchPage() -> impl IntoView {
     view! {
         <section class="card wide workbench" data-live="workbench">
             <h1>"帮办代办工作台"</h1>
-            <p class="actions"><A href="/catalog" attr:class="button">"代申请人登记（现场、电话预约）"</A></p>
+            <p class="actions"><a href="/catalog" class="button">"代申请人登记（现场、电话预约）"</a></p>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(u)) if u.role == shared::Role::Manager => view! {
-                            <p class="actions"><A href="/supervision" attr:class="button">"本单位督查统计"</A></p>
+                            <p class="actions"><a href="/supervision" class="button">"本单位督查统计"</a></p>
                         }.into_any(),
                         Ok(Some(u)) if u.role == shared::Role::Agent => view! { <crate::supervision::MyFigures/> }.into_any(),
                         _ => ().into_any(),
@@ -299,10 +346,10 @@ pub fn WorkbenchPage() -> impl IntoView {
                             {QUEUES.into_iter().map(|(key, label)| {
                                 let n = counts.iter().find(|(k, _)| k == key).map(|c| c.1).unwrap_or(0);
                                 view! {
-                                    <A href=format!("/workbench?q={key}") attr:class=if current == key { "queue current" } else { "queue" }
-                                        attr:data-queue=key>
+                                    <a href=format!("/workbench?q={key}") class=if current == key { "queue current" } else { "queue" }
+                                        aria-current=(current == key).then_some("page") data-queue=key>
                                         {label}<span class="count">{n}</span>
-                                    </A>
+                                    </a>
                                 }
                             }).collect_view()}
                         </nav>
@@ -329,7 +376,7 @@ pub fn WorkbenchPage() -> impl IntoView {
                                         let class = if r.breached { "deadline-breached" } else if r.warning { "deadline-near" } else { "" };
                                         view! {
                                             <tr data-case=r.number.clone()>
-                                                <td><A href=href>{label}</A></td>
+                                                <td><a href=href>{label}</a></td>
                                                 <td>{r.item}</td>
                                                 <td>{r.applicant}</td>
                                                 <td>{r.state.label()}</td>
@@ -348,20 +395,21 @@ pub fn WorkbenchPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            {full.then(|| next.map(|href| view! { <p><a href=href class="button">"下一页"</a></p> }))}
+                            {full.then(|| next.map(|href| view! { <p><a href=href class="button" data-next-page="">"下一页"</a></p> }))}
                         }.into_any()
                     })
                 })}
             </Transition>
             <p class="actions"><a href="/reception" class="button">"预约与咨询"</a></p>
+            <Shortcuts/>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let manager = matches!(auth.user.await, Ok(Some(ref u)) if u.role == shared::Role::Manager);
                     manager.then(|| view! {
                         <p class="actions">
-                            <A href="/workbench/assign" attr:class="button">"指派承办人"</A>" "
-                            <A href="/catalog/manage" attr:class="button">"事项清单维护"</A>" "
-                            <A href="/teams/manage" attr:class="button">"队伍登记备案"</A>" "
+                            <a href="/workbench/assign" class="button">"指派承办人"</a>" "
+                            <a href="/catalog/manage" class="button">"事项清单维护"</a>" "
+                            <a href="/teams/manage" class="button">"队伍登记备案"</a>" "
                             <a href="/quality" class="button">"差评回访整改"</a>" "
                             <a href="/oversight" class="button">"堵点协调"</a>" "
                             <a href="/inspections" class="button">"监督检查"</a>" "

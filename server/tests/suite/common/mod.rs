@@ -48,6 +48,12 @@ pub async fn spawn(pool: PgPool) -> TestApp {
     server::db::grant_sessions(&pool)
         .await
         .expect("session grants");
+    serve(pool).await
+}
+
+/// Another server on the database `spawn` prepared, as a second process of a county would be:
+/// its own router and session store (values in `app::held` are process-wide all the same).
+pub async fn serve(pool: PgPool) -> TestApp {
     // The server works as its restricted role, as in production.
     let server_pool = server::db::serving_pool(&pool).await.expect("server pool");
     // Each test stores its uploads in its own folder, removed with the app.
