@@ -171,7 +171,7 @@ const ISLANDS_JS: &str = r#"async (pkg) => {
     const on = b.getAttribute('aria-pressed') !== 'true';
     document.querySelector('.page')?.classList.toggle(b.dataset.pref, on);
     b.setAttribute('aria-pressed', String(on));
-    document.cookie = `${b.dataset.cookie}=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
+    document.cookie = `${b.dataset.pref}=${on ? 1 : 0}; path=/; max-age=31536000; SameSite=Lax`;
   });
   // Print buttons (data-print): the page's policy allows no inline handlers.
   for (const b of document.querySelectorAll('[data-print]')) b.addEventListener('click', () => window.print());
@@ -291,26 +291,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A way of drawing every page that a visitor may switch on: its cookie (read by the server, so
-/// the first paint is already drawn that way), the class it puts on `.page`, and its label.
-/// Switched at once in the page by `ISLANDS_JS`, no wasm needed.
+/// A way of drawing every page that a visitor may switch on: the class it puts on `.page`, which
+/// is also its cookie's name (read by the server, so the first paint is already drawn that way),
+/// and its label. Switched at once in the page by `ISLANDS_JS`, no wasm needed.
 struct Preference {
-    cookie: &'static str,
     class: &'static str,
     label: &'static str,
 }
 
 /// For older people (适老化): larger text and touch targets, stronger contrast, the hotline
-/// always in view. The cookie keeps the name of the large-text switch it grew from.
+/// always in view.
 const ELDER: Preference = Preference {
-    cookie: "large_text",
     class: "elder",
     label: "长辈模式",
 };
 
 /// Black on white with underlined links and a strong focus ring, for poor sight or sunlight.
 const CONTRAST: Preference = Preference {
-    cookie: "contrast",
     class: "high-contrast",
     label: "高对比度",
 };
@@ -328,7 +325,7 @@ impl Preference {
                         .iter()
                         .filter_map(|v| v.to_str().ok())
                         .flat_map(|v| v.split(';'))
-                        .find_map(|c| c.trim().strip_prefix(self.cookie)?.strip_prefix('='))
+                        .find_map(|c| c.trim().strip_prefix(self.class)?.strip_prefix('='))
                         .map(|v| v == "1")
                 })
                 .unwrap_or(false)
@@ -342,8 +339,7 @@ impl Preference {
 #[component]
 fn PreferenceToggle(p: Preference, on: bool) -> impl IntoView {
     view! {
-        <button type="button" class="link-button pref-toggle" data-pref=p.class data-cookie=p.cookie
-            aria-pressed=on.to_string()>
+        <button type="button" class="link-button pref-toggle" data-pref=p.class aria-pressed=on.to_string()>
             {p.label}
         </button>
     }
@@ -365,9 +361,8 @@ fn HelpLine() -> impl IntoView {
                 let (_, phone) = contact.await.ok().filter(|(_, phone)| !phone.is_empty())?;
                 Some(view! {
                     <p class="help-line">
-                        "需要帮忙？拨打帮办热线 "
+                        "需要帮忙？请拨帮办热线 "
                         <a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a>
-                        "，代办员帮您办。"
                     </p>
                 })
             })}

@@ -2,6 +2,9 @@ import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { login } from './helpers';
 
+// A page's check takes a few seconds on a loaded machine.
+test.describe.configure({ timeout: 120_000 });
+
 // Every page of every role checked by axe-core in the real browser: no serious or critical
 // violation. Applicants' and visitors' pages on the phone, staff pages on the desk.
 

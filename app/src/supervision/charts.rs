@@ -41,7 +41,7 @@ fn Bars(
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-labelledby=id>
+        <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="group" aria-labelledby=id>
             <title id=id>{title}</title>
             {drawn}
             {empty}
@@ -143,7 +143,7 @@ pub fn TrendChart(weeks: Vec<(Period, FigureRow)>, links: Vec<String>) -> impl I
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-labelledby="chart-trend-title">
+        <svg class="chart" viewBox=format!("0 0 {WIDTH} {height}") role="group" aria-labelledby="chart-trend-title">
             <title id="chart-trend-title">"近12周按时率趋势"</title>
             {grid}
             {labels}

@@ -111,7 +111,8 @@ pub const SHORTCUTS_JS: &str = r#"() => {
       j: () => move(1), k: () => move(-1), ']': () => tab(1), '[': () => tab(-1),
       n: () => go(document.querySelector('a[data-next-page]')),
       w: () => { location.href = '/workbench'; },
-      s: () => document.querySelector('.work-panel :is(select, input, textarea, button):not([disabled])')?.focus(),
+      s: () => [...document.querySelectorAll('.work-panel :is(select, input, textarea, button):not([disabled])')]
+        .find((c) => c.offsetParent)?.focus(),
       '?': () => { const d = document.getElementById('shortcuts'); if (d) { d.open = !d.open; d.querySelector('summary')?.focus(); } },
     };
     const act = keys[e.key];
