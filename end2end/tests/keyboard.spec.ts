@@ -1,10 +1,14 @@
 import { test, expect } from '@playwright/test';
-import { login } from './helpers';
+import { applyFor, citizenForm, hydrated, login } from './helpers';
 
 // Agents work all day with a keyboard: the workbench and a case's steps without a mouse.
 test('an agent moves through the queue and into a case with the keyboard', async ({ page, isMobile }) => {
   test.skip(isMobile, 'desk work, run once');
+  test.setTimeout(60_000);
   await login(page, 'agent01');
+  // A phone booking the agent registers: a case of the agent's own in the queue.
+  await page.goto('/');
+  await applyFor(page, '最低生活保障申请', citizenForm('proxy'), 'phone');
   await page.goto('/workbench?q=mine');
   await expect(page.locator('#shortcuts summary')).toContainText('键盘快捷键');
   const links = page.locator('tr[data-case] a');
@@ -27,6 +31,8 @@ test('an agent moves through the queue and into a case with the keyboard', async
   // On the case page `s` reaches the steps panel; `w` goes back to the workbench.
   await expect(page.locator('main h1')).toBeVisible();
   if (await page.locator('.work-panel').count()) {
+    // The steps panel's controls are usable once its island runs.
+    await hydrated(page);
     await page.keyboard.press('s');
     await expect(page.locator('.work-panel :focus')).toHaveCount(1);
     await page.locator('body').click({ position: { x: 1, y: 1 } });

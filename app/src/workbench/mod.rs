@@ -111,8 +111,12 @@ pub const SHORTCUTS_JS: &str = r#"() => {
       j: () => move(1), k: () => move(-1), ']': () => tab(1), '[': () => tab(-1),
       n: () => go(document.querySelector('a[data-next-page]')),
       w: () => { location.href = '/workbench'; },
-      s: () => [...document.querySelectorAll('.work-panel :is(select, input, textarea, button):not([disabled])')]
-        .find((c) => c.offsetParent)?.focus(),
+      // The first control that takes the focus (some are drawn but not focusable).
+      s: () => {
+        for (const c of document.querySelectorAll('.work-panel :is(select, input, textarea, button):enabled')) {
+          c.focus(); if (document.activeElement === c) break;
+        }
+      },
       '?': () => { const d = document.getElementById('shortcuts'); if (d) { d.open = !d.open; d.querySelector('summary')?.focus(); } },
     };
     const act = keys[e.key];
