@@ -56,7 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#b8322a"/>
-                <link rel="icon" href="/favicon.ico" sizes="32x32"/>
+                // In the page (public/favicon.ico's image): a request of its own costs a phone more
+                // in headers than the icon's 131 bytes.
+                <link rel="icon" href=FAVICON sizes="32x32"/>
                 <AutoReload options=options.clone()/>
                 <MetaTags/>
             </head>
@@ -67,6 +69,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// The site's icon, public/favicon.ico's PNG as a data URL.
+const FAVICON: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAASklEQVR42mNgGAVYwA4jrf+0wKMOGBBLiXbMqAMGpQOoBUYdMHQdgA8TYwlNc8GoA0YdQBcHjJYDow4YbQ+MLAeM9gsGlQNGFAAAA1tQ1m0YHPEAAAAASUVORK5CYII=";
 
 /// Makes the server's page interactive. The display switches are a few lines of script. Only a
 /// page with islands (`#[island]` components) loads the wasm, fetched at once beside its JS, and
@@ -101,7 +106,7 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                     });
                     // Live updates only where the page shows something that changes.
                     let live = if live_page(&request_path()) {
-                        format!("({})();", live::live_js())
+                        format!("({})();", live::LIVE_JS)
                     } else {
                         String::new()
                     };
@@ -114,7 +119,7 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                     view! {
                         {preload}
                         <script type="module" nonce=leptos::nonce::use_nonce()>
-                            {format!("{live}{keys}({ISLANDS_JS})({pkg:?});")}
+                            {ui::compact_js(&format!("{live}{keys}({ISLANDS_JS})({pkg:?});"))}
                         </script>
                     }
                 })
@@ -202,6 +207,52 @@ const ISLANDS_JS: &str = r#"async (pkg) => {
     await walk(document.body);
   }
   document.body.dataset.hydrated = 'true';
+  // Form errors (.field-error), once the islands are drawn: each wrong field is marked and
+  // described by its message; after a try to send (or on a refused post's page) a summary tops
+  // the form, each line a link to its field, and the focus goes to the first wrong field.
+  // Typing disarms the focus move, so a message shown on leaving a field never steals it.
+  const CTL = 'input:not([type=hidden]),select,textarea,button';
+  // The control a message belongs to: the nearest one before it.
+  const control = (e) => {
+    for (let n = e; n && n.tagName != 'MAIN'; n = n.parentElement)
+      for (let s = n; (s = s.previousElementSibling);) {
+        const c = s.matches(CTL) ? s : s.querySelector(CTL);
+        if (c) return c;
+      }
+  };
+  let armed = 1, shown = '', ids = 0;
+  const check = () => {
+    const errors = [...document.querySelectorAll('.field-error')].filter((e) => e.textContent && e.offsetParent);
+    const key = errors.map((e) => e.textContent).join('\n'), old = document.querySelector('.error-summary');
+    if (key == shown && !(armed && errors[0])) return;
+    shown = key;
+    document.querySelectorAll('[aria-invalid]').forEach((c) => c.removeAttribute('aria-invalid'));
+    old?.remove();
+    const box = document.createElement('div'), list = document.createElement('ul');
+    box.className = 'error-summary';
+    box.append(`请先改正以下 ${errors.length} 处：`, list);
+    for (const e of errors) {
+      const c = control(e), a = list.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+      e.id ||= 'field-error-' + ++ids;
+      a.href = '#';
+      a.textContent = e.textContent;
+      if (c) {
+        c.setAttribute('aria-invalid', true);
+        c.setAttribute('aria-describedby', e.id);
+        a.onclick = (v) => { v.preventDefault(); c.focus(); };
+      }
+    }
+    // A summary appears after a try to send and follows the fixes until none is left.
+    if (!errors[0] || !(old || armed)) return;
+    (errors[0].closest('form,section,.card') || errors[0].parentElement).prepend(box);
+    if (armed) armed = 0, control(errors[0])?.focus();
+  };
+  new MutationObserver(() => requestAnimationFrame(check)).observe(document.body, { subtree: true, childList: true, characterData: true });
+  addEventListener('click', (e) => { if (e.target.closest('button:not(.signature-actions *,[data-pref])')) armed = 1, requestAnimationFrame(check); });
+  addEventListener('submit', () => armed = 1);
+  addEventListener('input', () => armed = 0);
+  check();
+  armed = 0;
 }"#;
 
 #[component]
@@ -224,6 +275,7 @@ pub fn App() -> impl IntoView {
                     </nav>
                 </header>
                 <HelpLine/>
+                <StaffStyle/>
                 // Every page renders completely on the server (SsrMode::Async) so it is readable
                 // before the wasm arrives, and so a 403 or 404 status reaches the browser.
                 <main>
@@ -335,6 +387,11 @@ impl Preference {
     }
 }
 
+/// Whether this visitor reads in the elderly mode: forms then ask one question per screen.
+pub fn elder_mode() -> bool {
+    ELDER.chosen()
+}
+
 /// A switch with a label that stays put; `aria-pressed` says whether it is on.
 #[component]
 fn PreferenceToggle(p: Preference, on: bool) -> impl IntoView {
@@ -365,6 +422,24 @@ fn HelpLine() -> impl IntoView {
                         <a class="phone" href=format!("tel:{phone}")>{phone.clone()}</a>
                     </p>
                 })
+            })}
+        </Suspense>
+    }
+}
+
+/// The staff screens' stylesheet, for staff accounts only: applicants' phones never fetch it.
+/// Staff also get the printed papers' one: the steps panel previews notices and handovers.
+#[component]
+fn StaffStyle() -> impl IntoView {
+    let auth = accounts::use_auth();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant)
+                    .then(|| view! {
+                        <Stylesheet id="staff-css" href="/staff.css"/>
+                        <ui::PrintStyle/>
+                    })
             })}
         </Suspense>
     }

@@ -88,17 +88,6 @@ pub const LIVE_JS: &str = r#"() => {
   connect();
 }"#;
 
-/// `LIVE_JS` as sent: without indentation and comment lines (it goes with every signed-in
-/// page, the applicants' too, inside their download budget).
-pub fn live_js() -> String {
-    LIVE_JS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::accounts::ssr::{AuthSession, User};

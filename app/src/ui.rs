@@ -40,6 +40,16 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// A page's script as sent: without indentation and comment lines, which are for readers of the
+/// source. Scripts go inline with pages the applicants open, inside their download budget.
+pub fn compact_js(js: &str) -> String {
+    js.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Shows the page as it now is, drawn by the server again: what an island changed went through.
 pub fn reload_page() {
     #[cfg(feature = "hydrate")]
@@ -126,6 +136,13 @@ pub fn posted(endpoints: &[&str]) -> Signal<Option<AppError>> {
 #[component]
 pub fn SupervisionStyle() -> impl IntoView {
     view! { <leptos_meta::Stylesheet id="supervision-css" href="/supervision.css"/> }
+}
+
+/// The stylesheet of printed papers (the list of 附件2, the application form, notices, handover
+/// records): apart from main.css, so the pages applicants open every day do not download it.
+#[component]
+pub fn PrintStyle() -> impl IntoView {
+    view! { <leptos_meta::Stylesheet id="print-css" href="/print.css"/> }
 }
 
 /// The stylesheet of the booking and consultation pages (time tiles, questions and answers).

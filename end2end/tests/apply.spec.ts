@@ -23,8 +23,16 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
   await expect(codeError).not.toBeEmpty();
   await page.getByRole('button', { name: '下一步' }).click();
   await expect(page.getByText('第1步 申请人')).toBeVisible();
+  // Trying to go on: a summary on top names what is wrong, the focus is on the wrong field.
+  const errors = page.locator('.error-summary');
+  await expect(errors).toContainText('请先改正以下 1 处');
+  await expect(errors.getByRole('link')).toHaveText((await codeError.textContent())!);
+  await expect(page.getByLabel('统一社会信用代码')).toBeFocused();
+  await expect(page.getByLabel('统一社会信用代码')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('统一社会信用代码').fill('91411325MA9G7HLX4N');
   await expect(codeError).toBeEmpty();
+  await expect(errors).toHaveCount(0);
+  await expect(page.getByLabel('统一社会信用代码')).not.toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('button', { name: '下一步' }).click();
 
   // Step 2: the handler (the account's name and phone are filled in).
@@ -79,6 +87,9 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
   await expect(summary.locator('.summary-files')).toHaveText(`${material}：公司章程.pdf`);
   await page.screenshot({ path: 'test-results/apply-summary-phone.png', fullPage: true });
   await page.getByText('我已阅读并同意以上申请须知').click();
+  // Who cannot sign on a screen is told what to do instead.
+  await expect(page.locator('#sig-alt')).toContainText('纸质申请表');
+  await expect(page.locator('.signature-pad')).toHaveAttribute('aria-describedby', 'sig-alt');
   await sign(page);
   await expect(page.locator('.signature')).toContainText('已签名');
   await page.getByRole('button', { name: '提交申请' }).click();
@@ -105,4 +116,40 @@ test('on a phone: apply as an enterprise, fix the credit code, sign, upload a PD
   // "我的申请" lists it.
   await page.goto('/me');
   await expect(page.locator('.case-list')).toContainText(number);
+});
+
+test('in the elderly mode the form asks one question per screen', async ({ page, context, baseURL }, info) => {
+  test.skip(info.project.name !== 'phone', 'the applicant flow is a phone flow');
+  await login(page, '13800000001');
+  await context.addCookies([{ name: 'elder', value: '1', url: baseURL! }]);
+  await page.goto('/catalog?q=最低生活保障');
+  await page.goto(`${await page.locator('.item-card a').first().getAttribute('href')}/apply`);
+  await hydrated(page);
+  const asked = page.locator('.apply input[type=text]:visible');
+  const field = (name: string) => page.locator(`input[name=${name}]`);
+  // First only whether one applies as an enterprise or a person.
+  await expect(page.locator('input[name=applicant_kind]').first()).toBeVisible();
+  await expect(asked).toHaveCount(0);
+  await page.getByText('个人', { exact: true }).click();
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(field('unit_name')).toBeVisible();
+  await expect(asked).toHaveCount(1);
+  // An empty answer holds the screen: the reason on top, the focus on the field.
+  await field('unit_name').fill('');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expect(field('unit_name')).toBeFocused();
+  await field('unit_name').fill('张秀英');
+  await page.getByRole('button', { name: '下一步' }).click();
+  await expect(field('address')).toBeVisible();
+  await expect(asked).toHaveCount(1);
+  await field('address').fill('内乡县湍东镇八里营村3组');
+  await page.getByRole('button', { name: '下一步' }).click();
+  // A person is not asked for a legal representative.
+  await expect(field('id_number')).toBeVisible();
+  await expect(asked).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/apply-elder-phone.png', fullPage: true });
+  await page.getByRole('button', { name: '上一步' }).click();
+  await expect(field('address')).toBeVisible();
+  await expect(asked).toHaveCount(1);
 });

@@ -9,6 +9,8 @@ test('the home page is readable before the wasm arrives', async ({ browser }) =>
   await expect(page.getByRole('heading', { name: '怎么申请' })).toBeVisible();
   // Those who would rather call find the number, not just "拨打预约电话".
   await expect(page.locator('.call-us a.phone')).toHaveText(/^[\d-]{7,}$/);
+  // The icon comes with the page (no request of its own); /favicon.ico is there for others.
+  await expect(page.locator('link[rel=icon]')).toHaveAttribute('href', /^data:image\/png;base64,/);
   const icon = await page.request.get('/favicon.ico');
   expect(icon.status()).toBe(200);
   expect(icon.headers()['content-type']).toContain('image');

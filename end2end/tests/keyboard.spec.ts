@@ -45,6 +45,8 @@ test('an agent moves through the queue and into a case with the keyboard', async
   const first = await current.getAttribute('data-queue');
   await page.keyboard.press(']');
   await expect(current).not.toHaveAttribute('data-queue', first!);
+  // Keys reach the page once its scripts run, when the document has been read.
+  await page.waitForLoadState('domcontentloaded');
   await page.keyboard.press('?');
   await expect(page.locator('#shortcuts')).toHaveAttribute('open', '');
   // Keys typed into a field are the field's.

@@ -1,5 +1,5 @@
 import { test, expect, devices } from '@playwright/test';
-import { applyFor, citizenForm, hydrated, login, markAll, sign } from './helpers';
+import { applyFor, citizenForm, hydrated, login, markAll, pdf, sign } from './helpers';
 
 test('a manager assigns a new case to a filed agent on a desktop, and that agent works it', async ({ browser }, info) => {
   test.skip(info.project.name !== 'desktop', 'a desk flow: runs once');
@@ -85,8 +85,11 @@ test('on a phone: the applicant of a phone booking confirms and signs the form',
   await expect(phone.locator('.sign-page')).toContainText('发票申领');
   await expect(phone.locator('.sign-page')).toContainText('申请人填报本表格视为同意授权委托');
   // An empty pad is refused with a message by the field.
+  await expect(phone.locator('.signature-pad')).toHaveAttribute('aria-describedby', 'sig-alt');
+  await expect(phone.locator('#sig-alt')).toContainText('纸质申请表');
   await phone.getByRole('button', { name: '确认并签名' }).click();
   await expect(phone.locator('.field-error, .form-error').first()).toBeVisible();
+  await expect(phone.locator('.error-summary')).toContainText('请在签名框内手写签名');
   await sign(phone);
   await phone.getByRole('button', { name: '确认并签名' }).click();
   await expect(phone.getByRole('status')).toContainText('已签名确认');
@@ -94,4 +97,24 @@ test('on a phone: the applicant of a phone booking confirms and signs the form',
   await phone.getByRole('link', { name: '查看办理进度' }).click();
   await expect(phone.locator('.timeline')).toContainText('申请人签名确认');
   await expect(phone.locator('.unsigned')).toHaveCount(0);
+});
+
+test('at the desk: one who cannot sign on a screen signs the printed form, and the agent uploads it', async ({ page, isMobile }) => {
+  test.skip(isMobile, 'desk work');
+  await login(page, 'agent01');
+  const number = await applyFor(page, '发票申领', citizenForm('proxy'), 'phone');
+  await page.goto(`/cases/${number}`);
+  await hydrated(page);
+  const panel = page.locator('.work-panel');
+  await panel.getByText('申请人到场补签申请表').click();
+  const signFor = panel.locator('.sign-for');
+  await expect(signFor.locator('.signature-pad')).toHaveAttribute('aria-describedby', 'paper-form-hint');
+  // Neither a signature nor a form: refused, the reason by the pad.
+  await signFor.getByRole('button', { name: '记录申请人签名' }).click();
+  await expect(signFor.locator('.field-error[data-field="signature"]')).toContainText('纸质申请表');
+  await signFor.locator('input[type=file]').setInputFiles(pdf('签字的申请表.pdf'));
+  await expect(signFor.locator('.uploaded')).toContainText('已上传：签字的申请表.pdf');
+  await signFor.getByRole('button', { name: '记录申请人签名' }).click();
+  await expect(page.locator('.timeline')).toContainText('纸质申请表');
+  await expect(page.locator('.unsigned')).toHaveCount(0);
 });

@@ -69,9 +69,13 @@ pub enum CaseAction {
         reason: String,
     },
     /// The applicant's signature on the form, given on the agent's device at the first visit
-    /// (a phone booking) or on the applicant's phone.
+    /// (a phone booking) or on the applicant's phone. One who cannot sign on a screen signs the
+    /// printed form instead: the agent uploads it to the case and names it here.
     Sign {
+        #[serde(default)]
         signature: String,
+        #[serde(default)]
+        paper_form: Option<i64>,
     },
     Forward {
         note: String,
@@ -212,9 +216,15 @@ impl CaseAction {
                     e.push(err("signature", "请代办人签名确认接收"));
                 }
             }
-            CaseAction::Sign { signature } => {
-                if signature.is_empty() {
-                    e.push(err("signature", "请申请人在申请表上签名"));
+            CaseAction::Sign {
+                signature,
+                paper_form,
+            } => {
+                if signature.is_empty() && paper_form.is_none() {
+                    e.push(err(
+                        "signature",
+                        "请申请人在框内签名，或上传其签字的纸质申请表",
+                    ));
                 }
             }
             CaseAction::Assign { agent_id, reason } => {
@@ -565,6 +575,9 @@ impl CaseAction {
                 applicant_attended: true,
                 ..
             } => "申请人本人到场".to_string(),
+            CaseAction::Sign { signature, .. } if signature.is_empty() => {
+                "申请人到场，在纸质申请表上签字确认（已拍照存档）".to_string()
+            }
             CaseAction::Sign { .. } => "申请人到场，在代办员设备上签名确认".to_string(),
             CaseAction::Receive { .. }
             | CaseAction::GoToWindow { .. }
@@ -644,6 +657,22 @@ mod tests {
             signature: String::new(),
         };
         assert_eq!(receive.check(CTX).unwrap_err()[0].field, "signature");
+    }
+
+    #[test]
+    fn an_applicant_signs_on_the_screen_or_on_a_paper_form() {
+        let sign = |signature: &str, paper_form| CaseAction::Sign {
+            signature: signature.into(),
+            paper_form,
+        };
+        assert_eq!(sign("", None).check(CTX).unwrap_err()[0].field, "signature");
+        assert!(sign("data:image/png;base64,x", None).check(CTX).is_ok());
+        let paper = sign("", Some(7));
+        assert!(paper.check(CTX).is_ok());
+        assert!(paper.note().unwrap().contains("纸质申请表"));
+        // Older clients send no paper_form at all.
+        let old: CaseAction = serde_json::from_str(r#"{"action":"sign","signature":"s"}"#).unwrap();
+        assert_eq!(old, sign("s", None));
     }
 
     fn check(name: &str, status: MaterialStatus, how: &str) -> MaterialCheck {

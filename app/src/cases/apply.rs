@@ -110,42 +110,42 @@ pub const APPLYING: &[shared::Role] = &[
     shared::Role::Manager,
 ];
 
-/// The screens of the flow, with the fields each one holds.
-const STEPS: [(&str, &[&str]); 5] = [
+/// The questions of the flow: the step (of five) each belongs to and the fields it asks. A screen holds
+/// a step's questions, or in the elderly mode one question (适老化: one thing at a time).
+const QUESTIONS: [(usize, &[&str]); 12] = [
+    (0, &["applicant_kind"]),
+    (0, &["unit_name"]),
+    (0, &["address"]),
+    (0, &["legal_rep"]),
+    (0, &["id_number"]),
+    (1, &["handler_name"]),
+    (1, &["handler_phone", "power_of_attorney"]),
     (
-        "申请人",
-        &[
-            "applicant_kind",
-            "unit_name",
-            "address",
-            "legal_rep",
-            "id_number",
-        ],
+        2,
+        &["services", "mail_address", "mail_recipient", "mail_phone"],
     ),
-    (
-        "经办人",
-        &["handler_name", "handler_phone", "power_of_attorney"],
-    ),
-    (
-        "服务内容",
-        &[
-            "services",
-            "mail_address",
-            "mail_recipient",
-            "mail_phone",
-            "mode",
-            "pre_guidance_item",
-        ],
-    ),
-    ("申请材料", &["files"]),
-    ("确认签名", &["terms_accepted", "signature"]),
+    (2, &["mode", "pre_guidance_item"]),
+    (3, &["files"]),
+    (4, &["terms_accepted"]),
+    (4, &["signature"]),
 ];
+/// The question only an enterprise is asked.
+const LEGAL_REP: usize = 3;
 
-fn step_of(field: &str) -> usize {
-    STEPS
+/// The question asking `field`.
+fn question_of(field: &str) -> usize {
+    QUESTIONS
         .iter()
         .position(|(_, fields)| fields.contains(&field))
         .unwrap_or(0)
+}
+
+/// The first question of `step`.
+fn first_of(step: usize) -> usize {
+    QUESTIONS
+        .iter()
+        .position(|(s, _)| *s == step)
+        .unwrap_or(QUESTIONS.len() - 1)
 }
 
 #[component]
@@ -173,7 +173,7 @@ pub fn ApplyPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
-                    Ok(c) => view! { <ApplyFlow ctx=c/> }.into_any(),
+                    Ok(c) => view! { <ApplyFlow ctx=c elder=crate::elder_mode()/> }.into_any(),
                     Err(e) => view! { <super::super::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}
@@ -184,12 +184,21 @@ pub fn ApplyPage() -> impl IntoView {
 /// The whole flow runs in the browser (checks as typed, draft saving, uploads, signature): the
 /// page's one island.
 #[island]
-pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
+pub fn ApplyFlow(ctx: ApplyContext, elder: bool) -> impl IntoView {
     let today = ctx.today;
     let item_id = ctx.item_id;
     let package = ctx.package;
     let form = RwSignal::new(ctx.form.clone());
-    let step = RwSignal::new(0usize);
+    // The first question on the screen; its step is the step shown.
+    let at = RwSignal::new(0usize);
+    let step = move || QUESTIONS[at.get()].0;
+    let shown = move |k: usize| {
+        if elder {
+            at.get() == k
+        } else {
+            step() == QUESTIONS[k].0
+        }
+    };
     let touched = RwSignal::new(Vec::<&'static str>::new());
     let signature = RwSignal::new(None::<String>);
     let channel = RwSignal::new(if ctx.staff { "walk_in" } else { "online" }.to_string());
@@ -231,8 +240,12 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     // A server refusal sends the person to the first screen with a problem.
     Effect::new(move |_| {
         if let Some(Err(AppError::Invalid(errors))) = submit.value().get() {
-            if let Some(first) = errors.iter().map(|e| step_of(&e.field)).min() {
-                step.set(first);
+            if let Some(first) = errors.iter().map(|e| question_of(&e.field)).min() {
+                at.set(if elder {
+                    first
+                } else {
+                    first_of(QUESTIONS[first].0)
+                });
             }
         }
         if let Some(Ok(number)) = submit.value().get() {
@@ -270,22 +283,59 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
             pending.set_value(handle);
         });
     }
+    let on_screen = move || {
+        (0..QUESTIONS.len())
+            .filter(|k| shown(*k))
+            .flat_map(|k| QUESTIONS[k].1.iter().copied())
+            .collect::<Vec<_>>()
+    };
+    // The next or previous screen; a citizen is not asked for a legal representative.
+    let skip = move |k: usize| k == LEGAL_REP && !form.with(|f| f.applicant_kind == "enterprise");
     let next = move |_| {
-        let current = step.get();
-        for f in STEPS[current].1 {
+        let fields = on_screen();
+        for f in &fields {
             touch(f);
         }
-        let blocked = STEPS[current].1.iter().any(|f| match *f {
+        let blocked = fields.iter().any(|f| match *f {
             "signature" | "files" => false,
             f => form.with(|form| form.field_error(today, f)).is_some(),
         });
-        if !blocked {
-            step.set((current + 1).min(STEPS.len() - 1));
+        if blocked {
+            return;
+        }
+        let current = at.get_untracked();
+        let mut k = if elder {
+            current + 1
+        } else {
+            first_of(QUESTIONS[current].0 + 1)
+        };
+        if skip(k) {
+            k += 1;
+        }
+        at.set(k.min(QUESTIONS.len() - 1));
+    };
+    let back = move |_| {
+        let current = at.get_untracked();
+        let mut k = if elder {
+            current.saturating_sub(1)
+        } else {
+            first_of(QUESTIONS[current].0.saturating_sub(1))
+        };
+        if skip(k) {
+            k -= 1;
+        }
+        at.set(k);
+    };
+    let last = move || {
+        if elder {
+            at.get() + 1 >= QUESTIONS.len()
+        } else {
+            step() == QUESTIONS[QUESTIONS.len() - 1].0
         }
     };
     let token = ctx.token.clone();
     let send = move |_| {
-        for (_, fields) in STEPS {
+        for (_, fields) in QUESTIONS {
             for f in fields {
                 touch(f);
             }
@@ -308,7 +358,7 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
             .and_then(Result::err)
             .filter(|e| !e.is_field_error())
     });
-    let not_first = move || step.get() > 0;
+    let not_first = move || at.get() > 0;
     let item_line = format!("{}（{}）", ctx.item_name, ctx.unit);
     // The item's checklist, one upload each; an item without one takes any file.
     let checklist: Vec<(String, String)> = if ctx.materials.is_empty() {
@@ -321,19 +371,20 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
     };
     let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
     view! {
-        <section class="card apply">
+        // What is on screen is drawn by the stylesheet from these two numbers: one binding
+        // each instead of one per step and question keeps the applicants' bundle small.
+        <section class=if elder { "card apply one-question" } else { "card apply" }
+            data-step=move || step().to_string() data-at=move || at.get().to_string()>
             <p class="breadcrumb"><a href=ctx.back.clone()>{ctx.item_name.clone()}</a></p>
             <h1>"帮办代办申请表"</h1>
             <ol class="stepper" aria-label="申请步骤">
-                {STEPS.iter().enumerate().map(|(i, (name, _))| {
-                    let done = move || step.get() > i;
-                    view! { <li class:current=move || step.get() == i class:done=done>{*name}</li> }
-                }).collect_view()}
+                <li>"申请人"</li><li>"经办人"</li><li>"服务内容"</li><li>"申请材料"</li><li>"确认签名"</li>
             </ol>
             <FormError error=other_error/>
 
-            {view! { <fieldset class="step" class:hidden=move || step.get() != 0>
+            {view! { <fieldset class="step" data-step="0">
                 <legend>"第1步 申请人"</legend>
+                <div data-q="0">
                 <div class="choice" role="radiogroup" aria-label="申请人类型">
                     {[("enterprise", "企业（单位）"), ("citizen", "个人")].into_iter().map(|(v, label)| view! {
                         <label class="choice-option">
@@ -346,15 +397,20 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 </div>
                 <Msg text=message("applicant_kind") field="applicant_kind"/>
                 <p class="hint" class:hidden=move || form.with(|f| !f.applicant_kind.is_empty())>"请先选择以企业（单位）还是个人名义申请。"</p>
+                </div>
                 <div class:hidden=move || form.with(|f| f.applicant_kind.is_empty())>
+                <div data-q="1">
                 <Text form touch message field="unit_name"
                     label=Signal::derive(move || if enterprise.get() { "企业（单位）名称" } else { "姓名" })
                     get=|f| f.unit_name.clone() set=|f, v| f.unit_name = v/>
+                </div>
+                <div data-q="2">
                 <Text form touch message field="address" label=Signal::derive(|| "地址")
                     get=|f| f.address.clone() set=|f, v| f.address = v/>
+                </div>
                 // Hidden rather than removed (here and below): the browser then only toggles a
                 // class, and the client carries much less code than for mounting parts anew.
-                <div class:hidden=move || !enterprise.get()>
+                <div data-q="3" class:hidden=move || !enterprise.get()>
                     <Text form touch message field="legal_rep" label=Signal::derive(|| "法定代表人（负责人）")
                         get=|f| f.legal_rep.clone() set=|f, v| f.legal_rep = v/>
                     <div class="seal">
@@ -368,16 +424,21 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                             })/>
                     </div>
                 </div>
+                <div data-q="4">
                 <Text form touch message field="id_number"
                     label=Signal::derive(move || if enterprise.get() { "统一社会信用代码" } else { "公民身份号码" })
                     get=|f| f.id_number.clone() set=|f, v| f.id_number = v/>
                 </div>
+                </div>
             </fieldset> }}
 
-            {view! { <fieldset class="step" class:hidden=move || step.get() != 1>
+            {view! { <fieldset class="step" data-step="1">
                 <legend>"第2步 经办人"</legend>
+                <div data-q="5">
                 <Text form touch message field="handler_name" label=Signal::derive(|| "经办人姓名")
                     get=|f| f.handler_name.clone() set=|f, v| f.handler_name = v/>
+                </div>
+                <div data-q="6">
                 <Text form touch message field="handler_phone" label=Signal::derive(|| "经办人手机号") input_mode="tel"
                     get=|f| f.handler_phone.clone() set=|f, v| f.handler_phone = v/>
                     <div class="poa" class:hidden=move || !form.with(ApplicationForm::needs_power_of_attorney)>
@@ -391,10 +452,12 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                             })/>
                         <Msg text=message("power_of_attorney") field="power_of_attorney"/>
                     </div>
+                </div>
             </fieldset> }}
 
-            {view! { <fieldset class="step" class:hidden=move || step.get() != 2>
+            {view! { <fieldset class="step" data-step="2">
                 <legend>"第3步 服务内容"</legend>
+                <div data-q="7">
                 <div class="checks">
                     {ServiceContent::ALL.into_iter().map(|c| view! {
                         <label class="check big-check">
@@ -421,6 +484,8 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     <Text form touch message field="mail_phone" label=Signal::derive(|| "收件人手机号（快递员联系用）") input_mode="tel"
                         get=|f| f.mail_phone.clone() set=|f, v| f.mail_phone = v/>
                 </div>
+                </div>
+                <div data-q="8">
                 <h2>"办理方式"</h2>
                 <div class="choice" role="radiogroup" aria-label="办理方式">
                     {[("assist", "帮办", "代办员帮您准备材料，陪同您到窗口办理"),
@@ -456,9 +521,10 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                         <Msg text=message("pre_guidance_item") field="pre_guidance_item"/>
                     }
                 })}
+                </div>
             </fieldset> }}
 
-            {view! { <fieldset class="step" class:hidden=move || step.get() != 3>
+            {view! { <fieldset class="step" data-step="3">
                 <legend>"第4步 申请材料"</legend>
                 <p class="hint">"可以现在逐项拍照或上传，也可以之后交给代办员。"</p>
                 <ol class="materials material-uploads">
@@ -476,11 +542,12 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                 <Msg text=message("files") field="files"/>
             </fieldset> }}
 
-            {view! { <fieldset class="step" class:hidden=move || step.get() != 4>
+            {view! { <fieldset class="step" data-step="4">
                 <legend>"第5步 确认并签名"</legend>
+                <div data-q="10">
                 <p class="hint">"请核对以下内容，您的签名即确认全部内容属实。"</p>
                 // Drawn only on this screen: the summary repeats words of the screens before.
-                <Show when=move || step.get() == 4>
+                <Show when=move || step() == 4>
                 <dl class="disclosure summary">
                     <dt>"申请事项"</dt><dd>{item_line.clone()}</dd>
                     <dt>"申请人"</dt><dd>{move || form.with(|f| f.unit_name.clone())}</dd>
@@ -522,7 +589,11 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                     <span>"我已阅读并同意以上申请须知"</span>
                 </label>
                 <Msg text=message("terms_accepted") field="terms_accepted"/>
-                {ctx.staff.then(|| view! {
+                </div>
+                <div data-q="11">
+                // The desk's part is only in the staff accounts' bundle: applicants never see it.
+                {#[cfg(any(feature = "ssr", feature = "staff"))]
+                let desk = ctx.staff.then(|| view! {
                     <div class="choice" role="radiogroup" aria-label="登记方式">
                         {[("walk_in", "现场登记"), ("phone", "电话预约登记")].into_iter().map(|(v, label)| view! {
                             <label class="choice-option">
@@ -533,20 +604,26 @@ pub fn ApplyFlow(ctx: ApplyContext) -> impl IntoView {
                         }).collect_view()}
                     </div>
                     <p class="hint">"请申请人在平板上签名；电话预约的，请在申请人到场时补签。提交即视为代办员已接收。"</p>
-                })}
+                    <p class="hint">"申请人不便在屏幕上手写的，选择电话预约登记提交，再在案件页上传其签字的纸质申请表。"</p>
+                });
+                #[cfg(not(any(feature = "ssr", feature = "staff")))]
+                let desk: Option<()> = None;
+                desk}
                 <h2>"经办人签名"</h2>
-                <SignaturePad value=signature/>
+                <p class="hint" id="sig-alt">"不便在屏幕上签名的，可在纸质申请表上签字，由代办员拍照上传。"</p>
+                <SignaturePad value=signature described_by="sig-alt"/>
                 <Msg text=message("signature") field="signature"/>
                 <button type="button" class="button primary big" on:click=send
                     prop:disabled=move || submit.pending().get()>
                     {move || if submit.pending().get() { "正在提交…" } else { "提交申请" }}
                 </button>
+                </div>
             </fieldset> }}
 
             <div class="step-nav">
                 <button type="button" class="button big" class:hidden=move || !not_first()
-                    on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>"上一步"</button>
-                <button type="button" class="button primary big" class:hidden={move || step.get() + 1 >= STEPS.len()}
+                    on:click=back>"上一步"</button>
+                <button type="button" class="button primary big" class:hidden=last
                     on:click=next>"下一步"</button>
             </div>
             <p class="hint">"填写内容会自动保存，下次打开可继续填写。"</p>

@@ -52,6 +52,7 @@ fn Record(h: Handover) -> impl IntoView {
             .map(|id| view! { <img class="sig" src=format!("/files/{id}") alt="申请人签名"/> })
     };
     view! {
+        <crate::ui::PrintStyle/>
         <article class="print-a4 handover">
             <p class="no-print actions"><button type="button" class="button" data-print="">"打印"</button></p>
             <HandoverText h=h.clone()/>

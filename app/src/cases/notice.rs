@@ -114,6 +114,7 @@ pub fn NoticePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match notice.await {
                     Ok(n) => view! {
+                        <crate::ui::PrintStyle/>
                         <article class="print-a4 notice-print">
                             <p class="no-print actions"><button type="button" class="button" data-print="">"打印"</button></p>
                             <NoticeDocument notice=n/>

@@ -105,7 +105,7 @@ pub fn PackageApplyPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
-                    Ok(c) => view! { <super::apply::ApplyFlow ctx=c/> }.into_any(),
+                    Ok(c) => view! { <super::apply::ApplyFlow ctx=c elder=crate::elder_mode()/> }.into_any(),
                     Err(e) => view! { <crate::catalog::NotFoundCard error=e/> }.into_any(),
                 }
             })}

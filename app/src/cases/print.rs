@@ -47,6 +47,7 @@ fn Form(c: CaseView) -> impl IntoView {
         c.department.clone()
     };
     view! {
+        <crate::ui::PrintStyle/>
         <article class="print-a4 application-form">
             <p class="no-print actions">
                 <button type="button" class="button" data-print="">"打印"</button>

@@ -65,7 +65,8 @@ fn SignForm(number: String) -> impl IntoView {
                 <Interactive>
                 <h2>"经办人签名"</h2>
                 <p class="hint">"请核对以上内容，用手指在下方签名。签名即视为同意以上申请须知。"</p>
-                <SignaturePad value=signature/>
+                <SignaturePad value=signature described_by="sig-alt"/>
+                <p class="hint" id="sig-alt">"不便在屏幕上签名的，请拨打上方帮办热线，由代办员请您在纸质申请表上签字。"</p>
                 <FieldMessage error=error field="signature"/>
                 <FormError error=Signal::derive(move || error.get().filter(|e| !e.is_field_error()))/>
                 <button type="button" class="button primary big" prop:disabled=move || sign.pending().get()

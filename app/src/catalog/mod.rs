@@ -450,6 +450,7 @@ pub fn PrintListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(l) => view! {
+                        <crate::ui::PrintStyle/>
                         <article class="print-a4 wide">
                             <p class="no-print actions">
                                 <button type="button" class="button primary" data-print="">"打印"</button>

@@ -18,6 +18,7 @@ pub fn purpose_label(purpose: &str) -> &'static str {
         "supplement" => "补正材料",
         "signature" => "签名",
         "seal" => "单位盖章的申请表",
+        "signed_form" => "申请人签字的纸质申请表",
         _ => "文件",
     }
 }
@@ -460,7 +461,9 @@ pub mod ssr {
             }
         }
         let purpose = match purpose.as_deref() {
-            Some(p @ ("material" | "power_of_attorney" | "supplement" | "seal")) => p.to_string(),
+            Some(
+                p @ ("material" | "power_of_attorney" | "supplement" | "seal" | "signed_form"),
+            ) => p.to_string(),
             _ => return refuse(StatusCode::BAD_REQUEST, "上传用途不正确"),
         };
         let Some((name, bytes)) = file else {

@@ -5,7 +5,12 @@ use leptos::prelude::*;
 
 /// A signature pad; `value` holds the PNG data URL once something is drawn, `None` when clear.
 #[component]
-pub fn SignaturePad(value: RwSignal<Option<String>>) -> impl IntoView {
+pub fn SignaturePad(
+    value: RwSignal<Option<String>>,
+    /// The id of the words that say what to do instead (sign a printed form).
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     #[cfg(feature = "hydrate")]
     let drawing = StoredValue::new(None::<(f64, f64)>);
@@ -42,7 +47,7 @@ pub fn SignaturePad(value: RwSignal<Option<String>>) -> impl IntoView {
     view! {
         <div class="signature">
             <canvas node_ref=canvas width="600" height="220" class="signature-pad"
-                aria-label="签名区：请用手指在框内签名"
+                aria-label="签名区：请用手指在框内签名" aria-describedby=described_by
                 on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointerleave=up></canvas>
             <div class="signature-actions">
                 <span class="hint">{move || if value.get().is_some() { "已签名" } else { "请在框内用手指签名" }}</span>

@@ -470,9 +470,6 @@ pub fn WorkPanel(number: String, ctx: WorkContext) -> impl IntoView {
         <section class="work-panel">
             <h2>"办理"</h2>
             <FormError error=general/>
-            <Show when=move || error.get().is_some_and(|e| e.is_field_error())>
-                <p class="form-error" role="alert">"请按提示修改下面标红的内容。"</p>
-            </Show>
             <Interactive><Steps c=ctx number act error local/></Interactive>
         </section>
     }
@@ -489,6 +486,7 @@ fn Steps(
     let version = c.version;
     let msg = move |field: &'static str| view! { <FieldMessage error field/> };
     let handover_href = format!("/cases/{number}/handover");
+    let case_number = number.clone();
     let send = move |action: CaseAction| {
         act.dispatch(WorkCase {
             number: number.clone(),
@@ -519,6 +517,9 @@ fn Steps(
     let receipt = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let signature = RwSignal::new(None::<String>);
+    // The applicant's own: on the screen, or the signed paper form uploaded instead.
+    let applicant_signature = RwSignal::new(None::<String>);
+    let paper_form = RwSignal::new(None::<crate::files::Uploaded>);
     let checks = RwSignal::new(
         c.materials
             .iter()
@@ -628,9 +629,17 @@ fn Steps(
             })}
             {has("sign").then(|| view! {
                 <details class="sign-for"><summary>"申请人到场补签申请表"</summary>
-                    <crate::files::signature::SignaturePad value=signature/>
+                    <crate::files::signature::SignaturePad value=applicant_signature described_by="paper-form-hint"/>
                     {msg("signature")}
-                    <button type="button" class="button" on:click=move |_| go(CaseAction::Sign { signature: signature.get().unwrap_or_default() })>"记录申请人签名"</button>
+                    <p class="hint" id="paper-form-hint">"申请人不便在屏幕上手写的，请其在打印的申请表上签字，拍照或扫描后上传，代替屏幕签名。"</p>
+                    <crate::files::UploadButton purpose="signed_form" label="上传签字的纸质申请表" case_number=case_number.clone()
+                        on_uploaded=move |u: crate::files::Uploaded| paper_form.set(Some(u))/>
+                    {move || paper_form.get().map(|u| view! { <p class="uploaded">{format!("已上传：{}", u.name)}</p> })}
+                    {msg("paper_form")}
+                    <button type="button" class="button" on:click=move |_| go(CaseAction::Sign {
+                        signature: applicant_signature.get().unwrap_or_default(),
+                        paper_form: paper_form.get().map(|u| u.id),
+                    })>"记录申请人签名"</button>
                 </details>
             })}
             {has("close_guidance").then(|| view! {

@@ -180,6 +180,29 @@ pub async fn work(
                 ));
             }
         }
+        // One who cannot sign on a screen signs the printed form: the agent uploaded it to
+        // this case, and it stands for the signature.
+        CaseAction::Sign {
+            signature,
+            paper_form: Some(file),
+        } if signature.is_empty() => {
+            let uploaded: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM stored_files
+                  WHERE id = $1 AND case_id = $2 AND uploaded_by = $3 AND purpose = 'signed_form')",
+            )
+            .bind(file)
+            .bind(case.id)
+            .bind(user.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if !uploaded {
+                return Err(AppError::field(
+                    "paper_form",
+                    "请先上传申请人签字的纸质申请表",
+                ));
+            }
+            details["signature_file"] = (*file).into();
+        }
         // One level up the tree: the parent of the case's center.
         CaseAction::Forward { .. } => {
             event = CaseEvent::Forward {
@@ -191,7 +214,7 @@ pub async fn work(
     // Signatures on the agent's device, kept as files with the case.
     let signature = match action {
         CaseAction::Receive { signature } => Some((signature, "代办人签名.png")),
-        CaseAction::Sign { signature } => Some((signature, "申请人签名.png")),
+        CaseAction::Sign { signature, .. } => Some((signature, "申请人签名.png")),
         CaseAction::Handover { signature } => Some((signature, "交接签名.png")),
         // Only a door delivery is signed for: the recipient signs on the agent's device.
         CaseAction::Complete { signature, .. } => {

@@ -1232,14 +1232,13 @@ async fn a_pre_guidance_request_closes_with_its_outcome_and_becomes_an_applicati
     assert!(field_message(&err, "pre_guidance_item").is_some(), "{err}");
 }
 
-#[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: PgPool) {
-    let app = spawn(pool).await;
-    let agent = app.client_as("agent01").await;
-    let id = item_id(&app, "发票申领").await;
+/// An application for 发票申领 that `agent` registers by `channel` without the applicant's
+/// signature.
+async fn unsigned_registration(app: &TestApp, agent: &Client, channel: &str) -> reqwest::Response {
+    let id = item_id(app, "发票申领").await;
     let ctx: Value = app
         .call_with(
-            &agent,
+            agent,
             "cases/apply_context",
             &[("item_id", &id.to_string())],
         )
@@ -1247,17 +1246,25 @@ async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: P
         .json()
         .await
         .unwrap();
-    // Walk-ins sign at once; a caller is not there to sign.
-    let body = |channel: &str| json!({"item_id": id, "token": ctx["token"], "form": citizen_form("assist"), "signature": "", "channel": channel});
-    let err = error_of(
-        app.call_json(&agent, "cases/submit", &body("walk_in"))
-            .await,
-    )
-    .await;
-    assert!(field_message(&err, "signature").is_some());
-    let res = app.call_json(&agent, "cases/submit", &body("phone")).await;
+    let body = json!({"item_id": id, "token": ctx["token"], "form": citizen_form("assist"), "signature": "", "channel": channel});
+    app.call_json(agent, "cases/submit", &body).await
+}
+
+/// A phone booking `agent` registered: the caller signs later. Answers its number.
+async fn phone_booking(app: &TestApp, agent: &Client) -> String {
+    let res = unsigned_registration(app, agent, "phone").await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
-    let number: String = res.json().await.unwrap();
+    res.json().await.unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: PgPool) {
+    let app = spawn(pool).await;
+    let agent = app.client_as("agent01").await;
+    // Walk-ins sign at once; a caller is not there to sign.
+    let err = error_of(unsigned_registration(&app, &agent, "walk_in").await).await;
+    assert!(field_message(&err, "signature").is_some());
+    let number = phone_booking(&app, &agent).await;
     assert_eq!(state(&app, &number).await, "received");
     assert_eq!(responsible(&app, &number).await.as_deref(), Some("agent01"));
     let sms: String = sqlx::query_scalar(
@@ -1345,4 +1352,56 @@ async fn a_phone_booking_is_signed_later_and_nothing_is_handed_in_before(pool: P
     .await;
     assert_eq!(err["Rejected"], "申请表已签名");
     step(&app, &agent, &number, go).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn one_who_cannot_sign_on_a_screen_signs_the_printed_form_the_agent_uploads(pool: PgPool) {
+    let app = spawn(pool).await;
+    let agent = app.client_as("agent01").await;
+    let number = phone_booking(&app, &agent).await;
+    let sign = |paper: Value| json!({"action": "sign", "signature": "", "paper_form": paper});
+    let err = refused(&app, &agent, &number, sign(Value::Null)).await;
+    assert!(field_message(&err, "signature").is_some(), "{err}");
+
+    let uploaded = |res: reqwest::Response| async move {
+        assert!(res.status().is_success(), "{}", res.status());
+        res.json::<Value>().await.unwrap()["id"].clone()
+    };
+    // Only a signed form uploaded onto this very case stands for the signature: not a file
+    // waiting for some application, not a file of another kind.
+    let loose = uploaded(
+        common::upload(&app, &agent, "signed_form", "签字.pdf", common::pdf(), None).await,
+    )
+    .await;
+    let err = refused(&app, &agent, &number, sign(loose)).await;
+    assert!(field_message(&err, "paper_form").is_some(), "{err}");
+    let other_kind = uploaded(common::upload_for(&app, &agent, &number, "发票领用簿").await).await;
+    let err = refused(&app, &agent, &number, sign(other_kind)).await;
+    assert!(field_message(&err, "paper_form").is_some(), "{err}");
+    assert_eq!(context(&app, &agent, &number).await["signed"], false);
+
+    let paper = uploaded(
+        common::upload(
+            &app,
+            &agent,
+            "signed_form",
+            "签字的申请表.pdf",
+            common::pdf(),
+            Some(&number),
+        )
+        .await,
+    )
+    .await;
+    step(&app, &agent, &number, sign(paper.clone())).await;
+    assert_eq!(context(&app, &agent, &number).await["signed"], true);
+    let (file, note): (Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT c.signature_file, e.note FROM cases c JOIN case_events e ON e.case_id = c.id
+         WHERE c.number = $1 ORDER BY e.id DESC LIMIT 1",
+    )
+    .bind(&number)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(file, paper.as_i64());
+    assert!(note.unwrap().contains("纸质申请表"));
 }
