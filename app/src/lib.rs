@@ -91,7 +91,7 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
             {move || {
                 let options = options.clone();
                 Suspend::new(async move {
-                    let staff = matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant);
+                    let staff = auth.staff().await;
                     let dir = if staff {
                         format!("{}/staff", options.site_pkg_dir)
                     } else {
@@ -407,15 +407,21 @@ fn PreferenceToggle(p: Preference, on: bool) -> impl IntoView {
 #[component]
 fn HelpLine() -> impl IntoView {
     let auth = accounts::use_auth();
-    let contact = Resource::new(|| (), |_| home::county_contact());
+    // Staff pages never show it: not even asked of the database for them.
+    let contact = Resource::new(
+        || (),
+        move |_| async move {
+            if auth.staff().await {
+                Ok(None)
+            } else {
+                home::county_contact().await.map(Some)
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let staff = matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant);
-                if staff {
-                    return None;
-                }
-                let (_, phone) = contact.await.ok().filter(|(_, phone)| !phone.is_empty())?;
+                let (_, phone) = contact.await.ok().flatten().filter(|(_, phone)| !phone.is_empty())?;
                 Some(view! {
                     <p class="help-line">
                         "需要帮忙？请拨帮办热线 "
@@ -435,8 +441,7 @@ fn StaffStyle() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                matches!(auth.user.await, Ok(Some(u)) if u.role != Role::Applicant)
-                    .then(|| view! {
+                auth.staff().await.then(|| view! {
                         <Stylesheet id="staff-css" href="/staff.css"/>
                         <ui::PrintStyle/>
                     })

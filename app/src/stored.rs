@@ -62,3 +62,10 @@ impl<'r, T: Vocabulary> Decode<'r, Postgres> for Known<T> {
         })
     }
 }
+
+/// `term` with LIKE's wildcards and escape taken literally.
+pub fn escape_like(term: &str) -> String {
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

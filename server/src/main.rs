@@ -135,11 +135,7 @@ async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("无法监听 {addr}：{e}"))?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    server::http::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await

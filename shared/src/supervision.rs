@@ -459,6 +459,9 @@ pub struct CaseFilter {
     pub applicant: String,
     /// An item lineage (its versions in every filed list).
     pub item: Option<i64>,
+    /// Part of an item's name: every lineage one of whose versions is so named. A county has
+    /// thousands of items, too many to offer in a list.
+    pub item_name: String,
     pub center: Option<i64>,
     pub department: Option<i64>,
     pub agent: Option<i64>,
@@ -480,6 +483,7 @@ impl Default for CaseFilter {
             number: String::new(),
             applicant: String::new(),
             item: None,
+            item_name: String::new(),
             center: None,
             department: None,
             agent: None,
@@ -534,6 +538,10 @@ impl CaseFilter {
         let applicant = get("applicant").to_string();
         if applicant.chars().count() > 50 {
             errors.push(FieldError::new("applicant", "申请人最长50个字"));
+        }
+        let item_name = get("item_name").to_string();
+        if item_name.chars().count() > 50 {
+            errors.push(FieldError::new("item_name", "事项名称最长50个字"));
         }
         let state = match get("state") {
             "" => None,
@@ -607,6 +615,7 @@ impl CaseFilter {
             number,
             applicant,
             item,
+            item_name,
             center,
             department,
             agent,
@@ -630,6 +639,7 @@ impl CaseFilter {
         };
         put("number", self.number.clone());
         put("applicant", self.applicant.clone());
+        put("item_name", self.item_name.clone());
         let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         put("item", id(self.item));
         put("center", id(self.center));
@@ -863,6 +873,7 @@ mod tests {
             "[0-9A-Z-]{0,12}",
             "[张王李内乡a-z ]{0,6}",
             proptest::option::of(1i64..10_000),
+            "[营业执照a-z ]{0,6}",
             proptest::option::of(1i64..10_000),
             proptest::option::of(0usize..15),
             proptest::option::of(0usize..3),
@@ -871,7 +882,18 @@ mod tests {
             proptest::option::of(any::<bool>()),
         )
             .prop_map(
-                |(number, applicant, item, agent, state, delivery, basis, from, breached)| {
+                |(
+                    number,
+                    applicant,
+                    item,
+                    item_name,
+                    agent,
+                    state,
+                    delivery,
+                    basis,
+                    from,
+                    breached,
+                )| {
                     let kinds = ClockKind::TIMED;
                     let basis = match basis {
                         0 => Basis::Submitted,
@@ -890,6 +912,7 @@ mod tests {
                         number,
                         applicant: applicant.trim().to_string(),
                         item,
+                        item_name: item_name.trim().to_string(),
                         agent,
                         state: state.map(|i| CaseState::ALL[i]),
                         delivery: delivery.map(|i| DELIVERY_MODES[i].0.to_string()),

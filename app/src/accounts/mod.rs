@@ -407,6 +407,13 @@ pub struct Auth {
     pub user: Resource<Result<Option<SessionUser>, AppError>>,
 }
 
+impl Auth {
+    /// Whether the one logged in is staff (anyone but an applicant).
+    pub async fn staff(self) -> bool {
+        matches!(self.user.await, Ok(Some(u)) if u.role != shared::Role::Applicant)
+    }
+}
+
 /// Loads who is logged in once per page, whoever asks first (the shell, for the bundle to send;
 /// else the app).
 pub fn provide_auth() {

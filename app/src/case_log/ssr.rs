@@ -313,15 +313,20 @@ pub async fn record(
         .as_ref()
         .and_then(|d| d.get("signature_file"))
         .and_then(|v| v.as_i64());
+    // The new state and the event that led to it, in one statement (one round trip).
+    let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
     sqlx::query(
-        "UPDATE cases SET state = $2, version = version + 1, agent_id = $3, center_id = $4,
+        "WITH moved AS (
+           UPDATE cases SET state = $2, version = version + 1, agent_id = $3, center_id = $4,
              received_at = CASE WHEN $5 THEN now() ELSE received_at END,
              closed_at = CASE WHEN $6 THEN now() ELSE closed_at END,
              signature_file = CASE WHEN $7 THEN $9 ELSE signature_file END,
              agent_signature_file = CASE WHEN $8 THEN coalesce($9, agent_signature_file)
                                          ELSE agent_signature_file END,
              delivery_mode = coalesce($10, delivery_mode)
-         WHERE id = $1",
+           WHERE id = $1)
+         INSERT INTO case_events (case_id, actor_id, event, note, details)
+         VALUES ($1, $11, $12, $13, $14)",
     )
     .bind(case.id)
     .bind(next.as_str())
@@ -336,6 +341,10 @@ pub async fn record(
         CaseEvent::StartDelivery { delivery } => Some(delivery.mode()),
         _ => None,
     })
+    .bind(step.actor.id)
+    .bind(event)
+    .bind(step.note.as_deref())
+    .bind(step.details.as_ref())
     .execute(&mut **tx)
     .await?;
     if let CaseEvent::Forward { to_center } = step.event {
@@ -349,15 +358,6 @@ pub async fn record(
         .execute(&mut **tx)
         .await?;
     }
-    append(
-        tx,
-        case.id,
-        step.actor.id,
-        &step.event,
-        step.note.as_deref(),
-        step.details.as_ref(),
-    )
-    .await?;
     refresh_timing(tx, cal, case.id, Some((case.center_id, case.agent_id))).await?;
     if step.notify {
         if let Some(t) = template(&step.event) {
@@ -591,12 +591,6 @@ pub async fn refresh_timing(
     let clocks = compute_clocks(&h.events, h.limit, cal, now);
     let due = next_due_clock(&clocks).and_then(|c| c.due_at);
     let warn = shared::clocks::warns_at(&h.events, h.limit, cal, now);
-    sqlx::query("UPDATE cases SET due_at = $2, warn_at = $3 WHERE id = $1")
-        .bind(case_id)
-        .bind(due)
-        .bind(warn)
-        .execute(&mut **tx)
-        .await?;
 
     let mut nth: HashMap<ClockKind, i16> = HashMap::new();
     let mut rows = ClockRows::default();
@@ -617,9 +611,11 @@ pub async fn refresh_timing(
     // The clocks that stop here are added to their day's figures in the same statement, in the
     // slot of this database connection (steps running at once are on different connections, so
     // they do not wait on each other's row); rows are taken in key order so two steps never lock
-    // each other's rows crosswise.
+    // each other's rows crosswise. The case's own due and warning times go in the same
+    // statement: one round trip fewer on every step.
     sqlx::query(
-        "WITH changed AS (
+        "WITH timing AS (UPDATE cases SET due_at = $13, warn_at = $14 WHERE id = $1),
+         changed AS (
          INSERT INTO case_clocks (case_id, seq, kind, nth, center_id, agent_id, department_id,
              item_lineage, started_at, stopped_at, limit_days, due_at, used_days, breached)
          SELECT c.id, k.seq, k.kind, k.nth,
@@ -662,6 +658,8 @@ pub async fn refresh_timing(
     .bind(&rows.breached)
     .bind(before.map(|b| b.0))
     .bind(before.and_then(|b| b.1))
+    .bind(due)
+    .bind(warn)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -27,7 +27,7 @@ impl SearchFilters {
             .split(|c: char| c.is_whitespace() || c == '，' || c == ',')
             .filter(|t| !t.is_empty())
             .take(5)
-            .map(escape_like)
+            .map(crate::stored::escape_like)
             .collect();
         let category = match category {
             "" => None,
@@ -53,12 +53,6 @@ impl SearchFilters {
             item_type,
         })
     }
-}
-
-fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 #[derive(sqlx::FromRow)]

@@ -537,6 +537,8 @@ pub struct CaseSearch {
     pub found: Vec<Found>,
     pub next: Option<String>,
     pub choices: Choices,
+    /// The name of the item lineage the list is limited to (a figure's row), if any.
+    pub item: Option<String>,
 }
 
 /// One case in the list (applicant masked).
@@ -558,7 +560,6 @@ pub struct Found {
 /// The lists a search form chooses from, limited to what the caller may see.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Choices {
-    pub items: Vec<(i64, String)>,
     pub centers: Vec<(i64, String)>,
     pub departments: Vec<(i64, String)>,
     pub agents: Vec<(i64, String)>,
@@ -571,7 +572,13 @@ pub async fn search_cases(query: String) -> Result<CaseSearch, AppError> {
     let scope = ssr::Scope::of(&user)?;
     let pool = crate::state::pool()?;
     let p = parse_query(&query);
-    let choices = ssr::choices(&pool, scope).await?;
+    let lineage = p.get("item").and_then(|v| v.trim().parse::<i64>().ok());
+    let (choices, item) = futures::try_join!(ssr::choices(&pool, scope), async {
+        match lineage {
+            Some(l) => ssr::lineage_name(&pool, l).await,
+            None => Ok(None),
+        }
+    })?;
     let filter = match CaseFilter::parse(&p) {
         Ok(f) => f,
         Err(errors) => {
@@ -582,6 +589,7 @@ pub async fn search_cases(query: String) -> Result<CaseSearch, AppError> {
                 found: Vec::new(),
                 next: None,
                 choices,
+                item,
             })
         }
     };
@@ -612,6 +620,7 @@ pub async fn search_cases(query: String) -> Result<CaseSearch, AppError> {
             format!("{base}{sep}after={}", ssr::cursor_text(&c))
         }),
         choices,
+        item,
     })
 }
 
@@ -721,6 +730,23 @@ fn SearchForm(p: BTreeMap<String, String>, s: CaseSearch) -> impl IntoView {
         .map(|(v, l)| (v.to_string(), l.to_string()))
         .collect();
     let export = |file: &str| format!("/supervision/export/{file}?{}", s.query);
+    // A figure's row limits the list to one item lineage: say which, and offer to drop it.
+    let item_chosen = (!get(&p, "item").is_empty()).then(|| {
+        let without: Vec<String> = p
+            .iter()
+            .filter(|(k, _)| *k != "item" && *k != "after")
+            .map(|(k, v)| format!("{k}={}", shared::supervision::encode(v)))
+            .collect();
+        view! {
+            <p class="field chosen-item">
+                <span>"事项"</span>
+                <input type="hidden" name="item" value=get(&p, "item")/>
+                <strong>{s.item.clone().unwrap_or_else(|| "（未知事项）".to_string())}</strong>
+                " "<a href=format!("/supervision/cases?{}", without.join("&"))>"不限事项"</a>
+                {error_of("item")}
+            </p>
+        }
+    });
     let count = s.found.len();
     view! {
         <form method="get" action="/supervision/cases" class="filters search-cases">
@@ -732,7 +758,11 @@ fn SearchForm(p: BTreeMap<String, String>, s: CaseSearch) -> impl IntoView {
                 <input name="applicant" value=value("applicant") maxlength="50"/>
                 {error_of("applicant")}
             </label>
-            {select("item", "事项", ids(&s.choices.items))}
+            <label class="field"><span>"事项名称"</span>
+                <input name="item_name" value=value("item_name") maxlength="50" placeholder="名称中的字词"/>
+                {error_of("item_name")}
+            </label>
+            {item_chosen}
             {select("center", "服务中心", ids(&s.choices.centers))}
             {select("department", "部门", ids(&s.choices.departments))}
             {select("agent", "承办人", ids(&s.choices.agents))}

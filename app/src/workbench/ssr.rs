@@ -129,7 +129,11 @@ pub async fn work(
         return Err(AppError::Rejected(log::CHANGED.into()));
     }
     may_act(&mut *tx, user, &case, action).await?;
-    let notices = notices_before(&mut *tx, case.id).await?;
+    // Only a review asks whether the applicant was told before (a second notice needs a reason).
+    let notices = match action {
+        CaseAction::Review { .. } => notices_before(&mut *tx, case.id).await?,
+        _ => 0,
+    };
     action
         .check(CheckContext {
             notices_before: notices,

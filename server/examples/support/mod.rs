@@ -111,12 +111,9 @@ pub async fn serve(pool: PgPool, url: String) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        server::http::serve(listener, app, std::future::pending())
+            .await
+            .unwrap();
     });
     base
 }

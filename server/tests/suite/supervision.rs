@@ -637,6 +637,11 @@ async fn the_list_behind_a_figure_holds_its_cases_and_only_for_those_who_may_see
         numbers(&app, &supervisor, "number=411325-TEST-4").await,
         ["4"]
     );
+    // Part of an item's name, its wildcards taken literally.
+    let named = |part: &str| format!("item_name={}&{oct}", shared::supervision::encode(part));
+    assert_eq!(numbers(&app, &supervisor, &named("注销")).await, ["3", "5"]);
+    assert_eq!(numbers(&app, &supervisor, &named("救助")).await, ["2", "4"]);
+    assert!(numbers(&app, &supervisor, &named("%")).await.is_empty());
     assert_eq!(
         numbers(&app, &supervisor, "breached=no&state=submitted").await,
         Vec::<String>::new()

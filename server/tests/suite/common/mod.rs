@@ -85,12 +85,9 @@ pub async fn serve(pool: PgPool) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        server::http::serve(listener, router, std::future::pending())
+            .await
+            .unwrap();
     });
     TestApp {
         base: format!("http://{addr}"),
