@@ -300,13 +300,27 @@ fn content_security_policy(nonce: Option<&str>) -> String {
 /// Pages and answers carry personal data (names, phones, ID numbers): no browser or proxy keeps
 /// a copy, unless the response says otherwise. The built scripts and styles are cached as usual.
 async fn no_store_by_default(req: Request<Body>, next: Next) -> Response {
-    let is_static = req.uri().path().starts_with("/pkg/");
+    let asset = is_asset(req.uri().path());
     let mut res = next.run(req).await;
-    if !is_static && !res.headers().contains_key(header::CACHE_CONTROL) {
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        // Scripts and stylesheets keep their names from one release to the next: a browser
+        // keeps them but asks each time whether they changed (a 304 costs no download), so
+        // a page never runs last release's script.
+        let policy = if asset { "no-cache" } else { "no-store" };
         res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     res
+}
+
+/// The build's files (`/pkg/…`) and the public folder's (`/staff.css`, `/favicon.ico`): the
+/// same for everyone, no personal data.
+fn is_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || (path.rfind('/') == Some(0)
+            && [".css", ".ico", ".js", ".wasm", ".png", ".svg"]
+                .iter()
+                .any(|ext| path.ends_with(ext)))
 }
 
 /// Server functions answer every error with 500; this gives the caller's mistakes their 4xx
@@ -365,6 +379,28 @@ mod tests {
         // Something that is not a nonce never reaches the header.
         assert_eq!(page_nonce(br#"<p nonce="x'; script-src *">"#), None);
         assert!(!content_security_policy(None).contains("nonce"));
+    }
+
+    #[test]
+    fn only_the_builds_and_public_files_are_kept_by_browsers() {
+        for asset in [
+            "/pkg/bangban.js",
+            "/pkg/staff/bangban_bg.wasm",
+            "/staff.css",
+            "/favicon.ico",
+        ] {
+            assert!(is_asset(asset), "{asset}");
+        }
+        for page in [
+            "/supervision/export/cases.csv",
+            "/lists/3/list.xlsx",
+            "/files/12",
+            "/cases/411325-20261130-0001",
+            "/api/work/queue",
+            "/x/staff.css",
+        ] {
+            assert!(!is_asset(page), "{page}");
+        }
     }
 
     #[test]

@@ -130,6 +130,21 @@ pub enum ApplicantId {
     Citizen,
 }
 
+impl ApplicantId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantId::Enterprise => "enterprise",
+            ApplicantId::Citizen => "citizen",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ApplicantId> {
+        [ApplicantId::Enterprise, ApplicantId::Citizen]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
 /// A complete, checked application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
@@ -219,11 +234,7 @@ impl ApplicationForm {
             _ => (String::new(), String::new(), String::new()),
         };
         ApplicationForm {
-            applicant_kind: match a.kind {
-                ApplicantId::Enterprise => "enterprise",
-                ApplicantId::Citizen => "citizen",
-            }
-            .into(),
+            applicant_kind: a.kind.as_str().into(),
             unit_name: a.unit_name.clone(),
             address: a.address.clone(),
             legal_rep: a.legal_rep.clone(),
@@ -245,8 +256,13 @@ impl ApplicationForm {
         }
     }
 
+    /// The kind chosen, if one is.
+    pub fn kind(&self) -> Option<ApplicantId> {
+        ApplicantId::parse(&self.applicant_kind)
+    }
+
     fn legal_rep_or_self(&self) -> &str {
-        if self.applicant_kind == "citizen" {
+        if self.kind() == Some(ApplicantId::Citizen) {
             &self.unit_name
         } else {
             &self.legal_rep
@@ -257,11 +273,7 @@ impl ApplicationForm {
     /// date in a resident ID.
     pub fn parse(&self, today: NaiveDate) -> Result<Application, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let kind = match self.applicant_kind.as_str() {
-            "enterprise" => Some(ApplicantId::Enterprise),
-            "citizen" => Some(ApplicantId::Citizen),
-            _ => None,
-        };
+        let kind = self.kind();
         let unit_name = match kind {
             Some(ApplicantId::Citizen) => check(
                 &mut errors,

@@ -424,12 +424,17 @@ pub async fn open(
     let state = transition(None, &facts, o.submitter.role(), &CaseEvent::Submit)
         .map_err(|e| AppError::Rejected(e.to_string()))?;
     let application = serde_json::to_value(a).map_err(AppError::internal)?;
+    let event = serde_json::to_value(CaseEvent::Submit).map_err(AppError::internal)?;
+    // The case and its first event in one statement, as every later step writes its own.
     let inserted = sqlx::query_scalar(
-        "INSERT INTO cases (number, applicant_id, item_id, center_id, intake_center_id, department_id,
-             channel, mode, state, application, applicant_kind, unit_name, handler_phone,
-             submission_token, signature_file, package_case_id)
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14, $15)
-         RETURNING id",
+        "WITH opened AS (
+           INSERT INTO cases (number, applicant_id, item_id, center_id, intake_center_id, department_id,
+               channel, mode, state, application, applicant_kind, unit_name, handler_phone,
+               submission_token, signature_file, package_case_id)
+           VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14, $15)
+           RETURNING id),
+         logged AS (INSERT INTO case_events (case_id, actor_id, event) SELECT id, $16, $17 FROM opened)
+         SELECT id FROM opened",
     )
     .bind(o.number)
     .bind(o.applicant_id)
@@ -440,15 +445,14 @@ pub async fn open(
     .bind(a.mode.as_str())
     .bind(state.as_str())
     .bind(&application)
-    .bind(match a.kind {
-        shared::application::ApplicantId::Enterprise => "enterprise",
-        shared::application::ApplicantId::Citizen => "citizen",
-    })
+    .bind(a.kind.as_str())
     .bind(&a.unit_name)
     .bind(&a.handler_phone)
     .bind(o.token)
     .bind(o.signature_file)
     .bind(o.package_case_id)
+    .bind(o.submitter.id)
+    .bind(event)
     .fetch_one(&mut **tx)
     .await;
     let id: i64 = match inserted {
@@ -458,7 +462,6 @@ pub async fn open(
         }
         Err(e) => return Err(e.into()),
     };
-    append(tx, id, o.submitter.id, &CaseEvent::Submit, None, None).await?;
     refresh_timing(tx, cal, id, None).await?;
     match o.channel {
         _ if o.package_case_id.is_some() => {}
@@ -478,29 +481,6 @@ pub async fn open(
         super::alerts::new_case(tx, id, o.number, o.center_id, lineage, false).await?;
     }
     Ok(Some(id))
-}
-
-/// Appends an event with the step's details.
-async fn append(
-    tx: &mut Transaction<'_, Postgres>,
-    case_id: i64,
-    actor: i64,
-    event: &CaseEvent,
-    note: Option<&str>,
-    details: Option<&serde_json::Value>,
-) -> Result<(), AppError> {
-    let event = serde_json::to_value(event).map_err(AppError::internal)?;
-    sqlx::query(
-        "INSERT INTO case_events (case_id, actor_id, event, note, details) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(case_id)
-    .bind(actor)
-    .bind(event)
-    .bind(note)
-    .bind(details)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

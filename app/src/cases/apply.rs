@@ -9,7 +9,7 @@ use crate::ui::FormError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
-use shared::application::{ApplicationForm, MaterialFile, ServiceContent};
+use shared::application::{ApplicantId, ApplicationForm, MaterialFile, ServiceContent};
 
 /// Everything the apply screens need.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -290,7 +290,8 @@ pub fn ApplyFlow(ctx: ApplyContext, elder: bool) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     // The next or previous screen; a citizen is not asked for a legal representative.
-    let skip = move |k: usize| k == LEGAL_REP && !form.with(|f| f.applicant_kind == "enterprise");
+    let skip =
+        move |k: usize| k == LEGAL_REP && !form.with(|f| f.kind() == Some(ApplicantId::Enterprise));
     let next = move |_| {
         let fields = on_screen();
         for f in &fields {
@@ -369,7 +370,7 @@ pub fn ApplyFlow(ctx: ApplyContext, elder: bool) -> impl IntoView {
             .map(|m| (m.name.clone(), format!("{} {}份", m.form.label(), m.copies)))
             .collect()
     };
-    let enterprise = Signal::derive(move || form.with(|f| f.applicant_kind != "citizen"));
+    let enterprise = Signal::derive(move || form.with(|f| f.kind() != Some(ApplicantId::Citizen)));
     view! {
         // What is on screen is drawn by the stylesheet from these two numbers: one binding
         // each instead of one per step and question keeps the applicants' bundle small.

@@ -93,21 +93,31 @@ const SUMMARY_COLUMNS: &str = "i.id, i.name, d.name AS department, c.id AS cente
     c.name AS center, i.item_type, i.category, i.promised_days";
 
 pub async fn search(pool: &PgPool, f: &SearchFilters) -> Result<Vec<ItemSummary>, AppError> {
-    // The haystack expression is the one the trigram index is built on. Ranked: the exact
-    // name, then names, then keywords holding the first term; a match only in the
-    // pre-guidance entry comes last.
+    // The haystack expression is the one the trigram index is built on: the first term in a
+    // condition of its own lets the index narrow the items before every term is checked.
+    // Ranked: the exact name, then names, then keywords holding the first term; a match only
+    // in the pre-guidance entry comes last. Without terms, nothing to rank: the catalog's own
+    // order (ranking 10,000 items for nothing took 57 ms).
+    let (indexed, rank) =
+        if f.terms.is_empty() {
+            ("", "")
+        } else {
+            ("AND (i.name || ' ' || i.keywords || ' ' || i.pre_guidance) ILIKE '%' || $1[1] || '%'",
+        "i.name = array_to_string($1, ' ') DESC,
+         (i.name ILIKE '%' || $1[1] || '%') DESC,
+         (i.keywords ILIKE '%' || $1[1] || '%') DESC,
+         similarity(i.name, $1[1]) DESC,")
+        };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} {PUBLIC_ITEMS}
          WHERE NOT EXISTS (
                  SELECT 1 FROM unnest($1::text[]) t
                  WHERE (i.name || ' ' || i.keywords || ' ' || i.pre_guidance) NOT ILIKE '%' || t || '%')
+           {indexed}
            AND ($2::text IS NULL OR i.category = $2)
            AND ($3::bigint IS NULL OR c.id = $3)
            AND ($4::text IS NULL OR i.item_type = $4)
-         ORDER BY i.name = array_to_string($1, ' ') DESC,
-                  (i.name ILIKE '%' || coalesce($1[1], '') || '%') DESC,
-                  (i.keywords ILIKE '%' || coalesce($1[1], '') || '%') DESC,
-                  similarity(i.name, coalesce($1[1], '')) DESC, c.id, d.id, i.seq
+         ORDER BY {rank} c.id, d.id, i.seq
          LIMIT 100"
     );
     let rows = sqlx::query_as::<_, SummaryRow>(&sql)

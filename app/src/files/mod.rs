@@ -466,6 +466,14 @@ pub mod ssr {
             ) => p.to_string(),
             _ => return refuse(StatusCode::BAD_REQUEST, "上传用途不正确"),
         };
+        // The printed form signed on paper stands for a signature: an agent takes it in from
+        // the person, for a case.
+        if purpose == "signed_form" && (!user.role().is_staff() || case.is_none()) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "签字的纸质申请表由帮办代办员为代办件上传",
+            );
+        }
         let Some((name, bytes)) = file else {
             return refuse(StatusCode::BAD_REQUEST, "请选择要上传的文件");
         };

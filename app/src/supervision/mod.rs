@@ -742,7 +742,7 @@ fn SearchForm(p: BTreeMap<String, String>, s: CaseSearch) -> impl IntoView {
                 <span>"事项"</span>
                 <input type="hidden" name="item" value=get(&p, "item")/>
                 <strong>{s.item.clone().unwrap_or_else(|| "（未知事项）".to_string())}</strong>
-                " "<a href=format!("/supervision/cases?{}", without.join("&"))>"不限事项"</a>
+                <a class="button" href=format!("/supervision/cases?{}", without.join("&"))>"不限事项"</a>
                 {error_of("item")}
             </p>
         }

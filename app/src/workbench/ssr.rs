@@ -64,18 +64,37 @@ async fn check_assignee(
     Ok(())
 }
 
+/// How many one-time notices case `$1` has had.
+const NOTICES: &str =
+    "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'";
+
 /// How many one-time notices the case has had.
 async fn notices_before<'e, E: sqlx::PgExecutor<'e>>(
     db: E,
     case_id: i64,
 ) -> Result<usize, AppError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'",
-    )
-    .bind(case_id)
-    .fetch_one(db)
-    .await?;
+    let n: i64 = sqlx::query_scalar(NOTICES)
+        .bind(case_id)
+        .fetch_one(db)
+        .await?;
     Ok(n as usize)
+}
+
+/// What a review is checked against: how many one-time notices the case has had, and the
+/// names of its item's materials. One round trip, on the step's own connection.
+async fn review_facts(
+    tx: &mut Transaction<'_, Postgres>,
+    case: &CaseRow,
+) -> Result<(usize, Vec<String>), AppError> {
+    let (notices, mut materials): (i64, Vec<String>) = sqlx::query_as(&format!(
+        "SELECT ({NOTICES}), ARRAY(SELECT name FROM item_materials WHERE item_id = $2)"
+    ))
+    .bind(case.id)
+    .bind(case.item_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    materials.sort_unstable();
+    Ok((notices as usize, materials))
 }
 
 /// How the case's result went out, once delivery started.
@@ -130,9 +149,9 @@ pub async fn work(
     }
     may_act(&mut *tx, user, &case, action).await?;
     // Only a review asks whether the applicant was told before (a second notice needs a reason).
-    let notices = match action {
-        CaseAction::Review { .. } => notices_before(&mut *tx, case.id).await?,
-        _ => 0,
+    let (notices, materials) = match action {
+        CaseAction::Review { .. } => review_facts(&mut tx, &case).await?,
+        _ => (0, Vec::new()),
     };
     action
         .check(CheckContext {
@@ -172,12 +191,9 @@ pub async fn work(
         CaseAction::Assign { agent_id, .. } => check_assignee(&mut tx, &case, *agent_id).await?,
         // Every line of the item's checklist, each once: a review cannot skip a material.
         CaseAction::Review { checks, .. } => {
-            let (materials, _) = crate::catalog::ssr::item_parts(pool, case.item_id).await?;
-            let mut expected: Vec<&str> = materials.iter().map(|m| m.name.as_str()).collect();
             let mut given: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
-            expected.sort_unstable();
             given.sort_unstable();
-            if !expected.is_empty() && expected != given {
+            if !materials.is_empty() && materials != given {
                 return Err(AppError::field(
                     "checks",
                     "核对表与本事项的材料清单不一致，请刷新页面后逐项核对",

@@ -642,6 +642,29 @@ async fn the_list_behind_a_figure_holds_its_cases_and_only_for_those_who_may_see
     assert_eq!(numbers(&app, &supervisor, &named("注销")).await, ["3", "5"]);
     assert_eq!(numbers(&app, &supervisor, &named("救助")).await, ["2", "4"]);
     assert!(numbers(&app, &supervisor, &named("%")).await.is_empty());
+    // A figure's row opens the list of one item lineage: the page names the item and offers
+    // the same list without it.
+    let (lineage, item): (i64, String) = sqlx::query_as(
+        "SELECT i.lineage, i.name FROM cases c JOIN service_items i ON i.id = c.item_id
+         WHERE c.number = '411325-TEST-3'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let of_item = format!("item={lineage}&{oct}");
+    assert!(numbers(&app, &supervisor, &of_item)
+        .await
+        .contains(&"3".into()));
+    let html = supervisor
+        .get(format!("{}/supervision/cases?{of_item}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("<strong>{item}</strong>")), "{item}");
+    assert!(html.contains(r#"href="/supervision/cases?from=2026-10-01&amp;to=2026-10-31""#));
     assert_eq!(
         numbers(&app, &supervisor, "breached=no&state=submitted").await,
         Vec::<String>::new()

@@ -1367,14 +1367,28 @@ async fn one_who_cannot_sign_on_a_screen_signs_the_printed_form_the_agent_upload
         assert!(res.status().is_success(), "{}", res.status());
         res.json::<Value>().await.unwrap()["id"].clone()
     };
-    // Only a signed form uploaded onto this very case stands for the signature: not a file
-    // waiting for some application, not a file of another kind.
-    let loose = uploaded(
-        common::upload(&app, &agent, "signed_form", "签字.pdf", common::pdf(), None).await,
+    // An agent uploads the signed form onto a case: not as a loose file, and no applicant
+    // uploads one, not even onto their own case.
+    let loose = common::upload(&app, &agent, "signed_form", "签字.pdf", common::pdf(), None).await;
+    assert_eq!(loose.status(), 403);
+    let own = common::apply(&app, "发票申领", "assist").await;
+    let applicant = app.client_as("13800000001").await;
+    let res = common::upload(
+        &app,
+        &applicant,
+        "signed_form",
+        "签字.pdf",
+        common::pdf(),
+        Some(&own),
     )
     .await;
-    let err = refused(&app, &agent, &number, sign(loose)).await;
-    assert!(field_message(&err, "paper_form").is_some(), "{err}");
+    assert_eq!(res.status(), 403);
+    assert!(common::error_of(res).await["error"]
+        .as_str()
+        .unwrap()
+        .contains("帮办代办员"));
+    // Only a signed form uploaded onto this very case stands for the signature, not a file
+    // of another kind.
     let other_kind = uploaded(common::upload_for(&app, &agent, &number, "发票领用簿").await).await;
     let err = refused(&app, &agent, &number, sign(other_kind)).await;
     assert!(field_message(&err, "paper_form").is_some(), "{err}");
