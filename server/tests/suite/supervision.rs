@@ -655,11 +655,9 @@ async fn the_list_behind_a_figure_holds_its_cases_and_only_for_those_who_may_see
     assert!(numbers(&app, &supervisor, &of_item)
         .await
         .contains(&"3".into()));
-    let html = supervisor
-        .get(format!("{}/supervision/cases?{of_item}", app.base))
-        .send()
+    let html = app
+        .get_as(&supervisor, &format!("/supervision/cases?{of_item}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
