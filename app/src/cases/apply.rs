@@ -26,6 +26,7 @@ pub struct ApplyContext {
     pub form: ApplicationForm,
     pub token: String,
     /// The server's date in Beijing, so the browser checks ID birth dates the same way.
+    #[serde(with = "shared::calendar::day_number")]
     pub today: chrono::NaiveDate,
     /// An agent registers the application for an applicant (phone or walk-in).
     pub staff: bool,

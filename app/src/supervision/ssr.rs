@@ -7,6 +7,7 @@ use crate::accounts::ssr::User;
 use crate::catalog::transfer::ssr::{table_download, Table};
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
+use shared::application::ApplicantId;
 use shared::clocks::{start_of_day, ClockKind};
 use shared::supervision::{
     mask_name, Basis, CaseFilter, ClockFigures, Dimension, FigureRow, Outcome, Period,
@@ -531,7 +532,10 @@ pub async fn search(
         .map(|r| Found {
             number: r.number,
             submitted_at: time(r.submitted_at),
-            applicant: mask_name(&r.unit_name, r.applicant_kind == "enterprise"),
+            applicant: mask_name(
+                &r.unit_name,
+                ApplicantId::parse(&r.applicant_kind) == Some(ApplicantId::Enterprise),
+            ),
             item: r.item,
             center: r.center,
             department: r.department.unwrap_or_default(),

@@ -114,8 +114,7 @@ impl ResidentId {
         if !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
             return Err(ValidationError::new("身份证号码最后一位应为数字或X"));
         }
-        let birth = NaiveDate::parse_from_str(&s[6..14], "%Y%m%d")
-            .ok()
+        let birth = digits_date(&bytes[6..14])
             .filter(|d| *d >= NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date"));
         match birth {
             None => return Err(ValidationError::new("身份证号码中的出生日期无效")),
@@ -149,8 +148,19 @@ impl ResidentId {
     }
 
     pub fn birth_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("checked when parsed")
+        digits_date(&self.0.as_bytes()[6..14]).expect("checked when parsed")
     }
+}
+
+/// The date of eight ASCII digits `YYYYMMDD`. Read by hand: chrono's format parser would add
+/// about 15 kB to the applicants' browser bundle for this one use.
+fn digits_date(d: &[u8]) -> Option<NaiveDate> {
+    let num = |r: std::ops::Range<usize>| {
+        d.get(r)?.iter().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(4..6)?, num(6..8)?)
 }
 
 impl fmt::Display for ResidentId {
@@ -297,6 +307,11 @@ mod tests {
             let other = USCC_CHARSET[(uscc_check(&values) as usize + 1) % 31] as char;
             let wrong = format!("{}{}", body, other);
             prop_assert!(Uscc::parse(&wrong).is_err());
+        }
+
+        #[test]
+        fn a_birth_date_reads_as_chrono_reads_it(s in "[0-9]{8}") {
+            prop_assert_eq!(digits_date(s.as_bytes()), NaiveDate::parse_from_str(&s, "%Y%m%d").ok());
         }
 
         #[test]
