@@ -135,3 +135,19 @@ test('staff pages: what they download, for the record', async ({ browser, baseUR
   }
   report('staff pages, cold first visit, as served (not limited):', loads);
 });
+
+test('a return visit asks whether stylesheets and scripts changed and downloads none that did not; pages are never kept', async ({ request }, info) => {
+  test.skip(info.project.name !== 'phone', 'checked once');
+  for (const asset of ['/staff.css', '/pkg/bangban.js']) {
+    const first = await request.get(asset);
+    expect(first.status(), asset).toBe(200);
+    expect(first.headers()['cache-control'], asset).toBe('no-cache');
+    const since = first.headers()['last-modified'];
+    expect(since, `${asset} says when it changed`).toBeTruthy();
+    const again = await request.get(asset, { headers: { 'If-Modified-Since': since } });
+    expect(again.status(), `${asset} unchanged`).toBe(304);
+  }
+  // A page may carry someone's personal data: no browser or proxy keeps it.
+  const page = await request.get('/catalog');
+  expect(page.headers()['cache-control']).toBe('no-store');
+});

@@ -77,7 +77,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(public_file_or_not_found)
         .layer(middleware::from_fn(honest_status))
         .layer(middleware::from_fn(session_age))
         .layer(auth_layer)
@@ -132,6 +132,32 @@ pub fn router(state: AppState, config: &Config) -> Router {
             )
         }))
         .with_state(state)
+}
+
+/// A file of the public folder (`/staff.css`, `/favicon.ico`), else the app's page for an
+/// unknown address (404). Leptos's own handler passes a file request on with only its
+/// Accept-Encoding, so a browser asking "changed since?" got the whole file again.
+async fn public_file_or_not_found(State(state): State<AppState>, req: Request<Body>) -> Response {
+    use tower::ServiceExt;
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        let mut file = Request::new(Body::empty());
+        *file.method_mut() = req.method().clone();
+        *file.uri_mut() = req.uri().clone();
+        *file.headers_mut() = req.headers().clone();
+        let Ok(res) = ServeDir::new(&*state.leptos_options.site_root)
+            .precompressed_br()
+            .precompressed_gzip()
+            .oneshot(file)
+            .await;
+        if matches!(
+            res.status(),
+            StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT
+        ) {
+            return res.into_response();
+        }
+    }
+    let uri = req.uri().clone();
+    leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, State(state), req).await
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

@@ -112,6 +112,10 @@ async fn an_item_page_discloses_everything(pool: PgPool) {
     }
     assert_eq!(app.get("/items/999999").await.status(), 404);
     assert_eq!(app.get("/items/abc").await.status(), 404);
+    // An address that is neither a page nor a public file: the app's own 404 page.
+    let missing = app.get("/no-such-page.css").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("404 页面不存在"));
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
