@@ -20,6 +20,7 @@ macro_rules! vocabulary {
 }
 
 vocabulary!(
+    shared::application::ApplicantId,
     shared::case::CaseState,
     shared::case::ItemType,
     shared::case::HandlingMode,

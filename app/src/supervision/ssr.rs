@@ -450,7 +450,7 @@ struct FoundRow {
     number: String,
     submitted_at: DateTime<Utc>,
     unit_name: String,
-    applicant_kind: String,
+    applicant_kind: crate::stored::Known<ApplicantId>,
     item: String,
     center: String,
     department: Option<String>,
@@ -536,10 +536,7 @@ pub async fn search(
         .map(|r| Found {
             number: r.number,
             submitted_at: time(r.submitted_at),
-            applicant: mask_name(
-                &r.unit_name,
-                ApplicantId::parse(&r.applicant_kind) == Some(ApplicantId::Enterprise),
-            ),
+            applicant: mask_name(&r.unit_name, r.applicant_kind.0 == ApplicantId::Enterprise),
             item: r.item,
             center: r.center,
             department: r.department.unwrap_or_default(),
