@@ -105,7 +105,7 @@ async fn a_backup_restores_every_case_event_and_file(pool: PgPool) {
     assert!(!ok && out.contains("checksums do not match"), "{out}");
 
     restored_pool.close().await;
-    sqlx::query(&format!("DROP DATABASE \"{restored}\""))
+    sqlx::query(&format!("DROP DATABASE \"{restored}\" WITH (FORCE)"))
         .execute(&mut admin)
         .await
         .unwrap();
