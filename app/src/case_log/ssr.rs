@@ -5,7 +5,9 @@
 use super::Access;
 use crate::accounts::ssr::User;
 use crate::error::AppError;
-use crate::notifications::ssr::{notify_applicant, notify_applicant_with_link};
+use crate::notifications::ssr::{
+    notify_applicant, notify_applicant_of, notify_applicant_with_link, Addressee,
+};
 use crate::notifications::Template;
 use crate::stored::Known;
 use shared::case::{transition, CaseEvent, CaseFacts, CaseState, Channel, HandlingMode, ItemType};
@@ -37,6 +39,10 @@ pub struct CaseRow {
     pub version: i32,
     pub item_id: i64,
     pub item_lineage: i64,
+    /// The item's name, as the applicant's messages give it.
+    pub item_name: String,
+    /// The item's promised limit in working days.
+    pub promised_days: u32,
     pub applicant_id: i64,
     pub center_id: i64,
     /// Where a forward goes: the parent of the case's center.
@@ -63,6 +69,8 @@ struct Raw {
     version: i32,
     item_id: i64,
     lineage: i64,
+    item_name: String,
+    promised_days: i32,
     applicant_id: i64,
     center_id: i64,
     center_kind: String,
@@ -79,7 +87,8 @@ struct Raw {
     waits_for_package: bool,
 }
 
-const ROW: &str = "SELECT c.id, c.number, c.state, c.version, c.item_id, i.lineage, c.applicant_id,
+const ROW: &str = "SELECT c.id, c.number, c.state, c.version, c.item_id, i.lineage,
+    i.name AS item_name, i.promised_days, c.applicant_id,
     c.center_id, ce.kind AS center_kind, ce.parent_id, c.department_id, c.agent_id, c.channel,
     i.item_type, c.mode, c.signature_file IS NOT NULL AS signed,
     c.application->'services' = '[\"pre_guidance\"]'::jsonb AS guidance_only,
@@ -101,6 +110,8 @@ impl From<Raw> for CaseRow {
             version: r.version,
             item_id: r.item_id,
             item_lineage: r.lineage,
+            item_name: r.item_name,
+            promised_days: r.promised_days.max(0) as u32,
             applicant_id: r.applicant_id,
             center_id: r.center_id,
             parent_center: r.parent_id,
@@ -313,9 +324,10 @@ pub async fn record(
         .as_ref()
         .and_then(|d| d.get("signature_file"))
         .and_then(|v| v.as_i64());
-    // The new state and the event that led to it, in one statement (one round trip).
+    // The new state, the event that led to it and the case's whole history after it, in one
+    // statement (one round trip): the history is what the clocks are reckoned from.
     let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
-    sqlx::query(
+    let events: Vec<(serde_json::Value, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
         "WITH moved AS (
            UPDATE cases SET state = $2, version = version + 1, agent_id = $3, center_id = $4,
              received_at = CASE WHEN $5 THEN now() ELSE received_at END,
@@ -324,9 +336,14 @@ pub async fn record(
              agent_signature_file = CASE WHEN $8 THEN coalesce($9, agent_signature_file)
                                          ELSE agent_signature_file END,
              delivery_mode = coalesce($10, delivery_mode)
-           WHERE id = $1)
-         INSERT INTO case_events (case_id, actor_id, event, note, details)
-         VALUES ($1, $11, $12, $13, $14)",
+           WHERE id = $1),
+         added AS (
+           INSERT INTO case_events (case_id, actor_id, event, note, details)
+           VALUES ($1, $11, $12, $13, $14) RETURNING id, event, at)
+         SELECT event, at FROM (
+           SELECT id, event, at FROM case_events WHERE case_id = $1
+           UNION ALL SELECT id, event, at FROM added) e
+         ORDER BY at, id",
     )
     .bind(case.id)
     .bind(next.as_str())
@@ -345,8 +362,18 @@ pub async fn record(
     .bind(event)
     .bind(step.note.as_deref())
     .bind(step.details.as_ref())
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    let events = events
+        .into_iter()
+        .map(|(event, at)| {
+            Ok(TimedEvent {
+                at,
+                event: serde_json::from_value(event)?,
+            })
+        })
+        .collect::<Result<Vec<_>, serde_json::Error>>()
+        .map_err(AppError::internal)?;
     if let CaseEvent::Forward { to_center } = step.event {
         sqlx::query(
             "INSERT INTO case_forwards (case_id, from_center_id, to_center_id) VALUES ($1, $2, $3)
@@ -358,7 +385,8 @@ pub async fn record(
         .execute(&mut **tx)
         .await?;
     }
-    refresh_timing(tx, cal, case.id, Some((case.center_id, case.agent_id))).await?;
+    let before = Some((case.center_id, case.agent_id));
+    write_timing(tx, cal, case.id, &events, case.promised_days, before).await?;
     if step.notify {
         if let Some(t) = template(&step.event) {
             // A finished case's message asks for a rating, with the page to give it on.
@@ -369,7 +397,13 @@ pub async fn record(
             .then(crate::state::public_origin)
             .flatten()
             .map(|origin| format!("{origin}/cases/{}", case.number));
-            notify_applicant_with_link(tx, case.id, t, link.as_deref()).await?;
+            let to = Addressee {
+                case_id: case.id,
+                applicant: case.applicant_id,
+                number: &case.number,
+                item: &case.item_name,
+            };
+            notify_applicant_of(tx, &to, t, link.as_deref()).await?;
         }
     }
     super::alerts::on_step(tx, case, &step.event, step.note.as_deref()).await?;
@@ -567,10 +601,23 @@ pub async fn refresh_timing(
     before: Option<(i64, Option<i64>)>,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
+    write_timing(tx, cal, case_id, &h.events, h.limit, before).await
+}
+
+/// `refresh_timing` for a case whose history the caller has just read: `events` in order,
+/// `limit` the item's promised days.
+async fn write_timing(
+    tx: &mut Transaction<'_, Postgres>,
+    cal: &shared::Calendar,
+    case_id: i64,
+    events: &[TimedEvent],
+    limit: u32,
+    before: Option<(i64, Option<i64>)>,
+) -> Result<(), AppError> {
     let now = chrono::Utc::now();
-    let clocks = compute_clocks(&h.events, h.limit, cal, now);
+    let clocks = compute_clocks(events, limit, cal, now);
     let due = next_due_clock(&clocks).and_then(|c| c.due_at);
-    let warn = shared::clocks::warns_at(&h.events, h.limit, cal, now);
+    let warn = shared::clocks::warns_at(events, limit, cal, now);
 
     let mut nth: HashMap<ClockKind, i16> = HashMap::new();
     let mut rows = ClockRows::default();

@@ -373,46 +373,63 @@ pub mod ssr {
         template: Template,
         link: Option<&str>,
     ) -> Result<(), AppError> {
-        // The SMS goes to the account's own phone, and only when that phone was proven the
-        // owner's (or an agent took it down from the person for this case): never to a number
-        // typed into an online form.
-        let (applicant, phone, reachable, number, item): (i64, String, bool, String, String) =
-            sqlx::query_as(
-                "SELECT c.applicant_id, a.phone,
-                        a.phone_verified_at IS NOT NULL OR a.password_hash = $2,
-                        c.number, i.name
-                 FROM cases c JOIN service_items i ON i.id = c.item_id
-                 JOIN accounts a ON a.id = c.applicant_id WHERE c.id = $1",
-            )
-            .bind(case_id)
-            .bind(crate::accounts::ssr::UNCLAIMED)
-            .fetch_one(&mut **tx)
-            .await?;
-        let mut body = template.render(&number, &item);
+        let (applicant, number, item): (i64, String, String) = sqlx::query_as(
+            "SELECT c.applicant_id, c.number, i.name
+             FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let case = Addressee {
+            case_id,
+            applicant,
+            number: &number,
+            item: &item,
+        };
+        notify_applicant_of(tx, &case, template, link).await
+    }
+
+    /// A case as its applicant's messages name it.
+    pub struct Addressee<'a> {
+        pub case_id: i64,
+        pub applicant: i64,
+        pub number: &'a str,
+        pub item: &'a str,
+    }
+
+    /// The applicant's message for a case the caller already holds: in-app and, when the phone
+    /// may be written to, SMS, in one statement.
+    pub async fn notify_applicant_of(
+        tx: &mut Transaction<'_, Postgres>,
+        case: &Addressee<'_>,
+        template: Template,
+        link: Option<&str>,
+    ) -> Result<(), AppError> {
+        let mut body = template.render(case.number, case.item);
         if let Some(link) = link {
             body.push_str(&format!(" {link}"));
         }
-        sqlx::query(
-            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
-             VALUES ($1, $2, 'in_app', NULL, $3, $4, 'sent', now())",
-        )
-        .bind(applicant)
-        .bind(case_id)
+        // The SMS goes to the account's own phone, and only when that phone was proven the
+        // owner's (or an agent took it down from the person for this case): never to a number
+        // typed into an online form.
+        sqlx::query(&format!(
+            "WITH a AS (
+               SELECT id, phone, phone_verified_at IS NOT NULL OR password_hash = $5 AS reachable
+               FROM accounts WHERE id = $1),
+             in_app AS (
+               INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
+               SELECT id, $2, 'in_app', NULL, $3, $4, 'sent', now() FROM a),
+             sms AS (SELECT id AS account_id, phone FROM a WHERE reachable)
+             {QUEUE_SMS}"
+        ))
+        .bind(case.applicant)
+        .bind(case.case_id)
         .bind(template.as_str())
         .bind(&body)
+        .bind(crate::accounts::ssr::UNCLAIMED)
+        .bind(SECRET_TEMPLATES)
         .execute(&mut **tx)
         .await?;
-        if reachable {
-            queue_sms(
-                &mut **tx,
-                Some(applicant),
-                Some(case_id),
-                &phone,
-                template.as_str(),
-                &body,
-            )
-            .await?;
-        }
         Ok(())
     }
 
@@ -520,21 +537,27 @@ pub mod ssr {
         template: &str,
         body: &str,
     ) -> Result<(), AppError> {
-        sqlx::query(
-            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
-             VALUES ($1, $2, 'sms', $3, $4, $5,
-                     CASE WHEN $4 = ANY($6) THEN 'code' ELSE 'applicant' END)",
-        )
+        sqlx::query(&format!(
+            "WITH sms AS (SELECT $1::bigint AS account_id, $5::text AS phone) {QUEUE_SMS}"
+        ))
         .bind(account_id)
         .bind(case_id)
-        .bind(phone)
         .bind(template)
         .bind(body)
+        .bind(phone)
         .bind(SECRET_TEMPLATES)
         .execute(db)
         .await?;
         Ok(())
     }
+
+    /// Queues an SMS to each `(account_id, phone)` of `sms`, of case `$2` with template `$3` and
+    /// text `$4`; `$6` are the secret templates. The one statement that queues texts.
+    const QUEUE_SMS: &str =
+        "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
+         SELECT account_id, $2, 'sms', phone, $3, $4,
+                CASE WHEN $3 = ANY($6) THEN 'code' ELSE 'applicant' END
+         FROM sms";
 
     /// Templates whose text is a secret for the recipient alone: the outbox never shows it.
     pub const SECRET_TEMPLATES: &[&str] = &["verification_code"];
