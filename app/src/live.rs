@@ -158,7 +158,13 @@ pub mod ssr {
                     continue;
                 }
             };
-            let channels = [CASE_CHANNEL, INBOX_CHANNEL, crate::calendar::ssr::CHANNEL];
+            let channels = [
+                CASE_CHANNEL,
+                INBOX_CHANNEL,
+                crate::calendar::ssr::CHANNEL,
+                crate::accounts::ssr::ACCOUNTS_CHANNEL,
+                crate::accounts::ssr::SESSIONS_CHANNEL,
+            ];
             if let Err(e) = listener.listen_all(channels).await {
                 tracing::warn!(error = %e, "live updates: LISTEN failed, retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -174,6 +180,11 @@ pub mod ssr {
                         let channel = channels.into_iter().find(|c| *c == n.channel());
                         if let Some(c) = channel {
                             crate::held::changed(&pool, c);
+                        }
+                        // No page of this process is open to hear it: the case is not read
+                        // (a morning rush would otherwise cost a query per step per process).
+                        if tx.receiver_count() == 0 {
+                            continue;
                         }
                         if let Some(change) = decode(&pool, n.channel(), n.payload()).await {
                             let _ = tx.send(change);

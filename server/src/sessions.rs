@@ -1,10 +1,12 @@
 //! Where sessions live: PostgreSQL, so every server process of a county sees the same logins.
 
+use app::accounts::ssr::SESSIONS_CHANNEL;
+use app::held::Held;
 use async_trait::async_trait;
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions_sqlx_store::PostgresStore;
@@ -47,9 +49,27 @@ impl SessionRows {
         self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Creates the session table (the stock store's schema).
+    /// Creates the session table (the stock store's schema) and its announcement of ended
+    /// sessions: every process holds the sessions it serves in memory (`load`). A session's
+    /// data changed is announced by `save`, which alone can tell it from a moved expiry.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
-        self.store.migrate().await
+        self.store.migrate().await?;
+        sqlx::raw_sql(&format!(
+            "CREATE OR REPLACE FUNCTION tower_sessions.session_ended() RETURNS trigger
+             LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF EXISTS (SELECT FROM gone) THEN
+                     PERFORM pg_notify('{SESSIONS_CHANNEL}', '');
+                 END IF;
+                 RETURN NULL;
+             END $$;
+             CREATE OR REPLACE TRIGGER session_ended
+                 AFTER DELETE ON tower_sessions.session REFERENCING OLD TABLE AS gone
+                 FOR EACH STATEMENT EXECUTE FUNCTION tower_sessions.session_ended();"
+        ))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 
@@ -108,35 +128,71 @@ impl SessionStore for SessionRows {
         // once it is a minute behind (an idle timeout of 30 minutes may end up to a minute
         // early). Rewriting the row on every request cost every page view a commit and its
         // WAL flush.
-        let written = sqlx::query(
-            r#"update "tower_sessions"."session"
+        // The old data comes back with the write: a session whose data really changed (not
+        // just its expiry, which is inside the same bytes) is announced to every process
+        // holding it.
+        let old: Option<(Vec<u8>,)> = sqlx::query_as(
+            r#"update "tower_sessions"."session" s
                set data = $2, expiry_date = to_timestamp($3)
-               where id = $1
-                 and (data <> $2 or expiry_date < to_timestamp($3) - interval '1 minute')"#,
+               from (select id, data from "tower_sessions"."session" where id = $1 for update) old
+               where s.id = old.id
+                 and (s.data <> $2 or s.expiry_date < to_timestamp($3) - interval '1 minute')
+               returning old.data"#,
         )
         .bind(record.id.to_string())
         .bind(data)
         .bind(record.expiry_date.unix_timestamp() as f64)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        if written.rows_affected() == 1 {
-            let mut remembered = self.remembered();
-            if remembered.len() >= REMEMBERED {
-                remembered.clear();
+        if let Some((old,)) = old {
+            {
+                let mut remembered = self.remembered();
+                if remembered.len() >= REMEMBERED {
+                    remembered.clear();
+                }
+                remembered.insert(record.id, now);
             }
-            remembered.insert(record.id, now);
+            let same =
+                rmp_serde::from_slice::<Record>(&old).is_ok_and(|o| digest(&o) == now.digest);
+            if !same {
+                sqlx::query("select pg_notify($1, '')")
+                    .bind(SESSIONS_CHANNEL)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                // This process's next request must not find it held either (the announcement
+                // comes later).
+                app::held::changed(&self.pool, SESSIONS_CHANNEL);
+            }
         }
         Ok(())
     }
 
+    /// Every request loads its session: held in memory while this process hears the session
+    /// table's changes (`SESSIONS_CHANNEL`: a session ended or its data changed), so
+    /// a logout in any process ends the session everywhere on the next request. Only the
+    /// sliding expiry moves without an announcement: a held session past it is read again.
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.store.load(id).await
+        static HELD: LazyLock<Held<Id, Option<Record>>> =
+            LazyLock::new(|| Held::new(SESSIONS_CHANNEL, std::time::Duration::from_secs(600)));
+        let held = HELD
+            .get(&self.pool, *id, async || self.store.load(id).await)
+            .await?;
+        match held.as_ref() {
+            Some(r) if r.expiry_date <= time::OffsetDateTime::now_utc() => {
+                self.store.load(id).await
+            }
+            held => Ok(held.clone()),
+        }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.remembered().remove(id);
-        self.store.delete(id).await
+        self.store.delete(id).await?;
+        // This process's next request must not find it held (the announcement comes later).
+        app::held::changed(&self.pool, SESSIONS_CHANNEL);
+        Ok(())
     }
 }
 

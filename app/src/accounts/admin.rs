@@ -230,6 +230,7 @@ pub async fn set_staff_status(id: i64, action: String) -> Result<(), AppError> {
     )
     .await?;
     tx.commit().await?;
+    super::ssr::accounts_changed(&pool);
     tracing::info!(admin = admin.id, account = id, action = %action, "staff account changed");
     Ok(())
 }
@@ -271,6 +272,7 @@ pub async fn reset_staff_password(id: i64) -> Result<String, AppError> {
     )
     .await?;
     tx.commit().await?;
+    super::ssr::accounts_changed(&pool);
     tracing::info!(admin = admin.id, account = id, "staff password reset");
     Ok(temporary)
 }

@@ -198,6 +198,7 @@ pub async fn register(
         return Err(codes::ssr::wrong_code());
     };
     tx.commit().await?;
+    ssr::accounts_changed(&pool);
     ssr::record_login_event(&pool, Some(id), phone.as_str(), "registered", &client).await?;
     log_in_as(id).await
 }
@@ -272,6 +273,7 @@ pub async fn reset_password(
         return Err(codes::ssr::wrong_code());
     };
     tx.commit().await?;
+    ssr::accounts_changed(&pool);
     ssr::record_login_event(&pool, Some(id), phone.as_str(), "password_reset", &client).await?;
     log_in_as(id).await
 }
@@ -320,6 +322,7 @@ pub async fn change_password(
     .bind(&hash)
     .execute(&pool)
     .await?;
+    ssr::accounts_changed(&pool);
     ssr::record_login_event(&pool, Some(user.id), "", "password_changed", &client).await?;
     let Some(user) = axum_login::AuthnBackend::get_user(&session.backend, &user.id).await? else {
         return Err(AppError::Unauthenticated);

@@ -116,16 +116,42 @@ impl AuthnBackend for Backend {
         Ok(verify_login(&self.pool, &creds).await?.ok())
     }
 
+    /// Every request asks for its caller: held in memory while this process hears account
+    /// changes (`ACCOUNTS_CHANNEL`), so a disabled account or a changed password still ends
+    /// the session on the next request.
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, BackendError> {
+        static HELD: std::sync::LazyLock<crate::held::Held<i64, Option<User>>> =
+            std::sync::LazyLock::new(|| {
+                crate::held::Held::new(ACCOUNTS_CHANNEL, std::time::Duration::from_secs(600))
+            });
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM accounts WHERE id = $1 AND disabled_at IS NULL
                AND (role <> 'applicant' OR phone_verified_at IS NOT NULL)"
         );
-        Ok(sqlx::query_as::<_, User>(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        let user = HELD
+            .get(&self.pool, *id, async || {
+                sqlx::query_as::<_, User>(&sql)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+            })
+            .await?;
+        Ok(user.as_ref().clone())
     }
+}
+
+/// Where a change to who someone is or whether they may sign in is announced (a trigger on
+/// `accounts`).
+pub const ACCOUNTS_CHANNEL: &str = "bangban_accounts";
+
+/// Where a session created, ended or given new data is announced (a trigger on the session
+/// table, made with it).
+pub const SESSIONS_CHANNEL: &str = "bangban_sessions";
+
+/// This process changed an account: what it holds of accounts is stale now, before the
+/// announcement comes back (the next request of the same person may be faster than that).
+pub fn accounts_changed(pool: &PgPool) {
+    crate::held::changed(pool, ACCOUNTS_CHANNEL);
 }
 
 /// Checks a login and records the attempt. Each attempt is counted before the password is
