@@ -24,7 +24,7 @@ pub async fn fresh_demo_database(name: &str) -> (PgPool, String) {
     }
     let pool = server::db::connect(&url).await.unwrap();
     server::db::migrate(&pool).await.unwrap();
-    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+    server::sessions::SessionRows::new(pool.clone())
         .migrate()
         .await
         .unwrap();

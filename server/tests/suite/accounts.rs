@@ -516,3 +516,38 @@ async fn a_page_view_moves_the_idle_timeout_on_without_rewriting_a_fresh_session
     assert_eq!(other.get_as(&agent, "/workbench").await.status(), 200);
     assert!(expiry().await >= behind + chrono::Duration::minutes(4));
 }
+
+/// Sessions and accounts are held in each process's memory: what another process does to them
+/// (here straight SQL, as another server process's statements are) still ends the session here.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_held_session_ends_when_another_process_ends_it_or_disables_its_account(pool: PgPool) {
+    let app = spawn(pool).await;
+    async fn signed_in(app: &common::TestApp, client: &reqwest::Client) -> bool {
+        app.get_as(client, "/workbench").await.status() == 200
+    }
+    // Heard within a few seconds (a NOTIFY), not at the end of an idle timeout.
+    async fn ends(app: &common::TestApp, client: &reqwest::Client) -> bool {
+        for _ in 0..100 {
+            if !signed_in(app, client).await {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+    let agent = app.client_as("agent01").await;
+    assert!(signed_in(&app, &agent).await && signed_in(&app, &agent).await);
+    sqlx::query(r#"DELETE FROM "tower_sessions"."session""#)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(ends(&app, &agent).await, "a session deleted elsewhere");
+
+    let agent = app.client_as("agent01").await;
+    assert!(signed_in(&app, &agent).await && signed_in(&app, &agent).await);
+    sqlx::query("UPDATE accounts SET disabled_at = now() WHERE login_name = 'agent01'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(ends(&app, &agent).await, "an account disabled elsewhere");
+}

@@ -40,7 +40,7 @@ pub async fn spawn(pool: PgPool) -> TestApp {
             .with_thread_names(true)
             .try_init();
     }
-    tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+    server::sessions::SessionRows::new(pool.clone())
         .migrate()
         .await
         .expect("session table");
