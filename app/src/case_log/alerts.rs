@@ -97,7 +97,7 @@ pub async fn on_step(
 ) -> Result<(), AppError> {
     match event {
         CaseEvent::Assign { agent } => {
-            let item = item_name(tx, case.id).await?;
+            let item = &case.item_name;
             let why = note.map(|n| format!("（{n}）")).unwrap_or_default();
             let body = format!("代办件{}（{item}）已指派给您承办{why}。", case.number);
             notify_staff(tx, &[*agent], Some(case.id), "staff_assigned", &body).await
@@ -106,7 +106,7 @@ pub async fn on_step(
             let Some(agent) = case.agent_id else {
                 return Ok(());
             };
-            let item = item_name(tx, case.id).await?;
+            let item = &case.item_name;
             let body = format!(
                 "申请人已补齐代办件{}（{item}）的材料，请及时重新审核。",
                 case.number

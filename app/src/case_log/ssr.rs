@@ -324,48 +324,23 @@ pub async fn record(
         .as_ref()
         .and_then(|d| d.get("signature_file"))
         .and_then(|v| v.as_i64());
-    // The new state, the event that led to it and the case's whole history after it, in one
-    // statement (one round trip): the history is what the clocks are reckoned from.
-    let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
-    let events: Vec<(serde_json::Value, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
-        "WITH moved AS (
-           UPDATE cases SET state = $2, version = version + 1, agent_id = $3, center_id = $4,
-             received_at = CASE WHEN $5 THEN now() ELSE received_at END,
-             closed_at = CASE WHEN $6 THEN now() ELSE closed_at END,
-             signature_file = CASE WHEN $7 THEN $9 ELSE signature_file END,
-             agent_signature_file = CASE WHEN $8 THEN coalesce($9, agent_signature_file)
-                                         ELSE agent_signature_file END,
-             delivery_mode = coalesce($10, delivery_mode)
-           WHERE id = $1),
-         added AS (
-           INSERT INTO case_events (case_id, actor_id, event, note, details)
-           VALUES ($1, $11, $12, $13, $14) RETURNING id, event, at)
-         SELECT event, at FROM (
-           SELECT id, event, at FROM case_events WHERE case_id = $1
-           UNION ALL SELECT id, event, at FROM added) e
-         ORDER BY at, id",
+    // The case's history as it stands, and the time the new event will bear (the
+    // transaction's): the clocks are reckoned from the history with the event added.
+    let (now, old, ats): (
+        chrono::DateTime<chrono::Utc>,
+        Vec<serde_json::Value>,
+        Vec<chrono::DateTime<chrono::Utc>>,
+    ) = sqlx::query_as(
+        "SELECT now(), coalesce(array_agg(event ORDER BY at, id), '{}'),
+                coalesce(array_agg(at ORDER BY at, id), '{}')
+         FROM case_events WHERE case_id = $1",
     )
     .bind(case.id)
-    .bind(next.as_str())
-    .bind(agent)
-    .bind(center)
-    .bind(matches!(step.event, CaseEvent::Receive))
-    .bind(!next.is_open())
-    .bind(matches!(step.event, CaseEvent::Sign))
-    .bind(matches!(step.event, CaseEvent::Receive))
-    .bind(signature_file)
-    .bind(match &step.event {
-        CaseEvent::StartDelivery { delivery } => Some(delivery.mode()),
-        _ => None,
-    })
-    .bind(step.actor.id)
-    .bind(event)
-    .bind(step.note.as_deref())
-    .bind(step.details.as_ref())
-    .fetch_all(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let events = events
+    let mut events = old
         .into_iter()
+        .zip(ats)
         .map(|(event, at)| {
             Ok(TimedEvent {
                 at,
@@ -374,6 +349,57 @@ pub async fn record(
         })
         .collect::<Result<Vec<_>, serde_json::Error>>()
         .map_err(AppError::internal)?;
+    events.push(TimedEvent {
+        at: now,
+        event: step.event.clone(),
+    });
+    let timing = Timing::of(&events, case.promised_days, cal);
+    // The new state with its due and warning times, the event that led to it and the clocks,
+    // in one statement: the case row is written once (each write of it touches all of its
+    // indexes).
+    let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
+    let before = Some((case.center_id, case.agent_id));
+    let sql = format!(
+        "WITH moved AS (
+           UPDATE cases SET state = $19, version = version + 1, agent_id = $16, center_id = $15,
+             received_at = CASE WHEN $20 THEN now() ELSE received_at END,
+             closed_at = CASE WHEN $21 THEN now() ELSE closed_at END,
+             signature_file = CASE WHEN $22 THEN $23 ELSE signature_file END,
+             agent_signature_file = CASE WHEN $20 THEN coalesce($23, agent_signature_file)
+                                         ELSE agent_signature_file END,
+             delivery_mode = coalesce($24, delivery_mode),
+             due_at = $13, warn_at = $14
+           WHERE id = $1),
+         added AS (
+           INSERT INTO case_events (case_id, actor_id, event, note, details)
+           VALUES ($1, $25, $26, $27, $28)),
+         {}",
+        clocks_sql(
+            "SELECT $15::bigint AS center_id, $16::bigint AS agent_id,
+                    $17::bigint AS department_id, $18::bigint AS lineage"
+        )
+    );
+    timing
+        .bind(sqlx::query(&sql), case.id, before)
+        .bind(center)
+        .bind(agent)
+        .bind(case.department_id)
+        .bind(case.item_lineage)
+        .bind(next.as_str())
+        .bind(matches!(step.event, CaseEvent::Receive))
+        .bind(!next.is_open())
+        .bind(matches!(step.event, CaseEvent::Sign))
+        .bind(signature_file)
+        .bind(match &step.event {
+            CaseEvent::StartDelivery { delivery } => Some(delivery.mode()),
+            _ => None,
+        })
+        .bind(step.actor.id)
+        .bind(event)
+        .bind(step.note.as_deref())
+        .bind(step.details.as_ref())
+        .execute(&mut **tx)
+        .await?;
     if let CaseEvent::Forward { to_center } = step.event {
         sqlx::query(
             "INSERT INTO case_forwards (case_id, from_center_id, to_center_id) VALUES ($1, $2, $3)
@@ -385,8 +411,6 @@ pub async fn record(
         .execute(&mut **tx)
         .await?;
     }
-    let before = Some((case.center_id, case.agent_id));
-    write_timing(tx, cal, case.id, &events, case.promised_days, before).await?;
     if step.notify {
         if let Some(t) = template(&step.event) {
             // A finished case's message asks for a rating, with the page to give it on.
@@ -601,58 +625,42 @@ pub async fn refresh_timing(
     before: Option<(i64, Option<i64>)>,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
-    write_timing(tx, cal, case_id, &h.events, h.limit, before).await
+    let sql = format!(
+        "WITH timing AS (UPDATE cases SET due_at = $13, warn_at = $14 WHERE id = $1), {}",
+        clocks_sql(
+            "SELECT c.center_id, c.agent_id, c.department_id, i.lineage
+             FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1"
+        )
+    );
+    Timing::of(&h.events, h.limit, cal)
+        .bind(sqlx::query(&sql), case_id, before)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
-/// `refresh_timing` for a case whose history the caller has just read: `events` in order,
-/// `limit` the item's promised days.
-async fn write_timing(
-    tx: &mut Transaction<'_, Postgres>,
-    cal: &shared::Calendar,
-    case_id: i64,
-    events: &[TimedEvent],
-    limit: u32,
-    before: Option<(i64, Option<i64>)>,
-) -> Result<(), AppError> {
-    let now = chrono::Utc::now();
-    let clocks = compute_clocks(events, limit, cal, now);
-    let due = next_due_clock(&clocks).and_then(|c| c.due_at);
-    let warn = shared::clocks::warns_at(events, limit, cal, now);
-
-    let mut nth: HashMap<ClockKind, i16> = HashMap::new();
-    let mut rows = ClockRows::default();
-    for (seq, c) in clocks.iter().enumerate() {
-        let n = nth.entry(c.kind).or_default();
-        *n += 1;
-        rows.seq.push(seq as i16);
-        rows.kind.push(c.kind.as_str());
-        rows.nth.push(*n);
-        rows.started_at.push(c.started_at);
-        rows.stopped_at.push(c.stopped_at);
-        rows.limit_days.push(c.limit_days.map(|d| d as i32));
-        rows.due_at
-            .push(c.due_at.filter(|_| c.status != ClockStatus::Paused));
-        rows.used_days.push(c.used_days as i32);
-        rows.breached.push(c.status == ClockStatus::Breached);
-    }
-    // The clocks that stop here are added to their day's figures in the same statement, in the
-    // slot of this database connection (steps running at once are on different connections, so
-    // they do not wait on each other's row); rows are taken in key order so two steps never lock
-    // each other's rows crosswise. The case's own due and warning times go in the same
-    // statement: one round trip fewer on every step.
-    sqlx::query(
-        "WITH timing AS (UPDATE cases SET due_at = $13, warn_at = $14 WHERE id = $1),
-         changed AS (
+/// The clocks of case `$1` written ($2–$10: `ClockRows`; $11, $12: the center and agent before
+/// the step, which clocks stopped by it stay with), and the stopped ones added to their day's
+/// figures. `case` selects the case's center_id, agent_id, department_id and lineage as they
+/// are after the step.
+///
+/// The clocks that stop are added to their day's figures in the slot of this database
+/// connection (steps running at once are on different connections, so they do not wait on each
+/// other's row); rows are taken in key order so two steps never lock each other's rows
+/// crosswise.
+fn clocks_sql(case: &str) -> String {
+    format!(
+        "changed AS (
          INSERT INTO case_clocks (case_id, seq, kind, nth, center_id, agent_id, department_id,
              item_lineage, started_at, stopped_at, limit_days, due_at, used_days, breached)
-         SELECT c.id, k.seq, k.kind, k.nth,
+         SELECT $1, k.seq, k.kind, k.nth,
                 CASE WHEN k.stopped_at IS NOT NULL AND $11::bigint IS NOT NULL THEN $11 ELSE c.center_id END,
                 CASE WHEN k.stopped_at IS NOT NULL AND $11::bigint IS NOT NULL THEN $12 ELSE c.agent_id END,
-                c.department_id, i.lineage, k.started_at, k.stopped_at, k.limit_days, k.due_at, k.used_days, k.breached
+                c.department_id, c.lineage, k.started_at, k.stopped_at, k.limit_days, k.due_at, k.used_days, k.breached
          FROM unnest($2::smallint[], $3::text[], $4::smallint[], $5::timestamptz[], $6::timestamptz[],
                      $7::int[], $8::timestamptz[], $9::int[], $10::bool[])
               AS k (seq, kind, nth, started_at, stopped_at, limit_days, due_at, used_days, breached)
-         CROSS JOIN cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1
+         CROSS JOIN ({case}) c
          ON CONFLICT (case_id, seq) DO UPDATE SET
              center_id = EXCLUDED.center_id, agent_id = EXCLUDED.agent_id,
              stopped_at = EXCLUDED.stopped_at, limit_days = EXCLUDED.limit_days,
@@ -671,25 +679,66 @@ async fn write_timing(
              finished = clock_days.finished + EXCLUDED.finished,
              met = clock_days.met + EXCLUDED.met,
              stopped = clock_days.stopped + EXCLUDED.stopped,
-             days = clock_days.days + EXCLUDED.days",
+             days = clock_days.days + EXCLUDED.days"
     )
-    .bind(case_id)
-    .bind(&rows.seq)
-    .bind(&rows.kind)
-    .bind(&rows.nth)
-    .bind(&rows.started_at)
-    .bind(&rows.stopped_at)
-    .bind(&rows.limit_days)
-    .bind(&rows.due_at)
-    .bind(&rows.used_days)
-    .bind(&rows.breached)
-    .bind(before.map(|b| b.0))
-    .bind(before.and_then(|b| b.1))
-    .bind(due)
-    .bind(warn)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+}
+
+/// A case's clocks and its due and warning times, reckoned from its history now.
+struct Timing {
+    rows: ClockRows,
+    due: Option<chrono::DateTime<chrono::Utc>>,
+    warn: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Timing {
+    fn of(events: &[TimedEvent], limit: u32, cal: &shared::Calendar) -> Timing {
+        let now = chrono::Utc::now();
+        let clocks = compute_clocks(events, limit, cal, now);
+        let due = next_due_clock(&clocks).and_then(|c| c.due_at);
+        let warn = shared::clocks::warns_at(events, limit, cal, now);
+        let mut nth: HashMap<ClockKind, i16> = HashMap::new();
+        let mut rows = ClockRows::default();
+        for (seq, c) in clocks.iter().enumerate() {
+            let n = nth.entry(c.kind).or_default();
+            *n += 1;
+            rows.seq.push(seq as i16);
+            rows.kind.push(c.kind.as_str());
+            rows.nth.push(*n);
+            rows.started_at.push(c.started_at);
+            rows.stopped_at.push(c.stopped_at);
+            rows.limit_days.push(c.limit_days.map(|d| d as i32));
+            rows.due_at
+                .push(c.due_at.filter(|_| c.status != ClockStatus::Paused));
+            rows.used_days.push(c.used_days as i32);
+            rows.breached.push(c.status == ClockStatus::Breached);
+        }
+        Timing { rows, due, warn }
+    }
+
+    /// Binds $1–$14 of a statement with `clocks_sql`: the case, the clock rows, the center and
+    /// agent before the step, the due and warning times.
+    fn bind<'q>(
+        &'q self,
+        q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+        case_id: i64,
+        before: Option<(i64, Option<i64>)>,
+    ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+        let r = &self.rows;
+        q.bind(case_id)
+            .bind(&r.seq)
+            .bind(&r.kind)
+            .bind(&r.nth)
+            .bind(&r.started_at)
+            .bind(&r.stopped_at)
+            .bind(&r.limit_days)
+            .bind(&r.due_at)
+            .bind(&r.used_days)
+            .bind(&r.breached)
+            .bind(before.map(|b| b.0))
+            .bind(before.and_then(|b| b.1))
+            .bind(self.due)
+            .bind(self.warn)
+    }
 }
 
 /// `case_clocks` columns, one array each, for one `unnest` insert.
