@@ -359,28 +359,31 @@ pub async fn record(
     // indexes).
     let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
     let before = Some((case.center_id, case.agent_id));
-    let sql = format!(
-        "WITH moved AS (
-           UPDATE cases SET state = $19, version = version + 1, agent_id = $16, center_id = $15,
-             received_at = CASE WHEN $20 THEN now() ELSE received_at END,
-             closed_at = CASE WHEN $21 THEN now() ELSE closed_at END,
-             signature_file = CASE WHEN $22 THEN $23 ELSE signature_file END,
-             agent_signature_file = CASE WHEN $20 THEN coalesce($23, agent_signature_file)
-                                         ELSE agent_signature_file END,
-             delivery_mode = coalesce($24, delivery_mode),
-             due_at = $13, warn_at = $14
-           WHERE id = $1),
-         added AS (
-           INSERT INTO case_events (case_id, actor_id, event, note, details)
-           VALUES ($1, $25, $26, $27, $28)),
-         {}",
-        clocks_sql(
-            "SELECT $15::bigint AS center_id, $16::bigint AS agent_id,
-                    $17::bigint AS department_id, $18::bigint AS lineage"
+    // Built once: the statement is the same for every step.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH moved AS (
+               UPDATE cases SET state = $19, version = version + 1, agent_id = $16, center_id = $15,
+                 received_at = CASE WHEN $20 THEN now() ELSE received_at END,
+                 closed_at = CASE WHEN $21 THEN now() ELSE closed_at END,
+                 signature_file = CASE WHEN $22 THEN $23 ELSE signature_file END,
+                 agent_signature_file = CASE WHEN $20 THEN coalesce($23, agent_signature_file)
+                                             ELSE agent_signature_file END,
+                 delivery_mode = coalesce($24, delivery_mode),
+                 due_at = $13, warn_at = $14
+               WHERE id = $1),
+             added AS (
+               INSERT INTO case_events (case_id, actor_id, event, note, details)
+               VALUES ($1, $25, $26, $27, $28)),
+             {}",
+            clocks_sql(
+                "SELECT $15::bigint AS center_id, $16::bigint AS agent_id,
+                        $17::bigint AS department_id, $18::bigint AS lineage"
+            )
         )
-    );
+    });
     timing
-        .bind(sqlx::query(&sql), case.id, before)
+        .bind(sqlx::query(&SQL), case.id, before)
         .bind(center)
         .bind(agent)
         .bind(case.department_id)
@@ -625,15 +628,17 @@ pub async fn refresh_timing(
     before: Option<(i64, Option<i64>)>,
 ) -> Result<(), AppError> {
     let h = history(&mut **tx, case_id).await?;
-    let sql = format!(
-        "WITH timing AS (UPDATE cases SET due_at = $13, warn_at = $14 WHERE id = $1), {}",
-        clocks_sql(
-            "SELECT c.center_id, c.agent_id, c.department_id, i.lineage
-             FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1"
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH timing AS (UPDATE cases SET due_at = $13, warn_at = $14 WHERE id = $1), {}",
+            clocks_sql(
+                "SELECT c.center_id, c.agent_id, c.department_id, i.lineage
+                 FROM cases c JOIN service_items i ON i.id = c.item_id WHERE c.id = $1"
+            )
         )
-    );
+    });
     Timing::of(&h.events, h.limit, cal)
-        .bind(sqlx::query(&sql), case_id, before)
+        .bind(sqlx::query(&SQL), case_id, before)
         .execute(&mut **tx)
         .await?;
     Ok(())
