@@ -98,34 +98,50 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
                         options.site_pkg_dir.to_string()
                     };
                     let pkg = format!("/{dir}/{}", options.output_name);
+                    let path = request_path();
                     // The script waits for the stylesheet; a preload starts the download at
                     // once (half a second sooner on Slow 3G) where the page has islands.
-                    let preload = (!without_islands(&request_path())).then(|| view! {
+                    let preload = (!without_islands(&path)).then(|| view! {
                         <link rel="modulepreload" href=format!("{pkg}.js")/>
                         <link rel="preload" href=format!("{pkg}.wasm") r#as="fetch" r#type="application/wasm" crossorigin=""/>
                     });
-                    // Live updates only where the page shows something that changes.
-                    let live = if live_page(&request_path()) {
-                        format!("({})();", live::LIVE_JS)
-                    } else {
-                        String::new()
-                    };
-                    // Keyboard shortcuts only where staff work (workbench::SHORTCUTS_JS).
-                    let keys = if staff {
-                        format!("({})();", workbench::SHORTCUTS_JS)
-                    } else {
-                        String::new()
-                    };
                     view! {
                         {preload}
                         <script type="module" nonce=leptos::nonce::use_nonce()>
-                            {ui::compact_js(&format!("{live}{keys}({ISLANDS_JS})({pkg:?});"))}
+                            {page_script(live_page(&path), staff, pkg)}
                         </script>
                     }
                 })
             }}
         </Suspense>
     }
+}
+
+/// The page's script: live updates only where the page shows something that changes, keyboard
+/// shortcuts only where staff work (`workbench::SHORTCUTS_JS`). Compacted once per kind of page
+/// and kept: it is the same on every page of that kind, and pages are served by the thousand.
+fn page_script(live: bool, staff: bool, pkg: String) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    type Scripts = Mutex<HashMap<(bool, bool, String), &'static str>>;
+    static SCRIPTS: LazyLock<Scripts> = LazyLock::new(Default::default);
+    let mut scripts = SCRIPTS.lock().unwrap_or_else(|e| e.into_inner());
+    scripts
+        .entry((live, staff, pkg))
+        .or_insert_with_key(|(live_page, staff, pkg)| {
+            let live = if *live_page {
+                format!("({})();", live::LIVE_JS)
+            } else {
+                String::new()
+            };
+            let keys = if *staff {
+                format!("({})();", workbench::SHORTCUTS_JS)
+            } else {
+                String::new()
+            };
+            // At most four kinds per bundle directory, which are two: leaked, never freed.
+            ui::compact_js(&format!("{live}{keys}({ISLANDS_JS})({pkg:?});")).leak()
+        })
 }
 
 /// Pages known to have no island: no wasm is preloaded for them. A page missing from this list

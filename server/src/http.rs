@@ -302,7 +302,7 @@ async fn page_policy(req: Request<Body>, next: Next) -> Response {
 
 /// The nonce on the page's first script that has one (all of a page's share it).
 fn page_nonce(html: &[u8]) -> Option<String> {
-    let at = html.windows(7).position(|w| w == b"nonce=\"")? + 7;
+    let at = memchr::memmem::find(html, b"nonce=\"")? + 7;
     let nonce: String = html[at..]
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b'_')

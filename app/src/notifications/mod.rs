@@ -397,6 +397,18 @@ pub mod ssr {
         pub item: &'a str,
     }
 
+    /// Queues an SMS to each `(account_id, phone)` of `sms`, of case `$2` with template `$3` and
+    /// text `$4`; `$6` are the secret templates. The one statement that queues texts (a macro, so
+    /// the statements that end with it are whole at compile time, not formatted per message).
+    macro_rules! queue_sms {
+        () => {
+            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
+             SELECT account_id, $2, 'sms', phone, $3, $4,
+                    CASE WHEN $3 = ANY($6) THEN 'code' ELSE 'applicant' END
+             FROM sms"
+        };
+    }
+
     /// The applicant's message for a case the caller already holds: in-app and, when the phone
     /// may be written to, SMS, in one statement.
     pub async fn notify_applicant_of(
@@ -412,15 +424,15 @@ pub mod ssr {
         // The SMS goes to the account's own phone, and only when that phone was proven the
         // owner's (or an agent took it down from the person for this case): never to a number
         // typed into an online form.
-        sqlx::query(&format!(
+        sqlx::query(concat!(
             "WITH a AS (
                SELECT id, phone, phone_verified_at IS NOT NULL OR password_hash = $5 AS reachable
                FROM accounts WHERE id = $1),
              in_app AS (
                INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
                SELECT id, $2, 'in_app', NULL, $3, $4, 'sent', now() FROM a),
-             sms AS (SELECT id AS account_id, phone FROM a WHERE reachable)
-             {QUEUE_SMS}"
+             sms AS (SELECT id AS account_id, phone FROM a WHERE reachable) ",
+            queue_sms!()
         ))
         .bind(case.applicant)
         .bind(case.case_id)
@@ -537,8 +549,9 @@ pub mod ssr {
         template: &str,
         body: &str,
     ) -> Result<(), AppError> {
-        sqlx::query(&format!(
-            "WITH sms AS (SELECT $1::bigint AS account_id, $5::text AS phone) {QUEUE_SMS}"
+        sqlx::query(concat!(
+            "WITH sms AS (SELECT $1::bigint AS account_id, $5::text AS phone) ",
+            queue_sms!()
         ))
         .bind(account_id)
         .bind(case_id)
@@ -550,14 +563,6 @@ pub mod ssr {
         .await?;
         Ok(())
     }
-
-    /// Queues an SMS to each `(account_id, phone)` of `sms`, of case `$2` with template `$3` and
-    /// text `$4`; `$6` are the secret templates. The one statement that queues texts.
-    const QUEUE_SMS: &str =
-        "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
-         SELECT account_id, $2, 'sms', phone, $3, $4,
-                CASE WHEN $3 = ANY($6) THEN 'code' ELSE 'applicant' END
-         FROM sms";
 
     /// Templates whose text is a secret for the recipient alone: the outbox never shows it.
     pub const SECRET_TEMPLATES: &[&str] = &["verification_code"];

@@ -166,14 +166,79 @@ pub async fn load_queue(
     after_id: Option<i64>,
 ) -> Result<Vec<QueueRow>, AppError> {
     let user = staff().await?;
-    let q = ssr::Queue::parse(&queue).ok_or(AppError::NotFound)?;
-    let after = after_id.map(|id| {
-        let due = after_due
-            .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d).ok())
-            .map(|d| d.with_timezone(&chrono::Utc));
-        (due, id)
-    });
+    let (q, after) = ssr::page_of(&queue, after_due, after_id)?;
     ssr::queue(&crate::state::pool()?, &user, q, after).await
+}
+
+/// The workbench's queue page as HTML. The page is drawn by the server alone (it has no
+/// island), so this runs there only; its HTML is held with the page's rows, not drawn again
+/// for every view (`ssr::queue_table`).
+async fn queue_page(
+    queue: String,
+    after_due: Option<String>,
+    after_id: Option<i64>,
+) -> Result<String, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        let user = staff().await?;
+        let (q, after) = ssr::page_of(&queue, after_due, after_id)?;
+        let html = ssr::queue_table(&crate::state::pool()?, &user, q, after).await?;
+        Ok(String::clone(&html))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (queue, after_due, after_id);
+        Err(AppError::NotFound)
+    }
+}
+
+/// A queue's page of rows, with the link to the next page when it is full.
+#[cfg(feature = "ssr")]
+fn queue_table(queue: &str, rows: Vec<QueueRow>) -> AnyView {
+    if rows.is_empty() {
+        return view! { <p class="empty">"此队列暂无代办件。"</p> }.into_any();
+    }
+    let next = rows.last().map(|r| {
+        format!(
+            "/workbench?q={queue}&after_id={}{}",
+            r.id,
+            r.due_at
+                .map(|d| format!("&after_due={}", d.to_rfc3339().replace('+', "%2B")))
+                .unwrap_or_default()
+        )
+    });
+    let full = rows.len() as i64 == 50;
+    view! {
+        <table class="data-table queue-table">
+            <thead><tr><th>"编号"</th><th>"事项"</th><th>"申请人"</th><th>"状态"</th><th>"代办员"</th><th>"期限"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| {
+                    let (href, label) = (format!("/cases/{}", r.number), r.number.clone());
+                    let class = if r.breached { "deadline-breached" } else if r.warning { "deadline-near" } else { "" };
+                    view! {
+                        <tr data-case=r.number.clone()>
+                            <td><a href=href>{label}</a></td>
+                            <td>{r.item}</td>
+                            <td>{r.applicant}</td>
+                            <td>{r.state.label()}</td>
+                            <td>{r.agent.unwrap_or_else(|| "—".into())}</td>
+                            <td class=class>{match (r.due, r.clock) {
+                                (Some(d), Some(c)) => match (r.breached, r.left_days) {
+                                    (true, _) => format!("{c} 已超期（{d}）"),
+                                    (false, Some(n)) => format!("{c} 剩{n}个工作日（{d}）"),
+                                    (false, None) => format!("{c} {d}"),
+                                },
+                                (Some(d), None) => d,
+                                _ => "—".into(),
+                            }}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {full.then(|| next.map(|href| view! { <p><a href=href class="button" data-next-page="">"下一页"</a></p> }))}
+    }
+    .into_any()
 }
 
 #[server(endpoint = "work/counts")]
@@ -321,9 +386,9 @@ pub fn WorkbenchPage() -> impl IntoView {
             )
         })
     };
-    let rows = Resource::new(
+    let table = Resource::new(
         move || (queue(), after()),
-        |(q, (due, id))| load_queue(q, due, id),
+        |(q, (due, id))| queue_page(q, due, id),
     );
     let counts = Resource::new(|| (), |_| queue_counts());
     let auth = crate::accounts::use_auth();
@@ -363,46 +428,7 @@ pub fn WorkbenchPage() -> impl IntoView {
             </Transition>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
                 {move || Suspend::new(async move {
-                    rows.await.map(|rows| {
-                        if rows.is_empty() {
-                            return view! { <p class="empty">"此队列暂无代办件。"</p> }.into_any();
-                        }
-                        let next = rows.last().map(|r| format!(
-                            "/workbench?q={}&after_id={}{}", queue(), r.id,
-                            r.due_at.map(|d| format!("&after_due={}", d.to_rfc3339().replace('+', "%2B"))).unwrap_or_default()
-                        ));
-                        let full = rows.len() as i64 == 50;
-                        view! {
-                            <table class="data-table queue-table">
-                                <thead><tr><th>"编号"</th><th>"事项"</th><th>"申请人"</th><th>"状态"</th><th>"代办员"</th><th>"期限"</th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|r| {
-                                        let (href, label) = (format!("/cases/{}", r.number), r.number.clone());
-                                        let class = if r.breached { "deadline-breached" } else if r.warning { "deadline-near" } else { "" };
-                                        view! {
-                                            <tr data-case=r.number.clone()>
-                                                <td><a href=href>{label}</a></td>
-                                                <td>{r.item}</td>
-                                                <td>{r.applicant}</td>
-                                                <td>{r.state.label()}</td>
-                                                <td>{r.agent.unwrap_or_else(|| "—".into())}</td>
-                                                <td class=class>{match (r.due, r.clock) {
-                                                    (Some(d), Some(c)) => match (r.breached, r.left_days) {
-                                                        (true, _) => format!("{c} 已超期（{d}）"),
-                                                        (false, Some(n)) => format!("{c} 剩{n}个工作日（{d}）"),
-                                                        (false, None) => format!("{c} {d}"),
-                                                    },
-                                                    (Some(d), None) => d,
-                                                    _ => "—".into(),
-                                                }}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            {full.then(|| next.map(|href| view! { <p><a href=href class="button" data-next-page="">"下一页"</a></p> }))}
-                        }.into_any()
-                    })
+                    table.await.map(|html| view! { <div class="queue-page" inner_html=html></div> })
                 })}
             </Transition>
             <p class="actions"><a href="/reception" class="button">"预约与咨询"</a></p>

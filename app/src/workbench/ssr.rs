@@ -7,6 +7,7 @@ use crate::accounts::ssr::User;
 use crate::case_log::ssr::{self as log, CaseRow, Step};
 use crate::case_log::Access;
 use crate::error::AppError;
+use leptos::prelude::RenderHtml;
 use shared::case::{CaseEvent, CaseState, HandlingMode};
 use shared::clocks::{compute_clocks, ClockStatus};
 use shared::work::{CaseAction, CheckContext};
@@ -376,7 +377,7 @@ struct Row {
 }
 
 /// Where a page of a queue starts: after (due_at, id) of the previous page's last row.
-type After = Option<(Option<chrono::DateTime<chrono::Utc>>, i64)>;
+pub type After = Option<(Option<chrono::DateTime<chrono::Utc>>, i64)>;
 
 /// Who sees which queues: the unit and the person (their own cases, wherever they are).
 type Viewer = (Option<i64>, Option<i64>, i64);
@@ -396,6 +397,42 @@ static PAGES: std::sync::LazyLock<HeldPages> =
     std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
 static COUNTS: std::sync::LazyLock<HeldCounts> =
     std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
+
+/// The workbench's HTML of each held page: drawn once, not on every view of the page.
+static TABLES: std::sync::LazyLock<crate::held::Held<(Viewer, Queue, After), String>> =
+    std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
+
+/// The queue and the page after a row that a request names; an unknown queue is not found.
+pub fn page_of(
+    queue: &str,
+    after_due: Option<String>,
+    after_id: Option<i64>,
+) -> Result<(Queue, After), AppError> {
+    let q = Queue::parse(queue).ok_or(AppError::NotFound)?;
+    let after = after_id.map(|id| {
+        let due = after_due
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(&d).ok())
+            .map(|d| d.with_timezone(&chrono::Utc));
+        (due, id)
+    });
+    Ok((q, after))
+}
+
+/// One page of a queue as the workbench shows it (`super::queue_table`), held as HTML while
+/// its rows are.
+pub async fn queue_table(
+    pool: &PgPool,
+    user: &User,
+    q: Queue,
+    after: After,
+) -> Result<std::sync::Arc<String>, AppError> {
+    TABLES
+        .get(pool, (viewer(user), q, after), async || {
+            let rows = queue(pool, user, q, after).await?;
+            Ok::<_, AppError>(super::queue_table(q.as_str(), rows).to_html())
+        })
+        .await
+}
 
 /// One page of a queue, nearest due first; `after` is the last row of the previous page
 /// (keyset pagination: (due_at, id)).
