@@ -177,13 +177,12 @@ async fn queue_page(
     queue: String,
     after_due: Option<String>,
     after_id: Option<i64>,
-) -> Result<String, AppError> {
+) -> Result<std::sync::Arc<str>, AppError> {
     #[cfg(feature = "ssr")]
     {
         let user = staff().await?;
         let (q, after) = ssr::page_of(&queue, after_due, after_id)?;
-        let html = ssr::queue_table(&crate::state::pool()?, &user, q, after).await?;
-        Ok(String::clone(&html))
+        ssr::queue_table(&crate::state::pool()?, &user, q, after).await
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -386,10 +385,6 @@ pub fn WorkbenchPage() -> impl IntoView {
             )
         })
     };
-    let table = Resource::new(
-        move || (queue(), after()),
-        |(q, (due, id))| queue_page(q, due, id),
-    );
     let counts = Resource::new(|| (), |_| queue_counts());
     let auth = crate::accounts::use_auth();
     view! {
@@ -427,9 +422,16 @@ pub fn WorkbenchPage() -> impl IntoView {
                 })}
             </Transition>
             <Transition fallback=|| view! { <p class="loading">"加载中…"</p> }>
-                {move || Suspend::new(async move {
-                    table.await.map(|html| view! { <div class="queue-page" inner_html=html></div> })
-                })}
+                // Not a resource: the page is never drawn in the browser, and its held HTML goes
+                // into the page as it is, not copied on the way.
+                {move || {
+                    let (q, (due, id)) = (queue(), after());
+                    Suspend::new(async move {
+                        queue_page(q, due, id)
+                            .await
+                            .map(|html| view! { <div class="queue-page" inner_html=html></div> })
+                    })
+                }}
             </Transition>
             <p class="actions"><a href="/reception" class="button">"预约与咨询"</a></p>
             <Shortcuts/>

@@ -13,6 +13,7 @@ use shared::clocks::{compute_clocks, ClockStatus};
 use shared::work::{CaseAction, CheckContext};
 use shared::Role;
 use sqlx::{PgPool, Postgres, Transaction};
+use std::sync::Arc;
 
 pub const HELD_BY_OTHER: &str = "此代办件由其他帮办代办员承办，您只能查看";
 pub const NOT_RECEIVED: &str = "此代办件尚未接收：请先接收，接收后由您承办";
@@ -399,7 +400,7 @@ static COUNTS: std::sync::LazyLock<HeldCounts> =
     std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
 
 /// The workbench's HTML of each held page: drawn once, not on every view of the page.
-static TABLES: std::sync::LazyLock<crate::held::Held<(Viewer, Queue, After), String>> =
+static TABLES: std::sync::LazyLock<crate::held::Held<(Viewer, Queue, After), Arc<str>>> =
     std::sync::LazyLock::new(|| crate::held::Held::new(crate::live::ssr::CASE_CHANNEL, HELD_FOR));
 
 /// The queue and the page after a row that a request names; an unknown queue is not found.
@@ -425,13 +426,14 @@ pub async fn queue_table(
     user: &User,
     q: Queue,
     after: After,
-) -> Result<std::sync::Arc<String>, AppError> {
-    TABLES
+) -> Result<Arc<str>, AppError> {
+    let html = TABLES
         .get(pool, (viewer(user), q, after), async || {
             let rows = queue(pool, user, q, after).await?;
-            Ok::<_, AppError>(super::queue_table(q.as_str(), rows).to_html())
+            Ok::<_, AppError>(Arc::from(super::queue_table(q.as_str(), rows).to_html()))
         })
-        .await
+        .await?;
+    Ok(Arc::clone(&html))
 }
 
 /// One page of a queue, nearest due first; `after` is the last row of the previous page
