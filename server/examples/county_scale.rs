@@ -48,10 +48,22 @@ async fn main() {
     let base = support::serve(pool.clone(), url.clone()).await;
     let minimal = serve_minimal(server::db::connect(&url).await.unwrap()).await;
 
-    throughput(&pool, &base, &minimal).await;
-    transitions(&pool, &base).await;
-    pages(&pool, &base).await;
-    catalog_and_month(&base).await;
+    // `COUNTY_SCALE_ONLY=transitions` (or `pages`, `keyset`, `catalog`) measures one part alone,
+    // for working on it.
+    let only = std::env::var("COUNTY_SCALE_ONLY").ok();
+    let part = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if part("pages") {
+        throughput(&pool, &base, &minimal).await;
+    }
+    if part("transitions") {
+        transitions(&pool, &base).await;
+    }
+    if part("keyset") {
+        pages(&pool, &base).await;
+    }
+    if part("catalog") {
+        catalog_and_month(&base).await;
+    }
 }
 
 /// Loads cases, events, clocks and items into the fresh database.

@@ -6,7 +6,8 @@ use super::Access;
 use crate::accounts::ssr::User;
 use crate::error::AppError;
 use crate::notifications::ssr::{
-    notify_applicant, notify_applicant_of, notify_applicant_with_link, Addressee,
+    applicant_message, applicant_text, notify_applicant, notify_applicant_with_link, Addressee,
+    SECRET_TEMPLATES,
 };
 use crate::notifications::Template;
 use crate::stored::Known;
@@ -211,6 +212,17 @@ pub async fn visible<'e, E: sqlx::PgExecutor<'e>>(
     }
 }
 
+/// `covers_item` as an SQL condition on `$1` (the account) and `$2` (the item's lineage).
+macro_rules! covers_item {
+    () => {
+        "EXISTS (SELECT 1 FROM team_members m
+             JOIN agent_teams t ON t.id = m.team_id AND t.status = 'filed'
+             JOIN team_member_items mi ON mi.member_id = m.id AND mi.item_lineage = $2
+             JOIN accounts a ON a.id = m.account_id AND a.role = 'agent' AND a.disabled_at IS NULL
+             WHERE m.account_id = $1)"
+    };
+}
+
 /// Whether `account` is an active agent of a filed team who covers the item of `lineage`: the
 /// only people who may be responsible for a case of it.
 pub async fn covers_item<'e, E: sqlx::PgExecutor<'e>>(
@@ -218,17 +230,119 @@ pub async fn covers_item<'e, E: sqlx::PgExecutor<'e>>(
     account: i64,
     lineage: i64,
 ) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM team_members m
-             JOIN agent_teams t ON t.id = m.team_id AND t.status = 'filed'
-             JOIN team_member_items mi ON mi.member_id = m.id AND mi.item_lineage = $2
-             JOIN accounts a ON a.id = m.account_id AND a.role = 'agent' AND a.disabled_at IS NULL
-             WHERE m.account_id = $1)",
-    )
+    Ok(sqlx::query_scalar(concat!("SELECT ", covers_item!()))
+        .bind(account)
+        .bind(lineage)
+        .fetch_one(db)
+        .await?)
+}
+
+/// A locked case's events as they stand, and the time the next event will bear (the
+/// transaction's): what a step is checked against and its clocks are reckoned from.
+pub struct Past {
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub events: Vec<TimedEvent>,
+}
+
+impl Past {
+    fn decode(
+        now: chrono::DateTime<chrono::Utc>,
+        events: Vec<serde_json::Value>,
+        ats: Vec<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Past, AppError> {
+        let events = events
+            .into_iter()
+            .zip(ats)
+            .map(|(event, at)| {
+                Ok(TimedEvent {
+                    at,
+                    event: serde_json::from_value(event)?,
+                })
+            })
+            .collect::<Result<Vec<_>, serde_json::Error>>()
+            .map_err(AppError::internal)?;
+        Ok(Past { now, events })
+    }
+
+    pub fn notices(&self) -> usize {
+        notices(&self.events)
+    }
+}
+
+/// How many one-time notices (一次性告知) a case with these events has had.
+pub fn notices(events: &[TimedEvent]) -> usize {
+    events
+        .iter()
+        .filter(|e| matches!(e.event, CaseEvent::ReviewMissing))
+        .count()
+}
+
+/// The events of the case whose id is parameter `$case`, in order, with the transaction's time.
+macro_rules! past {
+    ($case:literal) => {
+        concat!(
+            "SELECT now(), coalesce(array_agg(event ORDER BY at, id), '{}'),
+                    coalesce(array_agg(at ORDER BY at, id), '{}')
+             FROM case_events WHERE case_id = ",
+            $case
+        )
+    };
+}
+
+type PastRow = (
+    chrono::DateTime<chrono::Utc>,
+    Vec<serde_json::Value>,
+    Vec<chrono::DateTime<chrono::Utc>>,
+);
+
+/// The locked case's past (`record` reads it when the caller has not).
+async fn past(tx: &mut Transaction<'_, Postgres>, case_id: i64) -> Result<Past, AppError> {
+    let (now, events, ats): PastRow = sqlx::query_as(past!("$1"))
+        .bind(case_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Past::decode(now, events, ats)
+}
+
+/// What an agent's step on a locked case is checked against, read in one round trip: the
+/// case's past, whether the agent may be responsible for it (`covers_item`), and the names of
+/// its item's materials, sorted (a review checks every one).
+pub struct StepFacts {
+    pub past: Past,
+    pub covers_item: bool,
+    pub materials: Vec<String>,
+}
+
+pub async fn step_facts(
+    tx: &mut Transaction<'_, Postgres>,
+    case: &CaseRow,
+    account: i64,
+) -> Result<StepFacts, AppError> {
+    let (now, events, ats, covers_item, mut materials): (
+        chrono::DateTime<chrono::Utc>,
+        Vec<serde_json::Value>,
+        Vec<chrono::DateTime<chrono::Utc>>,
+        bool,
+        Vec<String>,
+    ) = sqlx::query_as(concat!(
+        "SELECT p.*, ",
+        covers_item!(),
+        ", ARRAY(SELECT name FROM item_materials WHERE item_id = $4) FROM (",
+        past!("$3"),
+        ") p"
+    ))
     .bind(account)
-    .bind(lineage)
-    .fetch_one(db)
-    .await?)
+    .bind(case.item_lineage)
+    .bind(case.id)
+    .bind(case.item_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    materials.sort_unstable();
+    Ok(StepFacts {
+        past: Past::decode(now, events, ats)?,
+        covers_item,
+        materials,
+    })
 }
 
 pub const NOT_FILED: &str = "只有已登记备案、承办本事项的帮办代办员才能接收或承办此代办件";
@@ -245,6 +359,8 @@ pub struct Step<'a> {
     pub details: Option<serde_json::Value>,
     /// Whether the applicant is told of this step.
     pub notify: bool,
+    /// The case's past, when the caller has read it already (`step_facts`).
+    pub past: Option<Past>,
 }
 
 impl<'a> Step<'a> {
@@ -256,6 +372,7 @@ impl<'a> Step<'a> {
             note: None,
             details: None,
             notify: true,
+            past: None,
         }
     }
 }
@@ -324,31 +441,10 @@ pub async fn record(
         .as_ref()
         .and_then(|d| d.get("signature_file"))
         .and_then(|v| v.as_i64());
-    // The case's history as it stands, and the time the new event will bear (the
-    // transaction's): the clocks are reckoned from the history with the event added.
-    let (now, old, ats): (
-        chrono::DateTime<chrono::Utc>,
-        Vec<serde_json::Value>,
-        Vec<chrono::DateTime<chrono::Utc>>,
-    ) = sqlx::query_as(
-        "SELECT now(), coalesce(array_agg(event ORDER BY at, id), '{}'),
-                coalesce(array_agg(at ORDER BY at, id), '{}')
-         FROM case_events WHERE case_id = $1",
-    )
-    .bind(case.id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut events = old
-        .into_iter()
-        .zip(ats)
-        .map(|(event, at)| {
-            Ok(TimedEvent {
-                at,
-                event: serde_json::from_value(event)?,
-            })
-        })
-        .collect::<Result<Vec<_>, serde_json::Error>>()
-        .map_err(AppError::internal)?;
+    let Past { now, mut events } = match step.past {
+        Some(past) => past,
+        None => past(tx, case.id).await?,
+    };
     events.push(TimedEvent {
         at: now,
         event: step.event.clone(),
@@ -359,6 +455,24 @@ pub async fn record(
     // indexes).
     let event = serde_json::to_value(&step.event).map_err(AppError::internal)?;
     let before = Some((case.center_id, case.agent_id));
+    // The applicant's message for the step, written with it.
+    let message = template(&step.event).filter(|_| step.notify).map(|t| {
+        // A finished case's message asks for a rating, with the page to give it on.
+        let link = matches!(
+            t,
+            Template::Delivered | Template::Terminated | Template::Guided
+        )
+        .then(crate::state::public_origin)
+        .flatten()
+        .map(|origin| format!("{origin}/cases/{}", case.number));
+        let to = Addressee {
+            case_id: case.id,
+            applicant: case.applicant_id,
+            number: &case.number,
+            item: &case.item_name,
+        };
+        (t, applicant_text(&to, t, link.as_deref()))
+    });
     // Built once: the statement is the same for every step.
     static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         format!(
@@ -375,7 +489,9 @@ pub async fn record(
              added AS (
                INSERT INTO case_events (case_id, actor_id, event, note, details)
                VALUES ($1, $25, $26, $27, $28)),
+             {},
              {}",
+            applicant_message!("$33", "$1", "$29", "$30", "$31", "$32"),
             clocks_sql(
                 "SELECT $15::bigint AS center_id, $16::bigint AS agent_id,
                         $17::bigint AS department_id, $18::bigint AS lineage"
@@ -401,6 +517,11 @@ pub async fn record(
         .bind(event)
         .bind(step.note.as_deref())
         .bind(step.details.as_ref())
+        .bind(message.as_ref().map(|(t, _)| t.as_str()))
+        .bind(message.as_ref().map(|(_, text)| text))
+        .bind(crate::accounts::ssr::UNCLAIMED)
+        .bind(SECRET_TEMPLATES)
+        .bind(case.applicant_id)
         .execute(&mut **tx)
         .await?;
     if let CaseEvent::Forward { to_center } = step.event {
@@ -413,25 +534,6 @@ pub async fn record(
         .bind(to_center)
         .execute(&mut **tx)
         .await?;
-    }
-    if step.notify {
-        if let Some(t) = template(&step.event) {
-            // A finished case's message asks for a rating, with the page to give it on.
-            let link = matches!(
-                t,
-                Template::Delivered | Template::Terminated | Template::Guided
-            )
-            .then(crate::state::public_origin)
-            .flatten()
-            .map(|origin| format!("{origin}/cases/{}", case.number));
-            let to = Addressee {
-                case_id: case.id,
-                applicant: case.applicant_id,
-                number: &case.number,
-                item: &case.item_name,
-            };
-            notify_applicant_of(tx, &to, t, link.as_deref()).await?;
-        }
     }
     super::alerts::on_step(tx, case, &step.event, step.note.as_deref()).await?;
     tracing::info!(

@@ -761,7 +761,8 @@ pub mod ssr {
             let Some(item_id) = item.item_id else {
                 continue;
             };
-            let (materials, _) = crate::catalog::ssr::item_parts(pool, item_id).await?;
+            let (materials, _) =
+                crate::catalog::ssr::item_parts(&mut *pool.acquire().await?, item_id).await?;
             lists.push(
                 materials
                     .iter()

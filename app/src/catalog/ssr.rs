@@ -156,7 +156,7 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (materials, special_steps) = item_parts(pool, id).await?;
+    let (materials, special_steps) = item_parts(&mut *pool.acquire().await?, id).await?;
     Ok(ItemDetail {
         summary: row.summary.into(),
         seq: row.seq,
@@ -177,7 +177,7 @@ pub async fn item(pool: &PgPool, id: i64) -> Result<ItemDetail, AppError> {
 
 /// An item's materials checklist and special steps, of any version (cases keep theirs).
 pub async fn item_parts(
-    pool: &PgPool,
+    conn: &mut sqlx::PgConnection,
     id: i64,
 ) -> Result<(Vec<Material>, Vec<SpecialStep>), AppError> {
     let materials: Vec<(String, Known<MaterialForm>, i32, bool, String, String)> = sqlx::query_as(
@@ -185,13 +185,13 @@ pub async fn item_parts(
          WHERE item_id = $1 ORDER BY seq",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let steps: Vec<(Known<SpecialStepKind>, bool, String)> = sqlx::query_as(
         "SELECT kind, counts_toward_limit, notes FROM item_special_steps WHERE item_id = $1 ORDER BY seq",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok((
         materials

@@ -140,22 +140,30 @@ pub mod ssr {
         if info.width > 2000 || info.height > 1000 {
             return Err(AppError::field("signature", "签名图片过大，请重新签名"));
         }
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let frame = reader.next_frame(&mut buf).map_err(|_| missing())?;
-        let pixels = &buf[..frame.buffer_size()];
-        let inked = match (frame.color_type, frame.bit_depth) {
-            (png::ColorType::Rgba, png::BitDepth::Eight) => {
-                pixels.chunks_exact(4).filter(|p| p[3] > 64).count()
+        // Row by row: the whole image is decoded (a broken one is refused), but never held, and
+        // ink is counted only until there is enough.
+        let (color, depth) = reader.output_color_type();
+        let ink_in = |row: &[u8]| -> usize {
+            match (color, depth) {
+                (png::ColorType::Rgba, png::BitDepth::Eight) => {
+                    row.chunks_exact(4).filter(|p| p[3] > 64).count()
+                }
+                (png::ColorType::GrayscaleAlpha, png::BitDepth::Eight) => {
+                    row.chunks_exact(2).filter(|p| p[1] > 64).count()
+                }
+                (png::ColorType::Rgb, png::BitDepth::Eight) => row
+                    .chunks_exact(3)
+                    .filter(|p| (p[0] as u32 + p[1] as u32 + p[2] as u32) < 384)
+                    .count(),
+                _ => 0,
             }
-            (png::ColorType::GrayscaleAlpha, png::BitDepth::Eight) => {
-                pixels.chunks_exact(2).filter(|p| p[1] > 64).count()
-            }
-            (png::ColorType::Rgb, png::BitDepth::Eight) => pixels
-                .chunks_exact(3)
-                .filter(|p| (p[0] as u32 + p[1] as u32 + p[2] as u32) < 384)
-                .count(),
-            _ => 0,
         };
+        let mut inked = 0;
+        while let Some(row) = reader.next_row().map_err(|_| missing())? {
+            if inked < MIN_INKED {
+                inked += ink_in(row.data());
+            }
+        }
         if inked < MIN_INKED {
             return Err(missing());
         }

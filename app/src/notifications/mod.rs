@@ -397,47 +397,73 @@ pub mod ssr {
         pub item: &'a str,
     }
 
-    /// Queues an SMS to each `(account_id, phone)` of `sms`, of case `$2` with template `$3` and
-    /// text `$4`; `$6` are the secret templates. The one statement that queues texts (a macro, so
-    /// the statements that end with it are whole at compile time, not formatted per message).
-    macro_rules! queue_sms {
-        () => {
-            "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
-             SELECT account_id, $2, 'sms', phone, $3, $4,
-                    CASE WHEN $3 = ANY($6) THEN 'code' ELSE 'applicant' END
-             FROM sms"
+    /// Queues an SMS to each `(account_id, phone)` of `sms`, of case `$case` with template
+    /// `$template` and text `$body`; `$secret` are the secret templates (each a parameter like
+    /// `"$2"`). The one statement that queues texts (a macro, so the statements that end with it
+    /// are whole at compile time, not formatted per message).
+    macro_rules! queue_sms_sql {
+        ($case:literal, $template:literal, $body:literal, $secret:literal) => {
+            concat!(
+                "INSERT INTO notifications (account_id, case_id, channel, phone, template, body, kind)
+                 SELECT account_id, ", $case, ", 'sms', phone, ", $template, ", ", $body, ",
+                        CASE WHEN ", $template, " = ANY(", $secret, ") THEN 'code' ELSE 'applicant' END
+                 FROM sms"
+            )
         };
     }
 
-    /// The applicant's message for a case the caller already holds: in-app and, when the phone
-    /// may be written to, SMS, in one statement.
+    /// The applicant's message as common table expressions of a statement (a case step writes
+    /// it with the step): in-app, and SMS when the phone may be written to; none when the
+    /// template parameter is NULL. The SMS goes to the account's own phone, and only when that
+    /// phone was proven the owner's (or an agent took it down from the person for this case):
+    /// never to a number typed into an online form. `$unclaimed` is `accounts::ssr::UNCLAIMED`.
+    macro_rules! applicant_message {
+        ($account:literal, $case:literal, $template:literal, $body:literal, $unclaimed:literal,
+         $secret:literal) => {
+            concat!(
+                "addressee AS (
+                   SELECT id, phone, phone_verified_at IS NOT NULL OR password_hash = ", $unclaimed,
+                "    AS reachable
+                   FROM accounts WHERE id = ", $account, " AND ", $template, "::text IS NOT NULL),
+                 in_app AS (
+                   INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
+                   SELECT id, ", $case, ", 'in_app', NULL, ", $template, ", ", $body, ", 'sent', now()
+                   FROM addressee),
+                 sms AS (SELECT id AS account_id, phone FROM addressee WHERE reachable),
+                 texted AS (",
+                $crate::notifications::ssr::queue_sms_sql!($case, $template, $body, $secret),
+                ")"
+            )
+        };
+    }
+    pub(crate) use {applicant_message, queue_sms_sql};
+
+    /// The text of the applicant's message, with the page to act on it when there is one.
+    pub fn applicant_text(case: &Addressee<'_>, template: Template, link: Option<&str>) -> String {
+        let mut body = template.render(case.number, case.item);
+        if let Some(link) = link {
+            body.push(' ');
+            body.push_str(link);
+        }
+        body
+    }
+
+    /// The applicant's message for a case the caller already holds, in one statement.
     pub async fn notify_applicant_of(
         tx: &mut Transaction<'_, Postgres>,
         case: &Addressee<'_>,
         template: Template,
         link: Option<&str>,
     ) -> Result<(), AppError> {
-        let mut body = template.render(case.number, case.item);
-        if let Some(link) = link {
-            body.push_str(&format!(" {link}"));
-        }
-        // The SMS goes to the account's own phone, and only when that phone was proven the
-        // owner's (or an agent took it down from the person for this case): never to a number
-        // typed into an online form.
         sqlx::query(concat!(
-            "WITH a AS (
-               SELECT id, phone, phone_verified_at IS NOT NULL OR password_hash = $5 AS reachable
-               FROM accounts WHERE id = $1),
-             in_app AS (
-               INSERT INTO notifications (account_id, case_id, channel, phone, template, body, status, sent_at)
-               SELECT id, $2, 'in_app', NULL, $3, $4, 'sent', now() FROM a),
-             sms AS (SELECT id AS account_id, phone FROM a WHERE reachable) ",
-            queue_sms!()
+            "WITH ",
+            applicant_message!("$1", "$2", "$3", "$4", "$5", "$6"),
+            " SELECT"
         ))
         .bind(case.applicant)
         .bind(case.case_id)
         .bind(template.as_str())
-        .bind(&body)
+        .bind(applicant_text(case, template, link))
         .bind(crate::accounts::ssr::UNCLAIMED)
         .bind(SECRET_TEMPLATES)
         .execute(&mut **tx)
@@ -551,7 +577,7 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         sqlx::query(concat!(
             "WITH sms AS (SELECT $1::bigint AS account_id, $5::text AS phone) ",
-            queue_sms!()
+            queue_sms_sql!("$2", "$3", "$4", "$6")
         ))
         .bind(account_id)
         .bind(case_id)

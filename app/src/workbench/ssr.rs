@@ -18,12 +18,13 @@ use std::sync::Arc;
 pub const HELD_BY_OTHER: &str = "此代办件由其他帮办代办员承办，您只能查看";
 pub const NOT_RECEIVED: &str = "此代办件尚未接收：请先接收，接收后由您承办";
 
-/// Whether `user` may take `action` on `case`, before the state machine is asked.
-async fn may_act<'e, E: sqlx::PgExecutor<'e>>(
-    db: E,
+/// Whether `user` may take `action` on `case`, before the state machine is asked;
+/// `covers_item`: whether the user is filed for the case's item.
+fn may_act(
     user: &User,
     case: &CaseRow,
     action: &CaseAction,
+    covers_item: bool,
 ) -> Result<(), AppError> {
     let receive = matches!(action, CaseAction::Receive { .. });
     match case.access(user) {
@@ -36,7 +37,7 @@ async fn may_act<'e, E: sqlx::PgExecutor<'e>>(
         Access::Act => {}
     }
     // Receiving makes the receiver responsible: only a filed agent covering the item.
-    if receive && !log::covers_item(db, user.id, case.item_lineage).await? {
+    if receive && !covers_item {
         return Err(AppError::Rejected(log::NOT_FILED.into()));
     }
     Ok(())
@@ -66,53 +67,12 @@ async fn check_assignee(
     Ok(())
 }
 
-/// How many one-time notices case `$1` has had.
-const NOTICES: &str =
-    "SELECT count(*) FROM case_events WHERE case_id = $1 AND event->>'kind' = 'review_missing'";
-
-/// How many one-time notices the case has had.
-async fn notices_before<'e, E: sqlx::PgExecutor<'e>>(
-    db: E,
-    case_id: i64,
-) -> Result<usize, AppError> {
-    let n: i64 = sqlx::query_scalar(NOTICES)
-        .bind(case_id)
-        .fetch_one(db)
-        .await?;
-    Ok(n as usize)
-}
-
-/// What a review is checked against: how many one-time notices the case has had, and the
-/// names of its item's materials. One round trip, on the step's own connection.
-async fn review_facts(
-    tx: &mut Transaction<'_, Postgres>,
-    case: &CaseRow,
-) -> Result<(usize, Vec<String>), AppError> {
-    let (notices, mut materials): (i64, Vec<String>) = sqlx::query_as(&format!(
-        "SELECT ({NOTICES}), ARRAY(SELECT name FROM item_materials WHERE item_id = $2)"
-    ))
-    .bind(case.id)
-    .bind(case.item_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    materials.sort_unstable();
-    Ok((notices as usize, materials))
-}
-
 /// How the case's result went out, once delivery started.
-async fn delivered_by<'e, E: sqlx::PgExecutor<'e>>(
-    db: E,
-    case_id: i64,
-) -> Result<Option<shared::case::Delivery>, AppError> {
-    Ok(log::history(db, case_id)
-        .await?
-        .events
-        .into_iter()
-        .rev()
-        .find_map(|e| match e.event {
-            CaseEvent::StartDelivery { delivery } => Some(delivery),
-            _ => None,
-        }))
+fn delivery_of(events: &[shared::clocks::TimedEvent]) -> Option<shared::case::Delivery> {
+    events.iter().rev().find_map(|e| match &e.event {
+        CaseEvent::StartDelivery { delivery } => Some(delivery.clone()),
+        _ => None,
+    })
 }
 
 /// Stores a signature drawn on the agent's device as a file of the case.
@@ -149,15 +109,12 @@ pub async fn work(
     if case.version != version {
         return Err(AppError::Rejected(log::CHANGED.into()));
     }
-    may_act(&mut *tx, user, &case, action).await?;
-    // Only a review asks whether the applicant was told before (a second notice needs a reason).
-    let (notices, materials) = match action {
-        CaseAction::Review { .. } => review_facts(&mut tx, &case).await?,
-        _ => (0, Vec::new()),
-    };
+    let facts = log::step_facts(&mut tx, &case, user.id).await?;
+    may_act(user, &case, action, facts.covers_item)?;
     action
         .check(CheckContext {
-            notices_before: notices,
+            // A second one-time notice needs a reason.
+            notices_before: facts.past.notices(),
             mode: case.facts.mode,
         })
         .map_err(AppError::Invalid)?;
@@ -195,7 +152,7 @@ pub async fn work(
         CaseAction::Review { checks, .. } => {
             let mut given: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
             given.sort_unstable();
-            if !materials.is_empty() && materials != given {
+            if !facts.materials.is_empty() && facts.materials != given {
                 return Err(AppError::field(
                     "checks",
                     "核对表与本事项的材料清单不一致，请刷新页面后逐项核对",
@@ -241,7 +198,7 @@ pub async fn work(
         // Only a door delivery is signed for: the recipient signs on the agent's device.
         CaseAction::Complete { signature, .. } => {
             let door = matches!(
-                delivered_by(&mut *tx, case.id).await?,
+                delivery_of(&facts.past.events),
                 Some(shared::case::Delivery::Door)
             );
             if door && signature.is_empty() {
@@ -263,6 +220,7 @@ pub async fn work(
     step.expected_version = Some(version);
     step.note = action.note();
     step.details = Some(details);
+    step.past = Some(facts.past);
     log::record(&mut tx, &cal, &case, step).await?;
     tx.commit().await?;
     Ok(version + 1)
@@ -554,8 +512,10 @@ async fn read_counts(pool: &PgPool, user: &User) -> Result<Vec<(String, i64)>, A
 
 /// What the case page needs to offer an agent the steps allowed now.
 pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkContext, AppError> {
-    let (case, access) = log::visible(pool, user, number).await?;
-    let may_receive = access == Access::Read && case.may_receive(pool, user).await?;
+    // One connection for the page's reads (each lent connection costs round trips of its own).
+    let mut conn = pool.acquire().await?;
+    let (case, access) = log::visible(&mut *conn, user, number).await?;
+    let may_receive = access == Access::Read && case.may_receive(&mut *conn, user).await?;
     let allowed = match access {
         Access::Act => shared::case::allowed_events(case.state, &case.facts, user.role()),
         _ if may_receive => vec![CaseEvent::Receive],
@@ -571,15 +531,31 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
                 .unwrap_or_default()
         })
         .collect();
-    let (materials, special_steps) = crate::catalog::ssr::item_parts(pool, case.item_id).await?;
+    let (materials, special_steps) =
+        crate::catalog::ssr::item_parts(&mut conn, case.item_id).await?;
     let windows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT w.id, c.name || ' · ' || w.name FROM windows w JOIN centers c ON c.id = w.center_id
          WHERE w.retired_at IS NULL ORDER BY (w.center_id <> $1), c.id, w.id",
     )
     .bind(user.center_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
-    let notices = notices_before(pool, case.id).await?;
+    let events = log::history(&mut *conn, case.id).await?.events;
+    let notices = log::notices(&events);
+    let acting = access == Access::Act;
+    let delivery = if acting {
+        let application: Option<serde_json::Value> =
+            sqlx::query_scalar("SELECT application FROM cases WHERE id = $1")
+                .bind(case.id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        application
+            .and_then(|a| serde_json::from_value::<shared::application::Application>(a).ok())
+            .map(|a| a.delivery)
+    } else {
+        None
+    };
+    drop(conn);
     let agents = if allowed.iter().any(|a| a == "assign") {
         agent_loads(
             pool,
@@ -591,20 +567,7 @@ pub async fn context(pool: &PgPool, user: &User, number: &str) -> Result<WorkCon
     } else {
         Vec::new()
     };
-    let acting = access == Access::Act;
-    let delivery = if acting {
-        let application: Option<serde_json::Value> =
-            sqlx::query_scalar("SELECT application FROM cases WHERE id = $1")
-                .bind(case.id)
-                .fetch_optional(pool)
-                .await?;
-        application
-            .and_then(|a| serde_json::from_value::<shared::application::Application>(a).ok())
-            .map(|a| a.delivery)
-    } else {
-        None
-    };
-    let delivered_by = delivered_by(pool, case.id).await?;
+    let delivered_by = delivery_of(&events);
     let notice_draft = if allowed.iter().any(|a| a == "review_complete") {
         Some(crate::cases::notice::ssr::draft(pool, case.id, user, notices as i64 + 1).await?)
     } else {
