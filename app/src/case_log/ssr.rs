@@ -281,8 +281,8 @@ pub fn notices(events: &[TimedEvent]) -> usize {
 macro_rules! past {
     ($case:literal) => {
         concat!(
-            "SELECT now(), coalesce(array_agg(event ORDER BY at, id), '{}'),
-                    coalesce(array_agg(at ORDER BY at, id), '{}')
+            "SELECT now() AS now, coalesce(array_agg(event ORDER BY at, id), '{}') AS events,
+                    coalesce(array_agg(at ORDER BY at, id), '{}') AS ats
              FROM case_events WHERE case_id = ",
             $case
         )
@@ -318,16 +318,18 @@ pub async fn step_facts(
     case: &CaseRow,
     account: i64,
 ) -> Result<StepFacts, AppError> {
-    let (now, events, ats, covers_item, mut materials): (
-        chrono::DateTime<chrono::Utc>,
-        Vec<serde_json::Value>,
-        Vec<chrono::DateTime<chrono::Utc>>,
-        bool,
-        Vec<String>,
-    ) = sqlx::query_as(concat!(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        now: chrono::DateTime<chrono::Utc>,
+        events: Vec<serde_json::Value>,
+        ats: Vec<chrono::DateTime<chrono::Utc>>,
+        covers_item: bool,
+        materials: Vec<String>,
+    }
+    let mut r: Row = sqlx::query_as(concat!(
         "SELECT p.*, ",
         covers_item!(),
-        ", ARRAY(SELECT name FROM item_materials WHERE item_id = $4) FROM (",
+        " AS covers_item, ARRAY(SELECT name FROM item_materials WHERE item_id = $4) AS materials FROM (",
         past!("$3"),
         ") p"
     ))
@@ -337,11 +339,11 @@ pub async fn step_facts(
     .bind(case.item_id)
     .fetch_one(&mut **tx)
     .await?;
-    materials.sort_unstable();
+    r.materials.sort_unstable();
     Ok(StepFacts {
-        past: Past::decode(now, events, ats)?,
-        covers_item,
-        materials,
+        past: Past::decode(r.now, r.events, r.ats)?,
+        covers_item: r.covers_item,
+        materials: r.materials,
     })
 }
 
