@@ -8,29 +8,12 @@ use std::time::Duration;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// A pooled connection idle this long is asked whether it is still there before it is lent.
-const TRUSTED_IDLE: Duration = Duration::from_secs(1);
-
 fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(20)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(5))
         .idle_timeout(Duration::from_secs(600))
-        // sqlx asks every connection it lends whether it is alive (a round trip before each
-        // query outside a transaction), and asks again when it comes back. Under load a
-        // connection comes back and goes out within milliseconds, so only one that has sat idle
-        // is asked (after a database restart the idle ones are all stale; a busy one that went
-        // stale fails its request with a clear error and is dropped when it comes back).
-        .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for >= TRUSTED_IDLE {
-                    sqlx::Connection::ping(conn).await?;
-                }
-                Ok(true)
-            })
-        })
 }
 
 /// Connects, creating the database when it does not exist yet, and retrying for about half a
