@@ -35,26 +35,34 @@ pub const LIVE_JS: &str = r#"() => {
     p.append(b);
     el.prepend(p);
   };
-  const refresh = (matches) => {
+  // Events close together make one fetch for all the regions they touch; fetches run one after
+  // another, so an older page never lands over a newer one.
+  let pending = [], chain = Promise.resolve();
+  const update = async (matches) => {
     const targets = [...document.querySelectorAll('[data-live]')].filter(matches);
-    if (!targets.length) return;
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (leaving) return;
-      const res = await fetch(location.href, { credentials: 'same-origin' }).catch(() => null);
-      if (!res || !res.ok || leaving) return;
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-      for (const el of targets) {
-        const fresh = doc.querySelector(`[data-live="${el.dataset.live}"]`);
-        if (!fresh || fresh.innerHTML === el.innerHTML) continue;
-        if (el.querySelector('leptos-island') || fresh.querySelector('leptos-island')) {
-          if (typing) { stale(el); continue; }
-          location.reload();
-          return;
-        }
-        el.replaceWith(document.importNode(fresh, true));
+    if (!targets.length || leaving) return;
+    const res = await fetch(location.href, { credentials: 'same-origin' }).catch(() => null);
+    if (!res || !res.ok || leaving) return;
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    for (const el of targets) {
+      const fresh = doc.querySelector(`[data-live="${el.dataset.live}"]`);
+      if (!fresh || fresh.innerHTML === el.innerHTML) continue;
+      if (el.querySelector('leptos-island') || fresh.querySelector('leptos-island')) {
+        if (typing) { stale(el); continue; }
+        location.reload();
+        return;
       }
-      document.body.dataset.liveAt = String(Date.now());
+      el.replaceWith(document.importNode(fresh, true));
+    }
+    document.body.dataset.liveAt = String(Date.now());
+  };
+  const refresh = (matches) => {
+    pending.push(matches);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const now = pending;
+      pending = [];
+      chain = chain.then(() => update((el) => now.some((m) => m(el)))).catch(() => {});
     }, 50);
   };
   // The browser reconnects by itself after a drop (sending the last event's id); when it gives

@@ -81,6 +81,9 @@ test('an applicant applies on a phone, an agent works the case to mail delivery,
   await preview.getByRole('button', { name: '确认发出一次性告知' }).click();
   await expect(desk.locator('.case-state')).toHaveText('待补齐材料');
 
+  // The applicant's open page hears of it by itself (and reloads: the next page waits for that).
+  await expect(phone.locator('.case-state')).toHaveText('待补齐材料');
+  await phone.waitForLoadState('load');
   // The applicant's list says what waits on them.
   await phone.goto('/me');
   const listed = phone.locator('.item-card', { hasText: number });
