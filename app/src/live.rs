@@ -19,8 +19,22 @@ pub const LIVE_JS: &str = r#"() => {
   document.addEventListener('input', (e) => {
     if (e.target.type !== 'file' && e.target.closest('[data-live]')) typing = true;
   });
+  // A page this script reloads starts its stream from the last event it had: a step committed
+  // while the new copy was on its way is not missed. (Not after an island's own step: its own
+  // event would come again and could reload the page once more under the person's hands.)
+  const KEY = 'bangban-live-since', here = location.pathname + location.search;
+  let last = '';
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+    sessionStorage.removeItem(KEY);
+    if (kept && kept.here === here && Date.now() - kept.at < 60000) last = kept.id;
+  } catch (_) {}
   // An island's own step reloads the page: no second reload behind it.
   addEventListener('beforeunload', () => { leaving = true; });
+  const reload = () => {
+    try { if (last) sessionStorage.setItem(KEY, JSON.stringify({ id: last, here, at: Date.now() })); } catch (_) {}
+    location.reload();
+  };
   const stale = (el) => {
     if (el.querySelector(':scope > .live-stale')) return;
     const p = document.createElement('p');
@@ -49,7 +63,7 @@ pub const LIVE_JS: &str = r#"() => {
       if (!fresh || fresh.innerHTML === el.innerHTML) continue;
       if (el.querySelector('leptos-island') || fresh.querySelector('leptos-island')) {
         if (typing) { stale(el); continue; }
-        location.reload();
+        reload();
         return;
       }
       el.replaceWith(document.importNode(fresh, true));
@@ -67,7 +81,6 @@ pub const LIVE_JS: &str = r#"() => {
   };
   // The browser reconnects by itself after a drop (sending the last event's id); when it gives
   // up (a proxy answered 502 while a process restarted) a new stream starts from that id.
-  let last = '';
   const connect = () => {
     const es = new EventSource(last ? `/events?since=${encodeURIComponent(last)}` : '/events');
     const seen = (e) => { if (e.lastEventId) last = e.lastEventId; };
