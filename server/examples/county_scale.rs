@@ -8,7 +8,8 @@
 //! - the workbench page (server-rendered, an agent of the county center logged in) beside a
 //!   minimal axum + sqlx page rendering 50 rows of the 1M-row table by keyset: requests per
 //!   second and p99 at the same concurrency, taking turns over three rounds, and the ratio;
-//! - case transitions (receive, then review) from concurrent clients: per second and p99;
+//! - case transitions (receive, then review) from concurrent clients: per second and p99, beside
+//!   the database's floor: the writes a step must make, sent straight from sqlx;
 //! - a queue's first page beside its last, and the county case list's page 1 beside page 10,000;
 //! - the public catalog search and the supervision month view, p99.
 
@@ -262,13 +263,10 @@ where
 }
 
 /// `hammer` for `run`, with a request shared between runs.
-async fn hammer_for<F, Fut>(
-    run: Duration,
-    clients: Vec<reqwest::Client>,
-    request: Arc<F>,
-) -> Figures
+async fn hammer_for<C, F, Fut>(run: Duration, clients: Vec<C>, request: Arc<F>) -> Figures
 where
-    F: Fn(reqwest::Client, usize, usize) -> Fut + Send + Sync + 'static,
+    C: Clone + Send + 'static,
+    F: Fn(C, usize, usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = bool> + Send,
 {
     let start = Instant::now();
@@ -478,7 +476,71 @@ async fn transitions(pool: &PgPool, base: &str) {
         ms(t.get((t.len() * 99 / 100).min(t.len().saturating_sub(1))).copied().unwrap_or_default()),
     );
     let _ = f;
+    let floor = database_floor(pool, &format!("{number}-T%")).await;
+    report("the same writes from sqlx alone", &floor);
+    println!(
+        "  the app's steps per second as a share of the database's floor: {:.1} %",
+        100.0 * steps as f64 / RUN.as_secs_f64() / floor.rate
+    );
     remove_copies(pool, &format!("{number}-T%")).await;
+}
+
+/// The floor under a step: the writes every step must make, sent straight from sqlx by as many
+/// clients over a pool as large as the server's, with no app in between: lock the case, read
+/// its past, move it with its event (the hash chain and the live announcement fire) and the
+/// applicant's two messages, commit. What the app reaches is measured against this.
+async fn database_floor(pool: &PgPool, pattern: &str) -> Figures {
+    let cases: Arc<Vec<(i64, i64)>> = Arc::new(
+        sqlx::query_as("SELECT id, applicant_id FROM cases WHERE number LIKE $1 ORDER BY id")
+            .bind(pattern)
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+    );
+    let actor: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE login_name = 'agent01'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let step = move |pool: PgPool, w: usize, i: usize| {
+        let cases = cases.clone();
+        async move {
+            let share = cases.len() / CONCURRENCY;
+            let (id, applicant) = cases[w * share + i % share];
+            let run = async {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT version FROM cases WHERE id = $1 FOR UPDATE")
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query("SELECT event, at FROM case_events WHERE case_id = $1 ORDER BY at, id")
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "WITH moved AS (
+                         UPDATE cases SET version = version + 1, state = state,
+                                due_at = due_at, warn_at = warn_at
+                         WHERE id = $1),
+                     added AS (
+                         INSERT INTO case_events (case_id, actor_id, event, details)
+                         VALUES ($1, $2, '{\"kind\": \"review\"}', '{\"checks\": []}')),
+                     in_app AS (
+                         INSERT INTO notifications (account_id, case_id, channel, template, body, status, sent_at)
+                         VALUES ($3, $1, 'in_app', 'materials_complete', '您的材料已齐全', 'sent', now()))
+                     INSERT INTO notifications (account_id, case_id, channel, phone, template, body)
+                     VALUES ($3, $1, 'sms', '13800000001', 'materials_complete', '您的材料已齐全')",
+                )
+                .bind(id)
+                .bind(actor)
+                .bind(applicant)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await
+            };
+            run.await.is_ok()
+        }
+    };
+    hammer_for(RUN, vec![pool.clone(); CONCURRENCY], Arc::new(step)).await
 }
 
 /// Removes the transition run's cases, so the next run measures the same county.
