@@ -468,21 +468,23 @@ async fn transitions(pool: &PgPool, base: &str) {
     let mut t = timings.lock().unwrap().clone();
     t.sort();
     let steps = counter.load(std::sync::atomic::Ordering::Relaxed);
+    let rate = steps as f64 / RUN.as_secs_f64();
     println!("case transitions ({made} submitted cases ready, {CONCURRENCY} clients):");
     println!(
         "  receive + review                   {:>8.0}/s  p50 {:>7.1} ms  p99 {:>7.1} ms  ({steps} steps; goal ≥ 2,000/s, p99 ≤ 20 ms)",
-        steps as f64 / RUN.as_secs_f64(),
+        rate,
         ms(t.get(t.len() / 2).copied().unwrap_or_default()),
         ms(t.get((t.len() * 99 / 100).min(t.len().saturating_sub(1))).copied().unwrap_or_default()),
     );
     let _ = f;
-    let floor = database_floor(pool, &format!("{number}-T%")).await;
+    let copies = format!("{number}-T%");
+    let floor = database_floor(pool, &copies).await;
     report("the same writes from sqlx alone", &floor);
     println!(
         "  the app's steps per second as a share of the database's floor: {:.1} %",
-        100.0 * steps as f64 / RUN.as_secs_f64() / floor.rate
+        100.0 * rate / floor.rate
     );
-    remove_copies(pool, &format!("{number}-T%")).await;
+    remove_copies(pool, &copies).await;
 }
 
 /// The floor under a step: the writes every step must make, sent straight from sqlx by as many
